@@ -1,0 +1,5 @@
+import sys
+
+from rnncheck.cli import main
+
+sys.exit(main())

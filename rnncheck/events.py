@@ -1,0 +1,125 @@
+"""What the engine tells the rules: an RNN was built, or one of its results was used.
+
+Every event carries the layout as it holds at that point of the program (inside
+`if self.lstm.bidirectional:` the layout says bidirectional), so a rule never reasons about flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+import libcst as cst
+
+from rnncheck.layout import Dim, Layout
+from rnncheck.sizes import Size
+
+
+@dataclass(frozen=True, eq=False)
+class Rnn:
+    """An RNN module the code builds, and how the code refers to it."""
+
+    name: str
+    layout: Layout
+    line: int
+    call: cst.Call
+    sources: dict[str, str] = field(default_factory=dict)
+    """For a fact the code does not fix, the key of the value it comes from (a parameter)."""
+
+    def where(self) -> str:
+        return f"`{self.name}` ({self.layout.constructor()}, line {self.line})"
+
+
+class Role(Enum):
+    RESULT = "the (output, state) result"
+    OUTPUT = "output"
+    STATE = "the LSTM state tuple (h_n, c_n)"
+    H_N = "h_n"
+    C_N = "c_n"
+    TENSOR = "a tensor computed from an RNN result"
+
+
+@dataclass(frozen=True)
+class Value:
+    """An RNN result, or a tensor made from one, as far as the code shows it."""
+
+    role: Role
+    rnn: Rnn
+    text: str
+    rank: int | None = None
+    width: Dim | None = None
+    batch_first: bool | None = None
+    """For OUTPUT: whether axis 0 is the batch (a transpose flips it)."""
+    batched: bool = True
+    packed: bool = False
+    """For OUTPUT: a PackedSequence, or a padded tensor unpacked from one."""
+
+    def but(self, **changes: object) -> Value:
+        return replace(self, **changes)
+
+
+class Whole:
+    """`:` (or `...`) in a subscript: an axis taken whole."""
+
+    def __repr__(self) -> str:
+        return ":"
+
+
+WHOLE = Whole()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A slice `lower:upper:step` whose bounds are sizes when the code fixes them."""
+
+    lower: Size | None
+    upper: Size | None
+    step: Size | None
+    text: str
+
+
+Item = int | Size | Span | Whole | None
+"""One element of a subscript: an index, a slice, the whole axis, or None when not understood."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """`base[items]` on an RNN result."""
+
+    node: cst.Subscript
+    base: Value
+    items: tuple[Item, ...]
+    layout: Layout
+    companions: frozenset[int] = frozenset()
+    """Other constant indices of the same base taken together with this one (`cat((h[-2], h[-1]))`)."""
+
+
+@dataclass(frozen=True)
+class MethodCall:
+    """`base.method(args)` on an RNN result, with the arguments as sizes where known."""
+
+    node: cst.Call
+    base: Value
+    method: str
+    args: tuple[Size | None, ...]
+    layout: Layout
+
+
+@dataclass(frozen=True)
+class Linear:
+    """An `nn.Linear` the code builds."""
+
+    name: str
+    in_features: Size | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Application:
+    """A module called on an RNN result: a Linear on a tensor, or an RNN on another's output."""
+
+    node: cst.Call
+    module: Linear | Rnn
+    argument: Value
+    layout: Layout
+    """The layout of the RNN the argument comes from."""

@@ -1,0 +1,73 @@
+"""The shape every rule has: its code, its documentation, its examples, and what it looks at.
+
+A rule never parses or prints. The engine walks the code once, follows each RNN to its results,
+and hands every rule the events it may care about; a rule answers by calling `report`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from rnncheck.events import Application, MethodCall, Rnn, Selection
+
+Report = Callable[["cst.CSTNode", str], None]
+
+
+class Rule:
+    """One check. Its documentation and examples are its tests and its `rnncheck rule` page."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    what: ClassVar[str]
+    why: ClassVar[str]
+    example: ClassVar[str]
+    use_instead: ClassVar[str]
+    fires: ClassVar[tuple[str, ...]] = ()
+    """Programs in which this rule reports exactly one finding."""
+    quiet: ClassVar[tuple[str, ...]] = ()
+    """Programs in which no rule reports anything."""
+
+    def built(self, rnn: Rnn, report: Report) -> None:
+        """An RNN is constructed."""
+
+    def selected(self, selection: Selection, report: Report) -> None:
+        """A result of an RNN is subscripted."""
+
+    def method(self, call: MethodCall, report: Report) -> None:
+        """A method of an RNN result is called (`h_n.view(...)`)."""
+
+    def applied(self, application: Application, report: Report) -> None:
+        """A module (a Linear, an RNN) is called on an RNN result."""
+
+    @classmethod
+    def page(cls) -> str:
+        """The rule's documentation, as `rnncheck rule CODE` prints it."""
+        return "\n".join(
+            [
+                f"# {cls.name} ({cls.code})",
+                "",
+                cls.summary,
+                "",
+                "## What it does",
+                cls.what.strip(),
+                "",
+                "## Why is this bad?",
+                cls.why.strip(),
+                "",
+                "## Example",
+                "```python",
+                cls.example.strip("\n"),
+                "```",
+                "",
+                "## Use instead",
+                "```python",
+                cls.use_instead.strip("\n"),
+                "```",
+                "",
+            ]
+        )
