@@ -6,8 +6,12 @@ import re
 from collections.abc import Iterable
 
 import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from rnncheck import noqa
+from rnncheck.events import Application, MethodCall, Rnn, Selection
 from rnncheck.finding import Finding
+from rnncheck.flow import Interpreter
 from rnncheck.rules import ALL_RULES
 from rnncheck.rules.base import Rule
 
@@ -26,16 +30,70 @@ def check_source(
     try:
         text = source.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return [_problem(path, 1, 1, f"File is not valid UTF-8: {error.reason} at byte {error.start}")]
+        return [
+            _problem(path, 1, 1, f"File is not valid UTF-8: {error.reason} at byte {error.start}")
+        ]
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        return [_problem(path, error.raw_line, error.raw_column + 1, f"SyntaxError: {error.message}")]
-    from rnncheck import flow, noqa
-
-    findings = flow.run(module, path, [rule() for rule in rules])
+        return [
+            _problem(path, error.raw_line, error.raw_column + 1, f"SyntaxError: {error.message}")
+        ]
+    findings = _analyse(module, path, [rule() for rule in rules])
     return sorted(noqa.suppress(findings, text))
 
 
+def _analyse(module: cst.Module, path: str, rules: list[Rule]) -> list[Finding]:
+    """Run the interpreter once, handing each event to every rule that listens for it."""
+    reported: dict[tuple[int, str], tuple[cst.CSTNode, str, str]] = {}
+    positions: dict[cst.CSTNode, CodeRange] = {}
+
+    def locate(node: cst.CSTNode) -> int:
+        return position(node).start.line
+
+    def position(node: cst.CSTNode) -> CodeRange:
+        if not positions:
+            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+            positions.update(wrapper.resolve(PositionProvider))
+        return positions[node]
+
+    def dispatch(event: object) -> None:
+        handler = _HANDLERS[type(event)]
+        for rule in rules:
+            code = rule.code
+
+            def report(node: cst.CSTNode, message: str, code: str = code) -> None:
+                reported.setdefault((id(node), code), (node, code, message))
+
+            getattr(rule, handler)(event, report)
+
+    Interpreter(module, dispatch, locate).run()
+    findings = []
+    for node, code, message in reported.values():
+        span = position(node)
+        findings.append(
+            Finding(
+                path,
+                span.start.line,
+                span.start.column + 1,
+                code,
+                message,
+                span.end.line,
+                span.end.column + 1,
+            )
+        )
+    return findings
+
+
+_HANDLERS = {
+    Rnn: "built",
+    Selection: "selected",
+    MethodCall: "method",
+    Application: "applied",
+}
+
+
 def _problem(path: str, row: int, column: int, message: str) -> Finding:
-    return Finding(path, max(row, 1), max(column, 1), PARSE_ERROR, message, max(row, 1), max(column, 1))
+    return Finding(
+        path, max(row, 1), max(column, 1), PARSE_ERROR, message, max(row, 1), max(column, 1)
+    )

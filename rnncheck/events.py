@@ -6,6 +6,7 @@ Every event carries the layout as it holds at that point of the program (inside
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
@@ -14,6 +15,8 @@ import libcst as cst
 from rnncheck.layout import Dim, Layout
 from rnncheck.sizes import Size
 
+_CODE = cst.Module([])
+
 
 @dataclass(frozen=True, eq=False)
 class Rnn:
@@ -21,10 +24,15 @@ class Rnn:
 
     name: str
     layout: Layout
-    line: int
     call: cst.Call
     sources: dict[str, str] = field(default_factory=dict)
     """For a fact the code does not fix, the key of the value it comes from (a parameter)."""
+    locate: Callable[[cst.CSTNode], int] = field(default=lambda node: 0, repr=False)
+    """Finds a node's line; positions are computed only when a file has something to report."""
+
+    @property
+    def line(self) -> int:
+        return self.locate(self.call)
 
     def where(self) -> str:
         return f"`{self.name}` ({self.layout.constructor()}, line {self.line})"
@@ -52,10 +60,37 @@ class Value:
     """For OUTPUT: whether axis 0 is the batch (a transpose flips it)."""
     batched: bool = True
     packed: bool = False
-    """For OUTPUT: a PackedSequence, or a padded tensor unpacked from one."""
+    """For OUTPUT: a PackedSequence (the RNN was fed one)."""
+    padded: bool = False
+    """For OUTPUT: a padded tensor unpacked from a PackedSequence (`pad_packed_sequence`)."""
 
     def but(self, **changes: object) -> Value:
-        return replace(self, **changes)
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """`base[items]` on an RNN result."""
+
+    node: cst.Subscript
+    base: Value
+    items: tuple[Item, ...]
+    layout: Layout
+    axes: tuple[str, ...] | None
+    """The base's axes in order (`("batch", "time", "features")`), when known."""
+    companions: frozenset[int] = frozenset()
+    """Other constant indices of the same base taken together with this one (`cat((h[-2], h[-1]))`)."""
+
+    def along(self, axis: str) -> Item:
+        """The item that selects on `axis` (`WHOLE` when the subscript leaves it alone)."""
+        if self.axes is None or axis not in self.axes:
+            return None
+        position = self.axes.index(axis)
+        return self.items[position] if position < len(self.items) else WHOLE
+
+    @property
+    def text(self) -> str:
+        return _CODE.code_for_node(self.node)
 
 
 class Whole:
@@ -83,18 +118,6 @@ Item = int | Size | Span | Whole | None
 
 
 @dataclass(frozen=True)
-class Selection:
-    """`base[items]` on an RNN result."""
-
-    node: cst.Subscript
-    base: Value
-    items: tuple[Item, ...]
-    layout: Layout
-    companions: frozenset[int] = frozenset()
-    """Other constant indices of the same base taken together with this one (`cat((h[-2], h[-1]))`)."""
-
-
-@dataclass(frozen=True)
 class MethodCall:
     """`base.method(args)` on an RNN result, with the arguments as sizes where known."""
 
@@ -105,13 +128,18 @@ class MethodCall:
     layout: Layout
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Linear:
     """An `nn.Linear` the code builds."""
 
     name: str
     in_features: Size | None
-    line: int
+    call: cst.Call
+    locate: Callable[[cst.CSTNode], int] = field(default=lambda node: 0, repr=False)
+
+    @property
+    def line(self) -> int:
+        return self.locate(self.call)
 
 
 @dataclass(frozen=True)

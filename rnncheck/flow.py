@@ -1,12 +1,937 @@
-"""Follow each RNN from where it is built to every use of its results (placeholder)."""
+"""Follow each RNN from where it is built to every use of its results.
+
+An abstract interpreter over one module, in statement order: names hold `abstract` values,
+branches are analysed apart and joined, loops once with what they rebind forgotten. Classes are
+read twice: once, silently, to learn what `self.x` holds, then for real. Every use of an RNN
+result becomes an event for the rules, carrying the layout that holds at that point.
+"""
 
 from __future__ import annotations
 
+import ast
+import operator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
 import libcst as cst
 
-from rnncheck.finding import Finding
-from rnncheck.rules.base import Rule
+from rnncheck import facts
+from rnncheck.abstract import (
+    UNKNOWN,
+    Abstract,
+    Const,
+    Items,
+    Opaque,
+    Packed,
+    Passthrough,
+    Tensor,
+    as_int,
+    as_size,
+    join,
+    truth,
+)
+from rnncheck.events import (
+    WHOLE,
+    Application,
+    Item,
+    Linear,
+    MethodCall,
+    Rnn,
+    Role,
+    Selection,
+    Span,
+    Value,
+)
+from rnncheck.imports import ImportTable, dotted
+from rnncheck.layout import STATE_AXES, Dim, Layout
+from rnncheck.sizes import Size
+
+KEEPS_LAYOUT_METHODS = frozenset(
+    {"contiguous", "clone", "detach", "float", "double", "half", "bfloat16", "to", "cpu", "cuda"}
+)
+KEEPS_LAYOUT_FUNCTIONS = frozenset(
+    {
+        "torch.relu",
+        "torch.tanh",
+        "torch.sigmoid",
+        "torch.dropout",
+        "torch.nn.functional.relu",
+        "torch.nn.functional.gelu",
+        "torch.nn.functional.elu",
+        "torch.nn.functional.leaky_relu",
+        "torch.nn.functional.tanh",
+        "torch.nn.functional.sigmoid",
+        "torch.nn.functional.dropout",
+    }
+)
+KEEPS_LAYOUT_MODULES = frozenset(
+    {"torch.nn.Dropout", "torch.nn.ReLU", "torch.nn.Tanh", "torch.nn.GELU", "torch.nn.Identity"}
+)
+CONCATENATE = frozenset({"torch.cat", "torch.concat", "torch.concatenate"})
+TOGETHER = CONCATENATE | {"torch.stack", "torch.add", "torch.sum", "torch.mean"}
+PACK = frozenset({"torch.nn.utils.rnn.pack_padded_sequence", "torch.nn.utils.rnn.pack_sequence"})
+UNPACK = "torch.nn.utils.rnn.pad_packed_sequence"
+FACTORIES = frozenset({"torch.randn", "torch.rand", "torch.zeros", "torch.ones", "torch.empty"})
+SWAP_FIRST_TWO = ((0, 1), (1, 0))
+
+Env = dict[str, Abstract]
+Emit = Callable[[object], None]
 
 
-def run(module: cst.Module, path: str, rules: list[Rule]) -> list[Finding]:
+@dataclass
+class Frame:
+    """What one function body knows while it is read."""
+
+    env: Env
+    scope: str
+    self_name: str | None = None
+    attributes: Env = field(default_factory=dict)
+    refinements: dict[str, bool] = field(default_factory=dict)
+    globals: Env = field(default_factory=dict)
+
+    def lookup(self, name: str) -> Abstract | None:
+        if name in self.env:
+            return self.env[name]
+        if self.self_name and name.startswith(self.self_name + "."):
+            return self.attributes.get(name[len(self.self_name) + 1 :])
+        return self.globals.get(name)
+
+    def branch(self) -> Frame:
+        return replace(self, env=dict(self.env), refinements=dict(self.refinements))
+
+
+class Interpreter:
+    """Reads one module and emits events; `emit` is None while a class is read for its attributes."""
+
+    def __init__(
+        self, module: cst.Module, emit: Emit, locate: Callable[[cst.CSTNode], int]
+    ) -> None:
+        self.module = module
+        self.imports = ImportTable(module)
+        self.emit_event = emit
+        self.locate = locate
+        self.silent = False
+        self.rnns: dict[cst.Call, Rnn] = {}
+        self.announced: set[int] = set()
+        self.companions: dict[cst.Subscript, frozenset[int]] = {}
+        self.naming: str | None = None
+
+    # ---- module, classes, functions -------------------------------------------------------
+
+    def run(self) -> None:
+        frame = Frame(env={}, scope="<module>")
+        self.block(self.module.body, frame)
+        once = _bound_once(self.module.body)
+        stable = {name: value for name, value in frame.env.items() if name in once}
+        for node in self.module.body:
+            if isinstance(node, cst.FunctionDef):
+                self.function(node, node.name.value, stable)
+            elif isinstance(node, cst.ClassDef):
+                self.klass(node, stable)
+
+    def klass(self, node: cst.ClassDef, globals_: Env) -> None:
+        methods = [m for m in _statements(node.body) if isinstance(m, cst.FunctionDef)]
+        methods.sort(key=lambda m: m.name.value != "__init__")
+        assigned: dict[str, list[Abstract]] = {}
+        self.silent = True
+        try:
+            for method in methods:
+                frame = self.function(
+                    method,
+                    f"{node.name.value}.{method.name.value}",
+                    globals_,
+                    attributes=_settled(assigned),
+                )
+                if frame is None or frame.self_name is None:
+                    continue
+                prefix = frame.self_name + "."
+                for name in _self_targets(method, frame.self_name):
+                    assigned.setdefault(name, []).append(frame.env.get(prefix + name, UNKNOWN))
+        finally:
+            self.silent = False
+        attributes = _settled(assigned)
+        for method in methods:
+            self.function(method, f"{node.name.value}.{method.name.value}", globals_, attributes)
+        for inner in _statements(node.body):
+            if isinstance(inner, cst.ClassDef):
+                self.klass(inner, globals_)
+
+    def function(
+        self, node: cst.FunctionDef, scope: str, globals_: Env, attributes: Env | None = None
+    ) -> Frame | None:
+        frame = Frame(env={}, scope=scope, attributes=attributes or {}, globals=globals_)
+        params = node.params
+        positional = [*params.posonly_params, *params.params]
+        decorators = {dotted(d.decorator) for d in node.decorators}
+        if attributes is not None and positional and "staticmethod" not in decorators:
+            if "classmethod" not in decorators:
+                frame.self_name = positional[0].name.value
+            positional = positional[1:]
+        for param in [*positional, *params.kwonly_params]:
+            name = param.name.value
+            frame.env[name] = Opaque(f"{scope}:{name}", name)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                frame.env[star.name.value] = UNKNOWN
+        if isinstance(node.body, cst.IndentedBlock):
+            self.block(node.body.body, frame)
+        return frame
+
+    # ---- statements ------------------------------------------------------------------------
+
+    def block(self, statements: Iterable[cst.CSTNode], frame: Frame) -> None:
+        for statement in statements:
+            self.statement(statement, frame)
+
+    def statement(self, node: cst.CSTNode, frame: Frame) -> None:
+        if isinstance(node, cst.SimpleStatementLine):
+            for small in node.body:
+                self.small(small, frame)
+        elif isinstance(node, cst.If):
+            self.branching(node, frame)
+        elif isinstance(node, cst.For | cst.While):
+            self.loop(node, frame)
+        elif isinstance(node, cst.FunctionDef):
+            frame.env[node.name.value] = UNKNOWN
+            if frame.scope != "<module>":
+                self.function(
+                    node, f"{frame.scope}.{node.name.value}", {**frame.globals, **frame.env}
+                )
+        elif isinstance(node, cst.ClassDef):
+            frame.env[node.name.value] = UNKNOWN
+            if frame.scope != "<module>":
+                self.klass(node, {**frame.globals, **frame.env})
+        elif isinstance(node, cst.With):
+            for item in node.items:
+                self.evaluate(item.item, frame)
+                if item.asname is not None:
+                    self.forget(item.asname.name, frame)
+            self.block(_statements(node.body), frame)
+        elif isinstance(node, cst.Try | cst.TryStar):
+            self.attempt(node, frame)
+        else:
+            self.opaque_statement(node, frame)
+
+    def small(self, node: cst.BaseSmallStatement, frame: Frame) -> None:
+        if isinstance(node, cst.Assign):
+            targets = [t.target for t in node.targets]
+            self.naming = _text(targets[0]) if len(targets) == 1 else None
+            value = self.evaluate(node.value, frame)
+            self.naming = None
+            for target in targets:
+                self.bind(target, value, frame)
+        elif isinstance(node, cst.AnnAssign):
+            if node.value is not None:
+                self.naming = _text(node.target)
+                value = self.evaluate(node.value, frame)
+                self.naming = None
+                self.bind(node.target, value, frame)
+        elif isinstance(node, cst.AugAssign):
+            self.evaluate(node.value, frame)
+            self.evaluate(node.target, frame)
+            self.forget(node.target, frame)
+        elif isinstance(node, cst.Expr):
+            self.evaluate(node.value, frame)
+        elif isinstance(node, cst.Return):
+            if node.value is not None:
+                self.evaluate(node.value, frame)
+        elif isinstance(node, cst.Del):
+            self.forget(node.target, frame)
+        elif isinstance(node, cst.Import | cst.ImportFrom):
+            return
+        else:
+            for child in _expressions(node):
+                self.evaluate(child, frame)
+
+    def branching(self, node: cst.If, frame: Frame) -> None:
+        """Each live arm with the test's answer as a fact; arms that return do not flow on."""
+        verdict, key = self.condition(node.test, frame)
+        survivors: list[Frame] = []
+        for taken, block in ((True, node.body), (False, node.orelse)):
+            if verdict is (not taken):
+                continue
+            arm = frame.branch()
+            if key is not None:
+                arm.refinements[key[0]] = key[1] == taken
+            if isinstance(block, cst.If):
+                self.statement(block, arm)
+            elif block is not None:
+                self.block(_statements(block), arm)
+            if not _leaves(block):
+                survivors.append(arm)
+        self.meet(frame, survivors or [frame.branch()])
+
+    def condition(
+        self, test: cst.BaseExpression, frame: Frame
+    ) -> tuple[bool | None, tuple[str, bool] | None]:
+        negate = False
+        while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            negate, test = not negate, test.expression
+        value = self.evaluate(test, frame)
+        known = truth(value)
+        if known is not None:
+            return known != negate, None
+        if isinstance(value, Opaque):
+            if value.key in frame.refinements:
+                return frame.refinements[value.key] != negate, None
+            return None, (value.key, not negate)
+        return None, None
+
+    def loop(self, node: cst.For | cst.While, frame: Frame) -> None:
+        if isinstance(node, cst.For):
+            self.evaluate(node.iter, frame)
+        else:
+            self.evaluate(node.test, frame)
+        rebound = _assigned(node.body) | (
+            _names(node.target) if isinstance(node, cst.For) else set()
+        )
+        body = frame.branch()
+        for name in rebound:
+            if name in body.env:
+                body.env[name] = UNKNOWN
+        if isinstance(node, cst.For):
+            self.forget(node.target, body)
+        self.block(_statements(node.body), body)
+        self.meet(frame, [frame.branch(), body])
+        if node.orelse is not None:
+            self.block(_statements(node.orelse), frame)
+
+    def attempt(self, node: cst.Try | cst.TryStar, frame: Frame) -> None:
+        before = frame.branch()
+        self.block(_statements(node.body), frame)
+        arms = [frame.branch()]
+        for handler in node.handlers:
+            arm = before.branch()
+            self.meet(arm, [before, frame.branch()])
+            if handler.name is not None:
+                self.forget(handler.name.name, arm)
+            self.block(_statements(handler.body), arm)
+            arms.append(arm)
+        if node.orelse is not None:
+            self.block(_statements(node.orelse), arms[0])
+        self.meet(frame, arms)
+        if node.finalbody is not None:
+            self.block(_statements(node.finalbody), frame)
+
+    def opaque_statement(self, node: cst.CSTNode, frame: Frame) -> None:
+        """A statement the engine does not model (match, async forms): read it, trust nothing it binds."""
+        for name in _assigned(node):
+            frame.env[name] = UNKNOWN
+        for child in _expressions(node):
+            self.evaluate(child, frame)
+        for inner in _inner_statements(node):
+            self.statement(inner, frame.branch())
+
+    def meet(self, frame: Frame, arms: list[Frame]) -> None:
+        names = set().union(*(arm.env for arm in arms))
+        merged: Env = {}
+        for name in names:
+            value: Abstract | None = None
+            for arm in arms:
+                value = join(value, arm.env.get(name))
+            if value is not None:
+                merged[name] = value
+        frame.env = merged
+        first, *others = arms
+        frame.refinements = {
+            key: fact
+            for key, fact in first.refinements.items()
+            if all(other.refinements.get(key) == fact for other in others)
+        }
+
+    # ---- binding ---------------------------------------------------------------------------
+
+    def bind(self, target: cst.BaseExpression, value: Abstract, frame: Frame) -> None:
+        if isinstance(target, cst.Name | cst.Attribute):
+            name = _text(target)
+            if isinstance(value, Value):
+                value = value.but(text=name)
+            if isinstance(target, cst.Name) or _is_self_attribute(target, frame):
+                frame.env[name] = value
+            return
+        if isinstance(target, cst.Tuple | cst.List):
+            elements = [e.value for e in target.elements]
+            parts = self.unpack(value, len(elements), frame)
+            if parts is None or any(isinstance(e, cst.StarredElement) for e in target.elements):
+                self.forget(target, frame)
+                return
+            for element, part in zip(elements, parts, strict=True):
+                self.bind(element, part, frame)
+
+    def unpack(self, value: Abstract, count: int, frame: Frame) -> list[Abstract] | None:
+        if isinstance(value, Items):
+            return list(value.items) if len(value.items) == count else None
+        if isinstance(value, Value) and count == 2:
+            if value.role is Role.RESULT:
+                return [self.result_part(value, 0, frame), self.result_part(value, 1, frame)]
+            if value.role is Role.STATE:
+                return [self.state_part(value, 0, frame), self.state_part(value, 1, frame)]
+        return None
+
+    def forget(self, target: cst.BaseExpression, frame: Frame) -> None:
+        for name in _names(target):
+            frame.env[name] = UNKNOWN
+
+    # ---- expressions -----------------------------------------------------------------------
+
+    def evaluate(self, node: cst.BaseExpression, frame: Frame) -> Abstract:
+        if isinstance(node, cst.Integer | cst.Float | cst.SimpleString):
+            try:
+                return Const(_literal(node))
+            except ValueError:
+                return UNKNOWN
+        if isinstance(node, cst.Name):
+            if node.value in ("True", "False", "None"):
+                return Const({"True": True, "False": False, "None": None}[node.value])
+            found = frame.lookup(node.value)
+            return UNKNOWN if found is None else found
+        if isinstance(node, cst.Attribute):
+            return self.attribute(node, frame)
+        if isinstance(node, cst.BinaryOperation):
+            return self.arithmetic(node, frame)
+        if isinstance(node, cst.UnaryOperation):
+            inner = self.evaluate(node.expression, frame)
+            negative = isinstance(node.operator, cst.Minus) and isinstance(inner, Const)
+            if negative and type(inner.value) in (int, float):  # type: ignore[union-attr]
+                return Const(-inner.value)  # type: ignore[union-attr, operator]
+            if isinstance(node.operator, cst.Not) and truth(inner) is not None:
+                return Const(not truth(inner))
+            return UNKNOWN
+        if isinstance(node, cst.Tuple | cst.List):
+            return Items(tuple(self.together([e.value for e in node.elements], frame)))
+        if isinstance(node, cst.Subscript):
+            return self.subscript(node, frame)
+        if isinstance(node, cst.Call):
+            return self.call(node, frame)
+        if isinstance(node, cst.IfExp):
+            verdict, _ = self.condition(node.test, frame)
+            if verdict is not None:
+                return self.evaluate(node.body if verdict else node.orelse, frame)
+            return (
+                join(self.evaluate(node.body, frame), self.evaluate(node.orelse, frame)) or UNKNOWN
+            )
+        if isinstance(
+            node, cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp | cst.Lambda
+        ):
+            self.comprehension(node, frame)
+            return UNKNOWN
+        for child in _expressions(node):
+            self.evaluate(child, frame)
+        return UNKNOWN
+
+    def comprehension(self, node: cst.BaseExpression, frame: Frame) -> None:
+        inner = frame.branch()
+        for name in _names_in(node):
+            inner.env[name] = UNKNOWN
+        for child in _expressions(node):
+            self.evaluate(child, inner)
+
+    def attribute(self, node: cst.Attribute, frame: Frame) -> Abstract:
+        text = _text(node)
+        if _is_self_attribute(node, frame):
+            found = frame.lookup(text)
+            return UNKNOWN if found is None else found
+        if self.imports.qualify(node) is not None and _head(node) not in frame.env:
+            return UNKNOWN
+        return self.member(self.evaluate(node.value, frame), node.attr.value, frame)
+
+    def member(self, owner: Abstract, name: str, frame: Frame) -> Abstract:
+        """`owner.name`: only an RNN's own facts (`self.lstm.bidirectional`) are understood."""
+        if not isinstance(owner, Rnn):
+            return UNKNOWN
+        rnn = owner
+        layout = self.layout(rnn, frame)
+        if name not in Layout.__dataclass_fields__ or name == "kind":
+            return UNKNOWN
+        value = getattr(layout, name)
+        if value is None:
+            return Opaque(_fact_key(rnn, name), f"{rnn.name}.{name}")
+        return value if not isinstance(value, bool | int | float) else Const(value)
+
+    def arithmetic(self, node: cst.BinaryOperation, frame: Frame) -> Abstract:
+        left, right = self.together([node.left, node.right], frame)
+        operator = type(node.operator)
+        numbers = [
+            v.value if isinstance(v, Const) and type(v.value) in (int, float) else None
+            for v in (left, right)
+        ]
+        if None not in numbers:
+            a, b = numbers
+            try:
+                return Const(_OPERATORS[operator](a, b)) if operator in _OPERATORS else UNKNOWN
+            except (ZeroDivisionError, TypeError, OverflowError):
+                return UNKNOWN
+        sizes = as_size(left), as_size(right)
+        if sizes[0] is None or sizes[1] is None or operator not in _OPERATORS:
+            return UNKNOWN
+        return _OPERATORS[operator](sizes[0], sizes[1])
+
+    def together(self, nodes: list[cst.BaseExpression], frame: Frame) -> list[Abstract]:
+        """Evaluate expressions used side by side, telling each `h[i]` which `h[j]` go with it."""
+        indices: dict[str, set[int]] = {}
+        subscripts: list[tuple[cst.Subscript, str, int]] = []
+        for node in nodes:
+            if isinstance(node, cst.Subscript) and node.slice:
+                first = node.slice[0].slice
+                if isinstance(first, cst.Index):
+                    number = _int_literal(first.value)
+                    if number is not None:
+                        base = _text(node.value)
+                        indices.setdefault(base, set()).add(number)
+                        subscripts.append((node, base, number))
+        for node, base, number in subscripts:
+            self.companions[node] = frozenset(indices[base] - {number})
+        return [self.evaluate(node, frame) for node in nodes]
+
+    # ---- calls -----------------------------------------------------------------------------
+
+    def call(self, node: cst.Call, frame: Frame) -> Abstract:
+        qualified = None if _head(node.func) in frame.env else self.imports.qualify(node.func)
+        if qualified is not None:
+            return self.library_call(qualified, node, frame)
+        func = node.func
+        if isinstance(func, cst.Attribute) and not _is_self_attribute(func, frame):
+            owner = self.evaluate(func.value, frame)
+            if isinstance(owner, Value):
+                return self.method(owner, node, frame)
+            callee = self.member(owner, func.attr.value, frame)
+        else:
+            callee = self.evaluate(func, frame)
+        arguments = self.together([a.value for a in node.args], frame)
+        if isinstance(callee, Rnn):
+            return self.rnn_call(callee, node, arguments, frame)
+        if isinstance(callee, Linear) and arguments and isinstance(arguments[0], Value):
+            self.emit(Application(node, callee, arguments[0], self.layout(arguments[0].rnn, frame)))
+        if isinstance(callee, Passthrough) and len(arguments) == 1:
+            return arguments[0]
+        return UNKNOWN
+
+    def library_call(self, qualified: str, node: cst.Call, frame: Frame) -> Abstract:
+        kind = facts.RNN_CLASSES.get(qualified)
+        if kind is not None:
+            return self.build(kind, node, frame)
+        arguments = self.together([a.value for a in node.args], frame)
+        if qualified == "torch.nn.Linear":
+            bound, _ = facts.bind(node, ("in_features", "out_features"))
+            features = bound.get("in_features")
+            size = as_size(arguments[node.args.index(features)]) if features else None
+            return Linear(self.naming or _text(node), size, node, self.locate)
+        if qualified in KEEPS_LAYOUT_MODULES:
+            return Passthrough(qualified)
+        first = arguments[0] if arguments and node.args[0].keyword is None else UNKNOWN
+        if qualified in KEEPS_LAYOUT_FUNCTIONS:
+            return first if isinstance(first, Value) else UNKNOWN
+        if qualified in TOGETHER and isinstance(first, Items):
+            return self.concatenate(first, node, frame) if qualified in CONCATENATE else UNKNOWN
+        if qualified == "torch.transpose" and isinstance(first, Value):
+            axes = tuple(as_int(a) for a in arguments[1:3])
+            return self.transposed(first, axes)
+        if qualified in PACK:
+            return Packed()
+        if qualified == UNPACK and isinstance(first, Value) and first.packed:
+            return self.unpacked(first, node, frame)
+        if qualified in FACTORIES:
+            ranks = [a for a in node.args if a.keyword is None and not a.star]
+            if ranks and all(as_size(v) is not None for v in arguments[: len(ranks)]):
+                return Tensor(len(ranks))
+        return UNKNOWN
+
+    def evaluate_arguments(self, node: cst.Call, frame: Frame) -> None:
+        for arg in node.args:
+            self.evaluate(arg.value, frame)
+
+    def build(self, kind: facts.Kind, node: cst.Call, frame: Frame) -> Rnn:
+        rnn = self.rnns.get(node)
+        if rnn is None:
+            layout, sources = facts.read(kind, node, lambda e: self.evaluate(e, frame))
+            rnn = Rnn(self.naming or _text(node), layout, node, sources, self.locate)
+            self.rnns[node] = rnn
+        else:
+            self.evaluate_arguments(node, frame)
+        if not self.silent and id(node) not in self.announced:
+            self.announced.add(id(node))
+            self.emit(rnn)
+        return rnn
+
+    def rnn_call(self, rnn: Rnn, node: cst.Call, arguments: list[Abstract], frame: Frame) -> Value:
+        first = arguments[0] if arguments else UNKNOWN
+        layout = self.layout(rnn, frame)
+        if isinstance(first, Value):
+            self.emit(Application(node, rnn, first, self.layout(first.rnn, frame)))
+        packed = isinstance(first, Packed) or (isinstance(first, Value) and first.packed)
+        unbatched = isinstance(first, Tensor) and first.rank == 2
+        return Value(
+            Role.RESULT,
+            rnn,
+            _text(node),
+            batch_first=layout.batch_first,
+            batched=not unbatched,
+            packed=packed,
+        )
+
+    def result_part(self, result: Value, index: int, frame: Frame) -> Value:
+        layout = self.layout(result.rnn, frame)
+        rank = 3 if result.batched else 2
+        if index == 0:
+            return result.but(
+                role=Role.OUTPUT,
+                text=f"{result.text}[0]",
+                rank=rank,
+                width=layout.output_width,
+                padded=False,
+            )
+        role = Role.STATE if layout.has_cell else Role.H_N
+        return result.but(
+            role=role,
+            text=f"{result.text}[1]",
+            rank=None if layout.has_cell else rank,
+            width=None if layout.has_cell else layout.state_width,
+            packed=False,
+        )
+
+    def state_part(self, state: Value, index: int, frame: Frame) -> Value:
+        layout = self.layout(state.rnn, frame)
+        role = Role.H_N if index == 0 else Role.C_N
+        width = layout.state_width if index == 0 else layout.cell_width
+        return state.but(
+            role=role,
+            text=f"{state.text}[{index}]",
+            rank=3 if state.batched else 2,
+            width=width,
+        )
+
+    def method(self, value: Value, node: cst.Call, frame: Frame) -> Abstract:
+        name = node.func.attr.value  # type: ignore[attr-defined]
+        arguments = self.together([a.value for a in node.args], frame)
+        self.emit(
+            MethodCall(
+                node,
+                value,
+                name,
+                tuple(as_size(a) for a in arguments),
+                self.layout(value.rnn, frame),
+            )
+        )
+        if name in KEEPS_LAYOUT_METHODS:
+            return value
+        if name in ("transpose", "permute"):
+            return self.transposed(value, tuple(as_int(a) for a in arguments))
+        return UNKNOWN
+
+    def transposed(self, value: Value, axes: tuple[int | None, ...]) -> Abstract:
+        """`transpose(0, 1)` / `permute(1, 0, 2)` of an output swaps its batch and time axes."""
+        swapped = axes[:2] in SWAP_FIRST_TWO and (len(axes) == 2 or axes[2:] == (2,))
+        if (
+            value.role is Role.OUTPUT
+            and swapped
+            and value.batched
+            and value.batch_first is not None
+        ):
+            return value.but(
+                batch_first=not value.batch_first, text=f"{value.text}.transpose(0, 1)"
+            )
+        return UNKNOWN
+
+    def unpacked(self, value: Value, node: cst.Call, frame: Frame) -> Abstract:
+        bound, open_ended = facts.bind(
+            node, ("sequence", "batch_first", "padding_value", "total_length")
+        )
+        flag = bound.get("batch_first")
+        batch_first = (
+            truth(self.evaluate(flag.value, frame)) if flag else (None if open_ended else False)
+        )
+        padded = value.but(batch_first=batch_first, padded=True, packed=False)
+        return Items((padded, UNKNOWN))
+
+    def concatenate(self, items: Items, node: cst.Call, frame: Frame) -> Abstract:
+        values = items.items
+        if not values or not all(isinstance(v, Value) for v in values):
+            return UNKNOWN
+        first: Value = values[0]  # type: ignore[assignment]
+        ranks = {v.rank for v in values}  # type: ignore[union-attr]
+        bound, _ = facts.bind(node, ("tensors", "dim"))
+        dim = as_int(self.evaluate(bound["dim"].value, frame)) if "dim" in bound else 0
+        rank = first.rank
+        if len(ranks) != 1 or rank is None or dim is None or dim not in (-1, rank - 1):
+            return UNKNOWN
+        widths = [v.width for v in values]  # type: ignore[union-attr]
+        if any(w is None for w in widths):
+            return UNKNOWN
+        total = sum(widths[1:], start=widths[0])  # type: ignore[arg-type]
+        return Value(Role.TENSOR, first.rnn, _text(node), rank=rank, width=total)
+
+    # ---- subscripts ------------------------------------------------------------------------
+
+    def subscript(self, node: cst.Subscript, frame: Frame) -> Abstract:
+        base = self.evaluate(node.value, frame)
+        items = tuple(self.item(element, frame) for element in node.slice)
+        if isinstance(base, Items) and len(items) == 1 and isinstance(items[0], int):
+            index = items[0]
+            return base.items[index] if -len(base.items) <= index < len(base.items) else UNKNOWN
+        if not isinstance(base, Value):
+            return UNKNOWN
+        layout = self.layout(base.rnn, frame)
+        first = items[0] if len(items) == 1 else None
+        if base.role is Role.RESULT:
+            if isinstance(first, int) and first in (0, 1, -1, -2):
+                return self.result_part(base, first % 2, frame)
+            return UNKNOWN
+        if base.role is Role.STATE:
+            self.emit(
+                Selection(node, base, items, layout, None, self.companions.get(node, frozenset()))
+            )
+            if isinstance(first, int) and first in (0, 1, -1, -2):
+                return self.state_part(base, first % 2, frame)
+            return UNKNOWN
+        axes = _axes(base)
+        self.emit(
+            Selection(node, base, items, layout, axes, self.companions.get(node, frozenset()))
+        )
+        if base.role is Role.TENSOR or axes is None:
+            return UNKNOWN
+        return _select(base, axes, items, _text(node))
+
+    def item(self, element: cst.SubscriptElement, frame: Frame) -> Item:
+        part = element.slice
+        if isinstance(part, cst.Slice):
+            bounds = [
+                None if b is None else as_size(self.evaluate(b, frame))
+                for b in (part.lower, part.upper, part.step)
+            ]
+            if all(b is None for b in (part.lower, part.upper, part.step)):
+                return WHOLE
+            return Span(bounds[0], bounds[1], bounds[2], _text(part))
+        value = part.value
+        if isinstance(value, cst.Ellipsis):
+            return WHOLE
+        number = _int_literal(value)
+        if number is not None:
+            return number
+        evaluated = self.evaluate(value, frame)
+        size = as_int(evaluated)
+        return size if size is not None else None
+
+    # ---- layout and events -----------------------------------------------------------------
+
+    def layout(self, rnn: Rnn, frame: Frame) -> Layout:
+        """The RNN's layout with the facts that the enclosing `if`s settle."""
+        changes = {
+            name: frame.refinements[_fact_key(rnn, name)]
+            for name in facts.FLAG_FACTS
+            if getattr(rnn.layout, name) is None and _fact_key(rnn, name) in frame.refinements
+        }
+        return replace(rnn.layout, **changes) if changes else rnn.layout
+
+    def emit(self, event: object) -> None:
+        if not self.silent:
+            self.emit_event(event)
+
+
+def _axes(value: Value) -> tuple[str, ...] | None:
+    if value.role in (Role.H_N, Role.C_N):
+        return STATE_AXES if value.batched else (STATE_AXES[0], STATE_AXES[2])
+    if value.role is Role.OUTPUT and not value.packed:
+        if not value.batched:
+            return ("time", "features")
+        if value.batch_first is None:
+            return None
+        return ("batch", "time", "features") if value.batch_first else ("time", "batch", "features")
+    return None
+
+
+def _select(base: Value, axes: tuple[str, ...], items: tuple[Item, ...], text: str) -> Abstract:
+    """The tensor `base[items]` gives: which axes stay, and the feature width when it is known."""
+    if any(item is None for item in items) or len(items) > len(axes):
+        return UNKNOWN
+    width = base.width
+    kept = 0
+    last = len(axes) - 1
+    for position in range(len(axes)):
+        item = items[position] if position < len(items) else WHOLE
+        if isinstance(item, int):
+            width = None if position == last else width
+            continue
+        kept += 1
+        if position == last and isinstance(item, Span):
+            width = _span_width(item, width)
+    return Value(Role.TENSOR, base.rnn, text, rank=kept, width=width)
+
+
+def _span_width(span: Span, width: Dim | None) -> Dim | None:
+    """`[lower:upper]` of an axis `width` wide, when both bounds are known and not negative."""
+    if span.step is not None or width is None:
+        return None
+    lower = span.lower if span.lower is not None else Size.of(0)
+    upper = span.upper if span.upper is not None else Size.of(width)
+    if any(bound.value is not None and bound.value < 0 for bound in (lower, upper)):
+        return None
+    return upper - lower
+
+
+def _fact_key(rnn: Rnn, name: str) -> str:
+    return rnn.sources.get(name) or f"rnn@{id(rnn.call)}.{name}"
+
+
+def _settled(assigned: dict[str, list[Abstract]]) -> Env:
+    """Attributes that every assignment in the class gives the same value."""
+    settled: Env = {}
+    for name, values in assigned.items():
+        value: Abstract | None = None
+        for candidate in values:
+            value = join(value, candidate)
+        if value is not None:
+            settled[name] = value
+    return settled
+
+
+_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
+    cst.Add: operator.add,
+    cst.Subtract: operator.sub,
+    cst.Multiply: operator.mul,
+    cst.FloorDivide: operator.floordiv,
+}
+
+
+def _literal(node: cst.BaseExpression) -> object:
+    return ast.literal_eval(_text(node))
+
+
+def _int_literal(node: cst.BaseExpression) -> int | None:
+    if isinstance(node, cst.Integer):
+        return int(node.evaluated_value)
+    if (
+        isinstance(node, cst.UnaryOperation)
+        and isinstance(node.operator, cst.Minus)
+        and isinstance(node.expression, cst.Integer)
+    ):
+        return -int(node.expression.evaluated_value)
+    return None
+
+
+_CODE = cst.Module([])
+
+
+def _text(node: cst.CSTNode) -> str:
+    return _CODE.code_for_node(node)
+
+
+def _head(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _is_self_attribute(node: cst.BaseExpression, frame: Frame) -> bool:
+    return (
+        isinstance(node, cst.Attribute)
+        and isinstance(node.value, cst.Name)
+        and node.value.value == frame.self_name
+    )
+
+
+def _statements(body: cst.BaseSuite | None) -> list[cst.CSTNode]:
+    if isinstance(body, cst.IndentedBlock):
+        return list(body.body)
+    if isinstance(body, cst.SimpleStatementSuite):
+        return [cst.SimpleStatementLine(body=body.body)]
+    if isinstance(body, cst.Else | cst.Finally):
+        return _statements(body.body)
     return []
+
+
+def _leaves(block: cst.CSTNode | None) -> bool:
+    """Whether a block always ends in return, raise, break or continue."""
+    statements = _statements(block) if not isinstance(block, cst.If) else []
+    if not statements or not isinstance(statements[-1], cst.SimpleStatementLine):
+        return False
+    return isinstance(statements[-1].body[-1], cst.Return | cst.Raise | cst.Break | cst.Continue)
+
+
+def _expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
+    """The expressions directly inside a node, without entering nested statements."""
+    for child in node.children:
+        if isinstance(child, cst.BaseExpression):
+            yield child
+        elif not isinstance(child, cst.BaseStatement | cst.BaseSuite):
+            yield from _expressions(child)
+
+
+def _inner_statements(node: cst.CSTNode) -> Iterator[cst.BaseStatement]:
+    for child in node.children:
+        if isinstance(child, cst.BaseStatement):
+            yield child
+        else:
+            yield from _inner_statements(child)
+
+
+def _names(target: cst.CSTNode) -> set[str]:
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, cst.Attribute):
+        return {_text(target)}
+    if isinstance(target, cst.Tuple | cst.List):
+        return set().union(*(_names(e.value) for e in target.elements))
+    if isinstance(target, cst.StarredElement):
+        return _names(target.value)
+    return set()
+
+
+class _Targets(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self.names |= _names(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.names |= _names(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.names |= _names(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self.names |= _names(node.target)
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self.names |= _names(node.name)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.names |= _names(node.target)
+
+    def visit_MatchAs(self, node: cst.MatchAs) -> None:
+        if node.name is not None:
+            self.names.add(node.name.value)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self.names |= _names(node.target)
+
+
+def _assigned(node: cst.CSTNode) -> set[str]:
+    collector = _Targets()
+    node.visit(collector)
+    return collector.names
+
+
+def _names_in(node: cst.CSTNode) -> set[str]:
+    names = _assigned(node)
+    if isinstance(node, cst.Lambda):
+        names |= {p.name.value for p in node.params.params}
+    return names
+
+
+def _self_targets(method: cst.FunctionDef, self_name: str) -> set[str]:
+    prefix = self_name + "."
+    return {
+        n[len(prefix) :]
+        for n in _assigned(method)
+        if n.startswith(prefix) and "." not in n[len(prefix) :]
+    }
+
+
+def _bound_once(body: Iterable[cst.CSTNode]) -> set[str]:
+    counts: dict[str, int] = {}
+    for statement in body:
+        for name in _assigned(statement):
+            counts[name] = counts.get(name, 0) + 1
+    return {name for name, count in counts.items() if count == 1}

@@ -21,6 +21,8 @@ class Atom:
 
     name: str
     at_least: int = 1
+    scope: str = ""
+    """Where the name is bound, so two parameters that share a name stay two atoms."""
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,8 @@ class Size:
         return value if isinstance(value, Size) else Size((), Fraction(value))
 
     @staticmethod
-    def named(name: str, at_least: int = 1) -> Size:
-        return Size(((Atom(name, at_least), Fraction(1)),))
+    def named(name: str, at_least: int = 1, scope: str = "") -> Size:
+        return Size(((Atom(name, at_least, scope), Fraction(1)),))
 
     @property
     def value(self) -> int | None:
@@ -78,9 +80,10 @@ class Size:
         if divisor and divisor > 0:
             if self.value is not None:
                 return Size.of(self.value // divisor)
-            if all((c / divisor).denominator == 1 for _, c in self.terms) and (
-                self.constant / divisor
-            ).denominator == 1:
+            if (
+                all((c / divisor).denominator == 1 for _, c in self.terms)
+                and (self.constant / divisor).denominator == 1
+            ):
                 return self * Fraction(1, divisor)
         return Size.named(f"({self})//({other})", at_least=0)
 
@@ -92,7 +95,9 @@ class Size:
         for sign in (1, -1):
             coefficients = [sign * c for _, c in gap.terms]
             if all(c > 0 for c in coefficients):
-                least = sum(c * a.at_least for (a, _), c in zip(gap.terms, coefficients, strict=True))
+                least = sum(
+                    c * a.at_least for (a, _), c in zip(gap.terms, coefficients, strict=True)
+                )
                 if least + sign * gap.constant > 0:
                     return True
         return False

@@ -1,0 +1,91 @@
+"""The values the engine gives expressions: as much as the code makes certain, and no more."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rnncheck.events import Linear, Rnn, Value
+from rnncheck.sizes import Size
+
+
+@dataclass(frozen=True)
+class Const:
+    """A literal the code spells out (or a module-level constant bound to one)."""
+
+    value: object
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A value the code names but never fixes, such as a constructor parameter."""
+
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Items:
+    """A tuple or list of values."""
+
+    items: tuple[Abstract, ...]
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A PackedSequence made from a padded batch."""
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """A tensor that is not an RNN result, with its rank when the code shows it."""
+
+    rank: int | None
+
+
+@dataclass(frozen=True)
+class Passthrough:
+    """A module or function that returns its input's layout unchanged (dropout, an activation)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Unknown:
+    pass
+
+
+UNKNOWN = Unknown()
+
+Abstract = (
+    Const | Opaque | Size | Items | Packed | Tensor | Passthrough | Value | Rnn | Linear | Unknown
+)
+
+
+def join(first: Abstract | None, second: Abstract | None) -> Abstract | None:
+    """What a name holds after two paths meet. None is "unbound on that path"."""
+    if first is None:
+        return second
+    if second is None or first == second:
+        return first
+    return UNKNOWN
+
+
+def as_size(value: Abstract) -> Size | None:
+    if isinstance(value, Size):
+        return value
+    if isinstance(value, Const) and type(value.value) is int:
+        return Size.of(value.value)
+    if isinstance(value, Opaque):
+        return Size.named(value.text, scope=value.key)
+    return None
+
+
+def as_int(value: Abstract) -> int | None:
+    size = as_size(value)
+    return None if size is None else size.value
+
+
+def truth(value: Abstract) -> bool | None:
+    if isinstance(value, Const) and isinstance(value.value, bool | int | float | str | type(None)):
+        return bool(value.value)
+    return None

@@ -1,0 +1,104 @@
+"""From an RNN constructor call to its Layout: torch's argument order, its defaults, and what is unknown."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+import libcst as cst
+
+from rnncheck.abstract import UNKNOWN, Abstract, Const, Opaque, as_size
+from rnncheck.imports import dotted
+from rnncheck.layout import DEFAULTS, POSITIONAL, Kind, Layout
+
+RNN_CLASSES = {f"torch.nn.{kind.value}": kind for kind in Kind}
+
+SIZE_FACTS = ("input_size", "hidden_size", "num_layers", "proj_size")
+FLAG_FACTS = ("bidirectional", "batch_first")
+
+
+def bind(call: cst.Call, names: tuple[str, ...]) -> tuple[dict[str, cst.Arg], bool]:
+    """Each parameter's argument, and whether the call may pass others unseen (`*a`, `**kw`)."""
+    bound: dict[str, cst.Arg] = {}
+    open_ended = False
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            open_ended = True
+        elif arg.keyword is not None:
+            bound[arg.keyword.value] = arg
+        elif not open_ended and position < len(names):
+            bound[names[position]] = arg
+            position += 1
+    return bound, open_ended
+
+
+def read(
+    kind: Kind, call: cst.Call, evaluate: Callable[[cst.BaseExpression], Abstract]
+) -> tuple[Layout, dict[str, str]]:
+    """The layout a constructor call builds, and the source key of each fact it leaves open."""
+    bound, open_ended = bind(call, POSITIONAL[kind])
+    facts: dict[str, object] = {}
+    sources: dict[str, str] = {}
+    for name in (*SIZE_FACTS, *FLAG_FACTS, "dropout"):
+        if name in bound:
+            value = evaluate(bound[name].value)
+        elif open_ended:
+            value = UNKNOWN
+        else:
+            value = Const(DEFAULTS.get(name))
+        facts[name], source = _fact(name, value)
+        if source is not None:
+            sources[name] = source
+    if kind is not Kind.LSTM:
+        facts["proj_size"] = 0
+    layout = Layout(kind=kind, **facts)  # type: ignore[arg-type]
+    return layout, sources
+
+
+def _fact(name: str, value: Abstract) -> tuple[object, str | None]:
+    source = value.key if isinstance(value, Opaque) else None
+    if name in FLAG_FACTS:
+        if isinstance(value, Const) and type(value.value) in (bool, int):
+            return bool(value.value), None
+        return None, source
+    if name == "dropout":
+        if isinstance(value, Const) and type(value.value) in (int, float):
+            return float(value.value), None  # type: ignore[arg-type]
+        return None, source
+    size = as_size(value)
+    if size is None:
+        return None, source
+    return (size.value if size.value is not None else size), source
+
+
+def layout_from_text(text: str) -> Layout:
+    """The layout of a constructor written out, e.g. `nn.LSTM(10, 20, bidirectional=True)`.
+
+    Raises ValueError unless the text calls RNN, LSTM or GRU with literal arguments.
+    """
+    try:
+        expression = cst.parse_expression(text.strip())
+    except cst.ParserSyntaxError as error:
+        raise ValueError(f"not a Python expression: {text!r}") from error
+    if not isinstance(expression, cst.Call):
+        raise ValueError(f"not a constructor call: {text!r}")
+    name = dotted(expression.func)
+    kind = next(
+        (k for k in Kind if name in (k.value, f"nn.{k.value}", f"torch.nn.{k.value}")), None
+    )
+    if kind is None:
+        raise ValueError(f"expected nn.RNN, nn.LSTM or nn.GRU, got {name or text!r}")
+    layout, _ = read(kind, expression, _literal)
+    missing = [n for n in ("input_size", "hidden_size") if getattr(layout, n) is None]
+    unknown = [n for n in (*SIZE_FACTS, *FLAG_FACTS) if getattr(layout, n) is None]
+    if missing or unknown:
+        raise ValueError(f"give {', '.join(missing or unknown)} as literal values in {text!r}")
+    return layout
+
+
+def _literal(expression: cst.BaseExpression) -> Abstract:
+    try:
+        return Const(ast.literal_eval(cst.Module([]).code_for_node(expression)))
+    except (ValueError, SyntaxError):
+        return UNKNOWN

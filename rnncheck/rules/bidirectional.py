@@ -1,0 +1,137 @@
+"""RNN102 and RNN201: one direction of a bidirectional RNN taken for the whole sequence."""
+
+from __future__ import annotations
+
+from rnncheck.events import WHOLE, Role, Selection
+from rnncheck.rules.base import Report, Rule
+from rnncheck.rules.describe import subscript
+
+
+def _hidden(selection: Selection) -> str:
+    width = selection.layout.state_width
+    return "hidden_size" if width is None else str(width)
+
+
+def _half(selection: Selection, step: str, features: str) -> str:
+    assert selection.axes is not None
+    chosen = {"time": step, "features": features}
+    return subscript(selection.base.text, [chosen.get(axis, WHOLE) for axis in selection.axes])
+
+
+class BidirectionalLastStep(Rule):
+    code = "RNN102"
+    name = "bidirectional-last-step"
+    summary = "The full-width last step of a bidirectional output used as a summary."
+    what = """
+Reports `out[:, -1]` (batch_first) or `out[-1]` (time-major) when `out` is the output of a
+bidirectional RNN and the slice keeps every feature. Quiet when the features are sliced to one
+direction, and when the RNN is not known to be bidirectional.
+"""
+    why = """
+At the last step, the forward half of a bidirectional output has read the whole sequence, but the
+backward half has read only the final element: the backward direction runs from the end and
+finishes at step 0. The full-width last step is therefore half a summary and half a one-token
+feature, and nothing fails.
+"""
+    example = """
+gru = nn.GRU(8, 16, batch_first=True, bidirectional=True)
+out, _ = gru(x)
+summary = out[:, -1, :]
+"""
+    use_instead = """
+gru = nn.GRU(8, 16, batch_first=True, bidirectional=True)
+out, h_n = gru(x)
+summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
+# or, the same values: torch.cat((h_n[-2], h_n[-1]), dim=-1)
+"""
+    fires = (
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "out, _ = gru(x)\ny = out[:, -1, :]\n",
+        "import torch.nn as nn\nlstm = nn.LSTM(4, 8, bidirectional=True)\nout, _ = lstm(x)\ny = out[-1]\n",
+    )
+    quiet = (
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "out, _ = gru(x)\ny = out[:, -1, :8]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True)\nout, _ = gru(x)\ny = out[:, -1]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "out, _ = gru(x)\ny = out.mean(dim=1)\n",
+    )
+
+    def selected(self, selection: Selection, report: Report) -> None:
+        base = selection.base
+        if base.role is not Role.OUTPUT or base.padded or not selection.layout.bidirectional:
+            return
+        if selection.axes is None or selection.along("time") != -1:
+            return
+        if any(selection.along(axis) is not WHOLE for axis in selection.axes if axis != "time"):
+            return
+        hidden = _hidden(selection)
+        forward = _half(selection, "-1", f":{hidden}")
+        backward = _half(selection, "0", f"{hidden}:")
+        report(
+            selection.node,
+            f"`{selection.text}` is the full-width last step of bidirectional {base.rnn.where()}: "
+            "its forward half has read the whole sequence, but its backward half has read only "
+            f"the last element. Take the forward half of the last step and the backward half of "
+            f"step 0: `torch.cat(({forward}, {backward}), dim=-1)`, the same values as "
+            "`torch.cat((h_n[-2], h_n[-1]), dim=-1)`.",
+        )
+
+
+class BidirectionalFinalState(Rule):
+    code = "RNN201"
+    name = "bidirectional-hn-last"
+    summary = "`h_n[-1]` of a bidirectional RNN taken as its final state."
+    what = """
+Reports `h_n[-1]` (also `h_n[-1, :, :]`) when `h_n` comes from a bidirectional RNN. Quiet when the
+other direction is used with it (`torch.cat((h_n[-2], h_n[-1]), dim=1)`), inside
+`if rnn.bidirectional:`'s else branch, and when bidirectionality is unknown.
+"""
+    why = """
+h_n is `(num_layers * num_directions, batch, hidden)` with rows ordered layer by layer, forward
+then backward. For a bidirectional RNN `h_n[-1]` is only the last layer's *backward* direction:
+the forward direction's summary of the sequence is thrown away, and the tensor has exactly the
+shape a single direction would have, so nothing complains.
+"""
+    example = """
+gru = nn.GRU(8, 16, num_layers=2, bidirectional=True)
+fc = nn.Linear(16, 3)
+_, h_n = gru(x)
+logits = fc(h_n[-1])
+"""
+    use_instead = """
+gru = nn.GRU(8, 16, num_layers=2, bidirectional=True)
+fc = nn.Linear(2 * 16, 3)
+_, h_n = gru(x)
+logits = fc(torch.cat((h_n[-2], h_n[-1]), dim=-1))
+"""
+    fires = (
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, bidirectional=True)\n_, h = gru(x)\ny = h[-1]\n",
+        "import torch.nn as nn\nlstm = nn.LSTM(4, 8, num_layers=2, bidirectional=True)\n"
+        "_, (h, c) = lstm(x)\ny = h[-1, :, :]\n",
+    )
+    quiet = (
+        "import torch\nimport torch.nn as nn\ngru = nn.GRU(4, 8, bidirectional=True)\n"
+        "_, h = gru(x)\ny = torch.cat((h[-2], h[-1]), dim=1)\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=2)\n_, h = gru(x)\ny = h[-1]\n",
+        "import torch\nimport torch.nn as nn\ndef f(x, bi):\n    gru = nn.GRU(4, 8, bidirectional=bi)\n"
+        "    _, h = gru(x)\n    if gru.bidirectional:\n        return torch.cat((h[-2], h[-1]), 1)\n"
+        "    return h[-1]\n",
+    )
+
+    def selected(self, selection: Selection, report: Report) -> None:
+        base = selection.base
+        if base.role is not Role.H_N or not selection.layout.bidirectional:
+            return
+        if not selection.items or selection.items[0] != -1 or -2 in selection.companions:
+            return
+        known = selection.layout.state_rows
+        rows = "num_layers * 2" if known is None else str(known)
+        report(
+            selection.node,
+            f"`{selection.text}` is {selection.layout.describe_row(-1)}: `{base.text}` of "
+            f"bidirectional {base.rnn.where()} is ({rows}, batch, {_hidden(selection)}), its rows "
+            "layer by layer, forward then backward. For the final state of both directions use "
+            f"`torch.cat(({base.text}[-2], {base.text}[-1]), dim=-1)`, "
+            "which is twice as wide.",
+        )

@@ -1,0 +1,67 @@
+"""RNN101: a time-step index that lands on the batch axis."""
+
+from __future__ import annotations
+
+from rnncheck.events import WHOLE, Role, Selection
+from rnncheck.rules.base import Report, Rule
+from rnncheck.rules.describe import subscript
+
+
+class TimeIndexOnBatchAxis(Rule):
+    code = "RNN101"
+    name = "time-index-on-batch-axis"
+    summary = "A last-time-step index applied to the batch axis of an RNN's output."
+    what = """
+Reports `out[-1]` when `out` is the output of a `batch_first=True` RNN, and `out[:, -1]` when it
+is the output of a time-major one (the default): the `-1` meant "last time step" lands on the
+batch axis. Quiet when the layout is unknown, after `transpose(0, 1)`, and for `out[0]` (sample 0
+of a batch of one is a common, correct use).
+"""
+    why = """
+With `batch_first=True` the output is `(batch, time, features)`, so `out[-1]` is every time step of
+the *last sample*; time-major output is `(time, batch, features)`, so `out[:, -1]` is the last
+sample at every step. Both have a plausible shape, so training runs and the model silently learns
+from the wrong tensor.
+"""
+    example = """
+lstm = nn.LSTM(8, 16, batch_first=True)
+out, _ = lstm(x)
+last = out[-1]
+"""
+    use_instead = """
+lstm = nn.LSTM(8, 16, batch_first=True)
+out, _ = lstm(x)
+last = out[:, -1]
+"""
+    fires = (
+        "import torch.nn as nn\nrnn = nn.GRU(4, 8, batch_first=True)\nout, h = rnn(x)\ny = out[-1]\n",
+        "import torch.nn as nn\nrnn = nn.GRU(4, 8)\nout, h = rnn(x)\ny = out[:, -1, :]\n",
+    )
+    quiet = (
+        "import torch.nn as nn\nrnn = nn.GRU(4, 8, batch_first=True)\nout, h = rnn(x)\ny = out[:, -1]\n",
+        "import torch.nn as nn\nrnn = nn.GRU(4, 8)\nout, h = rnn(x)\ny = out[-1]\n",
+        "import torch.nn as nn\nrnn = nn.GRU(4, 8, batch_first=True)\nout, h = rnn(x)\n"
+        "out = out.transpose(0, 1)\ny = out[-1]\n",
+        "import torch\nimport torch.nn as nn\nrnn = nn.GRU(4, 8, batch_first=True)\n"
+        "out, h = rnn(torch.randn(5, 4))\ny = out[-1]\n",
+        "import torch.nn as nn\ndef f(x, flag):\n    rnn = nn.GRU(4, 8, batch_first=flag)\n"
+        "    out, h = rnn(x)\n    return out[-1]\n",
+    )
+
+    def selected(self, selection: Selection, report: Report) -> None:
+        base = selection.base
+        if base.role is not Role.OUTPUT or selection.axes is None or not base.batched:
+            return
+        if selection.along("batch") != -1 or selection.along("time") is not WHOLE:
+            return
+        fixed = [
+            -1 if axis == "time" else WHOLE if axis == "batch" else selection.along(axis)
+            for axis in selection.axes
+        ]
+        order = "(batch, time, features)" if base.batch_first else "(time, batch, features)"
+        report(
+            selection.node,
+            f"`{selection.text}` takes the last sample of the batch, not the last time step: "
+            f"`{base.text}` is the output of {base.rnn.where()}, laid out {order}. "
+            f"For the last time step write `{subscript(base.text, fixed)}`.",
+        )

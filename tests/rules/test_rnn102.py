@@ -1,0 +1,33 @@
+from tests.helpers import check, rows
+
+HEAD = "import torch\nimport torch.nn as nn\n"
+BI = HEAD + "gru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\nout, h = gru(x)\n"
+
+
+def test_full_width_last_step_reports() -> None:
+    assert rows(BI + "a = out[:, -1]\nb = out[:, -1, :]\nc = out[:, -1, ...]\n", "RNN102") == [
+        5,
+        6,
+        7,
+    ]
+
+
+def test_message_gives_both_halves() -> None:
+    (finding,) = check(BI + "a = out[:, -1]\n", "RNN102")
+    assert "out[:, -1, :8]" in finding.message and "out[:, 0, 8:]" in finding.message
+
+
+def test_time_major() -> None:
+    source = HEAD + "l = nn.LSTM(4, 8, bidirectional=True)\no, (h, c) = l(x)\ns = o[-1]\n"
+    assert rows(source, "RNN102") == [5]
+
+
+def test_quiet_for_one_direction_or_pooling_or_unidirectional() -> None:
+    source = BI + "a = out[:, -1, :8]\nb = out[:, 0, 8:]\nc = out.mean(dim=1)\nd = out[:, 0]\n"
+    assert rows(source, "RNN102") == []
+    uni = HEAD + "gru = nn.GRU(4, 8, batch_first=True)\nout, h = gru(x)\na = out[:, -1]\n"
+    assert rows(uni, "RNN102") == []
+
+
+def test_batch_axis_misuse_is_rnn101_not_rnn102() -> None:
+    assert [f.code for f in check(BI + "a = out[-1]\n")] == ["RNN101"]
