@@ -3,14 +3,18 @@
 Importing this package never imports torch: the runtime API is loaded on first use.
 """
 
-from __future__ import annotations
-
 import importlib
 from typing import Any
 
 __version__ = "0.1.0"
 
-_RUNTIME: dict[str, str] = {}
+_RUNTIME: dict[str, str] = {
+    "reference": "rnncheck.runtime",
+    "RNNContractError": "rnncheck.runtime.contracts",
+    "check_inputs": "rnncheck.runtime.contracts",
+    "check_outputs": "rnncheck.runtime.contracts",
+    "annotations": "rnncheck.runtime.annotations",
+}
 """Public runtime names and the module that defines each, imported on first access."""
 
 
