@@ -36,10 +36,17 @@ class Packed:
 
 
 @dataclass(frozen=True)
-class Tensor:
-    """A tensor that is not an RNN result, with its rank when the code shows it."""
+class Extent:
+    """A size read off a tensor while the program runs (`x.size(0)`, `x.shape[1]`, `len(x)`)."""
 
-    rank: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Tensor:
+    """A tensor that is not an RNN result, with its shape when the code builds it visibly."""
+
+    shape: tuple[Abstract, ...]
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,16 @@ def as_size(value: Abstract) -> Size | None:
         return Size.of(value.value)
     if isinstance(value, Opaque):
         return Size.named(value.text, scope=value.key)
+    if isinstance(value, Extent):
+        return Size.named(value.text, scope="extent")
     return None
+
+
+def names_batch(value: Abstract) -> bool:
+    """Whether a size visibly stands for the batch: read off a tensor, or named for it."""
+    if isinstance(value, Extent):
+        return True
+    return isinstance(value, Opaque) and "batch" in value.text.lower()
 
 
 def as_int(value: Abstract) -> int | None:

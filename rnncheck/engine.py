@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from rnncheck import noqa
-from rnncheck.events import Application, MethodCall, Rnn, Selection
+from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
 from rnncheck.finding import Finding
 from rnncheck.flow import Interpreter
 from rnncheck.rules import ALL_RULES
@@ -90,6 +90,7 @@ _HANDLERS = {
     Selection: "selected",
     MethodCall: "method",
     Application: "applied",
+    RnnCall: "called",
 }
 
 

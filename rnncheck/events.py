@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from rnncheck.layout import Dim, Layout
 from rnncheck.sizes import Size
+
+if TYPE_CHECKING:
+    from rnncheck.abstract import Abstract
 
 _CODE = cst.Module([])
 
@@ -119,12 +123,12 @@ Item = int | Size | Span | Whole | None
 
 @dataclass(frozen=True)
 class MethodCall:
-    """`base.method(args)` on an RNN result, with the arguments as sizes where known."""
+    """`base.method(args)` on an RNN result (`h_n.view(batch, -1)`); a lone tuple argument is spread."""
 
     node: cst.Call
     base: Value
     method: str
-    args: tuple[Size | None, ...]
+    args: tuple[Abstract, ...]
     layout: Layout
 
 
@@ -144,10 +148,21 @@ class Linear:
 
 @dataclass(frozen=True)
 class Application:
-    """A module called on an RNN result: a Linear on a tensor, or an RNN on another's output."""
+    """An nn.Linear called on an RNN result."""
 
     node: cst.Call
-    module: Linear | Rnn
+    module: Linear
     argument: Value
     layout: Layout
     """The layout of the RNN the argument comes from."""
+
+
+@dataclass(frozen=True)
+class RnnCall:
+    """An RNN called: on what input (maybe another RNN's output) and with what initial state."""
+
+    node: cst.Call
+    rnn: Rnn
+    input: Abstract
+    state: Abstract
+    layout: Layout

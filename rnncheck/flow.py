@@ -21,6 +21,7 @@ from rnncheck.abstract import (
     UNKNOWN,
     Abstract,
     Const,
+    Extent,
     Items,
     Opaque,
     Packed,
@@ -38,6 +39,7 @@ from rnncheck.events import (
     Linear,
     MethodCall,
     Rnn,
+    RnnCall,
     Role,
     Selection,
     Span,
@@ -69,10 +71,11 @@ KEEPS_LAYOUT_MODULES = frozenset(
     {"torch.nn.Dropout", "torch.nn.ReLU", "torch.nn.Tanh", "torch.nn.GELU", "torch.nn.Identity"}
 )
 CONCATENATE = frozenset({"torch.cat", "torch.concat", "torch.concatenate"})
-TOGETHER = CONCATENATE | {"torch.stack", "torch.add", "torch.sum", "torch.mean"}
 PACK = frozenset({"torch.nn.utils.rnn.pack_padded_sequence", "torch.nn.utils.rnn.pack_sequence"})
 UNPACK = "torch.nn.utils.rnn.pad_packed_sequence"
 FACTORIES = frozenset({"torch.randn", "torch.rand", "torch.zeros", "torch.ones", "torch.empty"})
+REDUCTIONS = frozenset({"mean", "sum", "max", "amax"})
+"""Pooling over the time axis keeps an output's feature width (`out.mean(1)`, `torch.max(out, 1)`)."""
 SWAP_FIRST_TWO = ((0, 1), (1, 0))
 
 Env = dict[str, Abstract]
@@ -495,7 +498,13 @@ class Interpreter:
             owner = self.evaluate(func.value, frame)
             if isinstance(owner, Value):
                 return self.method(owner, node, frame)
+            if func.attr.value == "size" and len(node.args) == 1:
+                self.evaluate_arguments(node, frame)
+                return Extent(_text(node))
             callee = self.member(owner, func.attr.value, frame)
+        elif isinstance(func, cst.Name) and func.value == "len" and "len" not in frame.env:
+            self.evaluate_arguments(node, frame)
+            return Extent(_text(node))
         else:
             callee = self.evaluate(func, frame)
         arguments = self.together([a.value for a in node.args], frame)
@@ -522,8 +531,14 @@ class Interpreter:
         first = arguments[0] if arguments and node.args[0].keyword is None else UNKNOWN
         if qualified in KEEPS_LAYOUT_FUNCTIONS:
             return first if isinstance(first, Value) else UNKNOWN
-        if qualified in TOGETHER and isinstance(first, Items):
-            return self.concatenate(first, node, frame) if qualified in CONCATENATE else UNKNOWN
+        if (
+            qualified.startswith("torch.")
+            and qualified[6:] in REDUCTIONS
+            and isinstance(first, Value)
+        ):
+            return _pooled(first, node, list(zip(node.args, arguments, strict=True))[1:])
+        if qualified in CONCATENATE and isinstance(first, Items):
+            return self.concatenate(first, node, frame)
         if qualified == "torch.transpose" and isinstance(first, Value):
             axes = tuple(as_int(a) for a in arguments[1:3])
             return self.transposed(first, axes)
@@ -532,9 +547,7 @@ class Interpreter:
         if qualified == UNPACK and isinstance(first, Value) and first.packed:
             return self.unpacked(first, node, frame)
         if qualified in FACTORIES:
-            ranks = [a for a in node.args if a.keyword is None and not a.star]
-            if ranks and all(as_size(v) is not None for v in arguments[: len(ranks)]):
-                return Tensor(len(ranks))
+            return _factory(node, arguments)
         return UNKNOWN
 
     def evaluate_arguments(self, node: cst.Call, frame: Frame) -> None:
@@ -555,12 +568,15 @@ class Interpreter:
         return rnn
 
     def rnn_call(self, rnn: Rnn, node: cst.Call, arguments: list[Abstract], frame: Frame) -> Value:
-        first = arguments[0] if arguments else UNKNOWN
+        bound, _ = facts.bind(node, ("input", "hx"))
+        first, state = (
+            arguments[node.args.index(bound[name])] if name in bound else UNKNOWN
+            for name in ("input", "hx")
+        )
         layout = self.layout(rnn, frame)
-        if isinstance(first, Value):
-            self.emit(Application(node, rnn, first, self.layout(first.rnn, frame)))
+        self.emit(RnnCall(node, rnn, first, state, layout))
         packed = isinstance(first, Packed) or (isinstance(first, Value) and first.packed)
-        unbatched = isinstance(first, Tensor) and first.rank == 2
+        unbatched = isinstance(first, Tensor) and len(first.shape) == 2
         return Value(
             Role.RESULT,
             rnn,
@@ -604,19 +620,22 @@ class Interpreter:
     def method(self, value: Value, node: cst.Call, frame: Frame) -> Abstract:
         name = node.func.attr.value  # type: ignore[attr-defined]
         arguments = self.together([a.value for a in node.args], frame)
-        self.emit(
-            MethodCall(
-                node,
-                value,
-                name,
-                tuple(as_size(a) for a in arguments),
-                self.layout(value.rnn, frame),
-            )
+        spread = (
+            arguments[0].items
+            if len(arguments) == 1 and isinstance(arguments[0], Items)
+            else arguments
         )
+        if any(a.star or a.keyword is not None for a in node.args):
+            spread = (UNKNOWN, *spread)
+        self.emit(MethodCall(node, value, name, tuple(spread), self.layout(value.rnn, frame)))
         if name in KEEPS_LAYOUT_METHODS:
             return value
         if name in ("transpose", "permute"):
-            return self.transposed(value, tuple(as_int(a) for a in arguments))
+            return self.transposed(value, tuple(as_int(a) for a in spread))
+        if name == "size":
+            return Extent(_text(node))
+        if name in REDUCTIONS:
+            return _pooled(value, node, list(zip(node.args, arguments, strict=True)))
         return UNKNOWN
 
     def transposed(self, value: Value, axes: tuple[int | None, ...]) -> Abstract:
@@ -664,6 +683,9 @@ class Interpreter:
     # ---- subscripts ------------------------------------------------------------------------
 
     def subscript(self, node: cst.Subscript, frame: Frame) -> Abstract:
+        if isinstance(node.value, cst.Attribute) and node.value.attr.value == "shape":
+            self.evaluate(node.value.value, frame)
+            return Extent(_text(node))
         base = self.evaluate(node.value, frame)
         items = tuple(self.item(element, frame) for element in node.slice)
         if isinstance(base, Items) and len(items) == 1 and isinstance(items[0], int):
@@ -726,6 +748,35 @@ class Interpreter:
     def emit(self, event: object) -> None:
         if not self.silent:
             self.emit_event(event)
+
+
+def _factory(node: cst.Call, arguments: list[Abstract]) -> Abstract:
+    """`torch.zeros(a, b, c)` or `torch.zeros((a, b, c))`: a tensor of a visible shape."""
+    if any(a.star for a in node.args):
+        return UNKNOWN
+    dims = [v for a, v in zip(node.args, arguments, strict=True) if a.keyword is None]
+    if len(dims) == 1 and isinstance(dims[0], Items):
+        dims = list(dims[0].items)
+    return Tensor(tuple(dims)) if dims else UNKNOWN
+
+
+def _pooled(value: Value, node: cst.Call, arguments: list[tuple[cst.Arg, Abstract]]) -> Abstract:
+    """An output pooled over its time axis: one axis fewer, the same features."""
+    dims = [v for a, v in arguments if a.keyword is None or a.keyword.value == "dim"]
+    axes = _axes(value)
+    dim = as_int(dims[0]) if dims else None
+    if (
+        value.role is not Role.OUTPUT
+        or axes is None
+        or dim is None
+        or not -len(axes) <= dim < len(axes)
+    ):
+        return UNKNOWN
+    if axes[dim] != "time":
+        return UNKNOWN
+    pooled = Value(Role.TENSOR, value.rnn, _text(node), rank=len(axes) - 1, width=value.width)
+    is_max = _text(node.func).split(".")[-1] == "max"
+    return Items((pooled, UNKNOWN)) if is_max else pooled
 
 
 def _axes(value: Value) -> tuple[str, ...] | None:

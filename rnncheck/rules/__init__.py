@@ -5,17 +5,34 @@ from __future__ import annotations
 from rnncheck.rules.base import Rule
 from rnncheck.rules.bidirectional import BidirectionalFinalState, BidirectionalLastStep
 from rnncheck.rules.dropout import DropoutSingleLayer
+from rnncheck.rules.initial_state import InitialStateBatchFirst
 from rnncheck.rules.linear_width import LinearWidthMismatch
 from rnncheck.rules.lstm_state import LstmStateTupleIndexed
+from rnncheck.rules.padding import PaddedLastStep
+from rnncheck.rules.stacked_width import StackedWidthMismatch
+from rnncheck.rules.state_index import StateIndexedBatchFirst, StateSlicedByLayers
+from rnncheck.rules.state_reshape import (
+    StateFlattenedPerSample,
+    StateSqueezedWithSeveralRows,
+    StateViewedDirectionsFirst,
+)
 from rnncheck.rules.time_axis import TimeIndexOnBatchAxis
 
 ALL_RULES: tuple[type[Rule], ...] = (
     TimeIndexOnBatchAxis,
     BidirectionalLastStep,
+    PaddedLastStep,
     BidirectionalFinalState,
     LstmStateTupleIndexed,
+    StateIndexedBatchFirst,
+    StateFlattenedPerSample,
+    StateViewedDirectionsFirst,
+    StateSqueezedWithSeveralRows,
+    StateSlicedByLayers,
     LinearWidthMismatch,
+    StackedWidthMismatch,
     DropoutSingleLayer,
+    InitialStateBatchFirst,
 )
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 if TYPE_CHECKING:
     import libcst as cst
 
-    from rnncheck.events import Application, MethodCall, Rnn, Selection
+    from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
 
 Report = Callable[["cst.CSTNode", str], None]
 
@@ -42,7 +42,10 @@ class Rule:
         """A method of an RNN result is called (`h_n.view(...)`)."""
 
     def applied(self, application: Application, report: Report) -> None:
-        """A module (a Linear, an RNN) is called on an RNN result."""
+        """An nn.Linear is called on an RNN result."""
+
+    def called(self, call: RnnCall, report: Report) -> None:
+        """An RNN is called, on some input and maybe an initial state."""
 
     @classmethod
     def page(cls) -> str:

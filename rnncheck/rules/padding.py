@@ -1,0 +1,75 @@
+"""RNN103: the last position of a padded batch taken as every sequence's final state."""
+
+from __future__ import annotations
+
+from rnncheck.events import WHOLE, Role, Selection
+from rnncheck.rules.base import Report, Rule
+from rnncheck.rules.describe import subscript
+
+
+class PaddedLastStep(Rule):
+    code = "RNN103"
+    name = "padded-last-step"
+    summary = (
+        "The last position of an output unpacked by pad_packed_sequence used as the final state."
+    )
+    what = """
+Reports `out[:, -1]` (batch_first) or `out[-1]` (time-major) when `out` comes from
+`pad_packed_sequence` applied to an RNN's packed output. Quiet for a gather at each sequence's
+own last step (`out[torch.arange(batch), lengths - 1]`) and for h_n.
+"""
+    why = """
+A packed batch holds sequences of different lengths. After `pad_packed_sequence` every sequence
+shorter than the longest one has zeros from its end onwards, so position -1 is padding for all of
+them: only the longest sequences contribute a real final state. The shapes are right and the
+model trains on zeros.
+"""
+    example = """
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+gru = nn.GRU(8, 16, batch_first=True)
+packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+packed_out, h_n = gru(packed)
+out, lengths = pad_packed_sequence(packed_out, batch_first=True)
+final = out[:, -1]
+"""
+    use_instead = """
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+gru = nn.GRU(8, 16, batch_first=True)
+packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+packed_out, h_n = gru(packed)
+out, lengths = pad_packed_sequence(packed_out, batch_first=True)
+final = out[torch.arange(out.size(0)), lengths - 1]  # or h_n[-1] for one direction
+"""
+    fires = (
+        "import torch.nn as nn\nfrom torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"
+        "gru = nn.GRU(4, 8, batch_first=True)\np = pack_padded_sequence(x, n, batch_first=True)\n"
+        "o, h = gru(p)\nout, lengths = pad_packed_sequence(o, batch_first=True)\ny = out[:, -1]\n",
+    )
+    quiet = (
+        "import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"
+        "gru = nn.GRU(4, 8, batch_first=True)\np = pack_padded_sequence(x, n, batch_first=True)\n"
+        "o, h = gru(p)\nout, lengths = pad_packed_sequence(o, batch_first=True)\n"
+        "y = out[torch.arange(out.size(0)), lengths - 1]\nz = h[-1]\n",
+    )
+
+    def selected(self, selection: Selection, report: Report) -> None:
+        base = selection.base
+        if base.role is not Role.OUTPUT or not base.padded or selection.axes is None:
+            return
+        if selection.along("time") != -1 or selection.along("batch") not in (WHOLE, None):
+            return
+        if "batch" not in selection.axes:
+            return
+        gather = [
+            "torch.arange(batch)" if axis == "batch" else "lengths - 1" if axis == "time" else WHOLE
+            for axis in selection.axes
+        ]
+        report(
+            selection.node,
+            f"`{selection.text}` is the last padded position, not each sequence's last step: "
+            f"`{base.text}` was unpacked by pad_packed_sequence from {base.rnn.where()}, so for "
+            "every sequence shorter than the longest this position is padding (zeros). Gather "
+            f"each sequence's own last step, `{subscript(base.text, gather)}`, or use h_n.",
+        )

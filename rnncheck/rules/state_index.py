@@ -1,0 +1,116 @@
+"""RNN203 and RNN207: h_n indexed as if it had another layout."""
+
+from __future__ import annotations
+
+from rnncheck.events import WHOLE, Role, Selection, Span
+from rnncheck.rules.base import Report, Rule
+from rnncheck.sizes import Size
+
+STATES = (Role.H_N, Role.C_N)
+
+
+class StateIndexedBatchFirst(Rule):
+    code = "RNN203"
+    name = "state-indexed-batch-first"
+    summary = "h_n or c_n indexed as if batch_first applied to it."
+    what = """
+Reports `h_n[:, i]` (a constant index on h_n's second axis) when the RNN was built with
+`batch_first=True`: the index was meant for the layers axis but lands on the batch. Quiet after
+`h_n.permute(1, 0, 2)` or `transpose(0, 1)`, and for RNNs that are not batch_first.
+"""
+    why = """
+`batch_first=True` changes the layout of the input and the output only. h_n and c_n are always
+`(num_layers * num_directions, batch, hidden)`, so `h_n[:, -1]` is the last *sample* of every
+layer, not the last layer of every sample. It has a plausible shape and trains silently.
+"""
+    example = """
+lstm = nn.LSTM(8, 16, num_layers=2, batch_first=True)
+_, (h_n, c_n) = lstm(x)
+final = h_n[:, -1]
+"""
+    use_instead = """
+lstm = nn.LSTM(8, 16, num_layers=2, batch_first=True)
+_, (h_n, c_n) = lstm(x)
+final = h_n[-1]
+"""
+    fires = (
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True)\n_, h = gru(x)\ny = h[:, 0, :]\n",
+    )
+    quiet = (
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True)\n_, h = gru(x)\n"
+        "y = h.permute(1, 0, 2)[:, -1]\nz = h[:, :, 0]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8)\n_, h = gru(x)\ny = h[:, -1]\n",
+    )
+
+    def selected(self, selection: Selection, report: Report) -> None:
+        base = selection.base
+        if base.role not in STATES or not base.batched or not selection.layout.batch_first:
+            return
+        if len(selection.items) < 2 or selection.items[0] is not WHOLE:
+            return
+        index = selection.items[1]
+        if not isinstance(index, int):
+            return
+        report(
+            selection.node,
+            f"`{selection.text}` takes sample {index} of every layer: batch_first=True of "
+            f"{base.rnn.where()} applies to its input and output only, and `{base.text}` stays "
+            "(num_layers * num_directions, batch, hidden). For the last layer write "
+            f"`{base.text}[-1]`; to put the batch first, `{base.text}.permute(1, 0, 2)`.",
+        )
+
+
+class StateSlicedByLayers(Rule):
+    code = "RNN207"
+    name = "state-sliced-by-layers"
+    summary = "h_n of a bidirectional RNN sliced by a layer count."
+    what = """
+Reports `h_n[:num_layers]` (and `c_n[:num_layers]`) when h_n comes from a bidirectional RNN and the
+slice's end is the RNN's number of layers, as when an encoder's state is handed to a
+unidirectional decoder. Quiet for `h_n[0::2]` (every forward row) and for unidirectional RNNs.
+"""
+    why = """
+The rows of a bidirectional h_n alternate directions: layer 0 forward, layer 0 backward, layer 1
+forward, and so on. `h_n[:num_layers]` is therefore not "the first num_layers layers" but the
+first num_layers / 2 layers in both directions, and a decoder with num_layers layers accepts it
+without complaint.
+"""
+    example = """
+encoder = nn.LSTM(8, 16, num_layers=2, bidirectional=True)
+_, (h, c) = encoder(src)
+state = (h[:2], c[:2])
+"""
+    use_instead = """
+encoder = nn.LSTM(8, 16, num_layers=2, bidirectional=True)
+_, (h, c) = encoder(src)
+state = (h[0::2], c[0::2])  # every layer's forward direction
+"""
+    fires = (
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3, bidirectional=True)\n_, h = gru(x)\n"
+        "y = h[:3]\n",
+    )
+    quiet = (
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3, bidirectional=True)\n_, h = gru(x)\n"
+        "y = h[0::2]\nz = h[-2:]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3)\n_, h = gru(x)\ny = h[:3]\n",
+    )
+
+    def selected(self, selection: Selection, report: Report) -> None:
+        base, layout = selection.base, selection.layout
+        if base.role not in STATES or not layout.bidirectional or layout.num_layers is None:
+            return
+        first = selection.items[0] if selection.items else None
+        if not isinstance(first, Span) or first.step is not None or first.upper is None:
+            return
+        if first.lower is not None and first.lower.value != 0:
+            return
+        if first.upper != Size.of(layout.num_layers):
+            return
+        report(
+            selection.node,
+            f"`{selection.text}` is not the first {layout.num_layers} layers: the rows of "
+            f"`{base.text}` from bidirectional {base.rnn.where()} alternate directions (layer 0 "
+            "forward, layer 0 backward, layer 1 forward, ...), so this slice holds half the "
+            f"layers in both directions. For every layer's forward state write `{base.text}[0::2]`; "
+            f"for the last layer's two directions, `{base.text}[-2:]`.",
+        )

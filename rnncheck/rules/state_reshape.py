@@ -1,0 +1,169 @@
+"""RNN204, RNN205 and RNN206: h_n reshaped as if its first axis were the batch or a lone layer."""
+
+from __future__ import annotations
+
+from rnncheck.abstract import as_int, as_size, names_batch
+from rnncheck.events import MethodCall, Role
+from rnncheck.rules.base import Report, Rule
+from rnncheck.sizes import Size
+
+STATES = (Role.H_N, Role.C_N)
+RESHAPES = ("view", "reshape")
+
+
+def _reshape(call: MethodCall) -> bool:
+    return call.base.role in STATES and call.base.batched and call.method in RESHAPES
+
+
+class StateFlattenedPerSample(Rule):
+    code = "RNN204"
+    name = "state-flattened-per-sample"
+    summary = "h_n flattened per sample without moving the batch axis first."
+    what = """
+Reports `h_n.view(batch, -1)`, `h_n.reshape(x.size(0), -1)` and `h_n.view(-1, width)` with a width
+other than hidden, when h_n has more than one row (several layers or two directions). Quiet after
+`permute(1, 0, 2)` / `transpose(0, 1)`, and when h_n has a single row.
+"""
+    why = """
+h_n is `(num_layers * num_directions, batch, hidden)` in memory order. Viewing it as
+`(batch, -1)` cuts that memory into batch-sized pieces without moving the batch axis: each "sample"
+row then holds states of several samples, and the model trains on a shuffle of its batch.
+"""
+    example = """
+gru = nn.GRU(8, 16, num_layers=2, batch_first=True)
+_, h_n = gru(x)
+flat = h_n.view(x.size(0), -1)
+"""
+    use_instead = """
+gru = nn.GRU(8, 16, num_layers=2, batch_first=True)
+_, h_n = gru(x)
+flat = h_n.permute(1, 0, 2).reshape(x.size(0), -1)
+"""
+    fires = (
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, bidirectional=True)\n_, h = gru(x)\n"
+        "y = h.view(x.size(1), -1)\n",
+    )
+    quiet = (
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, bidirectional=True)\n_, h = gru(x)\n"
+        "y = h.transpose(0, 1).reshape(x.size(1), -1)\nz = h.view(-1, 8)\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8)\n_, h = gru(x)\ny = h.view(x.size(1), -1)\n",
+    )
+
+    def method(self, call: MethodCall, report: Report) -> None:
+        if not _reshape(call) or len(call.args) != 2 or not call.layout.several_state_rows:
+            return
+        rows, columns = call.args
+        per_sample = names_batch(rows) and as_int(columns) == -1
+        width, state_width = as_size(columns), call.layout.state_width
+        too_wide = (
+            as_int(rows) == -1
+            and width is not None
+            and state_width is not None
+            and width.provably_differs(state_width)
+        )
+        if not (per_sample or too_wide):
+            return
+        base = call.base.text
+        report(
+            call.node,
+            f"`{base}.{call.method}(...)` mixes samples: `{base}` of {call.base.rnn.where()} is "
+            f"({call.layout.state_rows}, batch, {state_width}), layers and directions before the "
+            "batch, so cutting it into per-sample rows takes states of several samples. Move the "
+            f"batch first: `{base}.permute(1, 0, 2).reshape(batch, -1)`.",
+        )
+
+
+class StateViewedDirectionsFirst(Rule):
+    code = "RNN205"
+    name = "state-viewed-directions-first"
+    summary = "h_n viewed as (directions, layers, ...) instead of (layers, directions, ...)."
+    what = """
+Reports `h_n.view(directions, layers, batch, hidden)` on a bidirectional RNN, whether written with
+literals or with names such as `self.num_directions`, when the view puts the number of directions
+before the number of layers. Quiet for `view(layers, directions, ...)`, and where the two counts
+are equal or unknown.
+"""
+    why = """
+The rows of h_n are layer-major: row `layer * num_directions + direction`. `view(2, num_layers, ...)`
+has the right number of elements but regroups the rows wrongly: `[0, -1]` is then not the last
+layer's forward state. torch documents the order as `h_n.view(num_layers, num_directions, batch,
+hidden)`.
+"""
+    example = """
+gru = nn.GRU(8, 16, num_layers=3, bidirectional=True)
+_, h_n = gru(x)
+by_layer = h_n.view(2, 3, -1, 16)
+"""
+    use_instead = """
+gru = nn.GRU(8, 16, num_layers=3, bidirectional=True)
+_, h_n = gru(x)
+by_layer = h_n.view(3, 2, -1, 16)
+"""
+    fires = (
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3, bidirectional=True)\n_, h = gru(x)\n"
+        "y = h.view(2, 3, -1, 8)\n",
+    )
+    quiet = (
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=2, bidirectional=True)\n_, h = gru(x)\n"
+        "y = h.view(2, 2, -1, 8)\n",
+    )
+
+    def method(self, call: MethodCall, report: Report) -> None:
+        layout = call.layout
+        if not _reshape(call) or len(call.args) != 4 or not layout.bidirectional:
+            return
+        if layout.num_layers is None:
+            return
+        first, second = as_size(call.args[0]), as_size(call.args[1])
+        layers = Size.of(layout.num_layers)
+        if first != Size.of(2) or second != layers or layers == Size.of(2):
+            return
+        base = call.base.text
+        report(
+            call.node,
+            f"`{base}.{call.method}(...)` puts directions before layers: the rows of `{base}` from "
+            f"{call.base.rnn.where()} are layer-major (row = layer * 2 + direction), so write "
+            f"`{base}.{call.method}({layers}, 2, batch, hidden)` and index [layer, direction].",
+        )
+
+
+class StateSqueezedWithSeveralRows(Rule):
+    code = "RNN206"
+    name = "state-squeezed-with-several-rows"
+    summary = "`h_n.squeeze(0)` when h_n has more than one layer or direction."
+    what = """
+Reports `h_n.squeeze(0)` when h_n has more than one row (num_layers > 1 or bidirectional). Quiet
+for a one-layer, one-direction RNN, where it removes the axis as intended.
+"""
+    why = """
+`squeeze(0)` removes the first axis only when it has size 1. With several layers or two
+directions it silently does nothing, and the (num_layers * num_directions) axis stays in front of
+the batch for whatever comes next.
+"""
+    example = """
+lstm = nn.LSTM(8, 16, num_layers=2)
+_, (h_n, c_n) = lstm(x)
+final = h_n.squeeze(0)
+"""
+    use_instead = """
+lstm = nn.LSTM(8, 16, num_layers=2)
+_, (h_n, c_n) = lstm(x)
+final = h_n[-1]
+"""
+    fires = (
+        "import torch.nn as nn\nl = nn.LSTM(4, 8, num_layers=2)\n_, (h, c) = l(x)\ny = h.squeeze(0)\n",
+    )
+    quiet = ("import torch.nn as nn\nl = nn.LSTM(4, 8)\n_, (h, c) = l(x)\ny = h.squeeze(0)\n",)
+
+    def method(self, call: MethodCall, report: Report) -> None:
+        if call.base.role not in STATES or call.method != "squeeze" or not call.base.batched:
+            return
+        if len(call.args) != 1 or as_int(call.args[0]) != 0 or not call.layout.several_state_rows:
+            return
+        base = call.base.text
+        report(
+            call.node,
+            f"`{base}.squeeze(0)` does nothing: `{base}` of {call.base.rnn.where()} has "
+            f"{call.layout.state_rows} rows (num_layers * num_directions), not 1. For the last "
+            f"layer write `{base}[-1]`.",
+        )
