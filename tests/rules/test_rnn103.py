@@ -1,0 +1,39 @@
+from tests.helpers import check, rows
+
+HEAD = (
+    "import torch\nimport torch.nn as nn\n"
+    "from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"
+)
+
+
+def test_batch_first_and_time_major_padded_last_position() -> None:
+    source = HEAD + (
+        "a = nn.LSTM(4, 8, batch_first=True)\nb = nn.GRU(4, 8)\n"
+        "pa, _ = a(pack_padded_sequence(x, n, batch_first=True))\n"
+        "pb, _ = b(nn.utils.rnn.pack_padded_sequence(x, n))\n"
+        "oa, la = pad_packed_sequence(pa, batch_first=True)\n"
+        "ob, lb = nn.utils.rnn.pad_packed_sequence(pb)\n"
+        "u = oa[:, -1, :]\nv = ob[-1]\n"
+    )
+    assert rows(source, "RNN103") == [10, 11]
+    assert "lengths - 1" in check(source, "RNN103")[0].message
+
+
+def test_unpacked_layout_comes_from_pad_packed_sequence() -> None:
+    """pad_packed_sequence's own batch_first decides the layout, not the RNN's."""
+    source = HEAD + (
+        "a = nn.LSTM(4, 8, batch_first=True)\npa, _ = a(pack_padded_sequence(x, n, batch_first=True))\n"
+        "o, l = pad_packed_sequence(pa)\nu = o[-1]\nv = o[:, -1]\n"
+    )
+    assert rows(source, "RNN103") == [7]
+    assert rows(source, "RNN101") == [8]
+
+
+def test_quiet_without_packing_and_for_gathers() -> None:
+    source = HEAD + (
+        "a = nn.LSTM(4, 8, batch_first=True)\npa, (h, c) = a(pack_padded_sequence(x, n, batch_first=True))\n"
+        "o, l = pad_packed_sequence(pa, batch_first=True)\n"
+        "u = o[torch.arange(o.size(0)), l - 1]\nv = h[-1]\n"
+        "q, _ = a(x)\nw = q[:, -1]\n"
+    )
+    assert rows(source, "RNN103") == []

@@ -1,0 +1,34 @@
+from tests.helpers import rows
+
+HEAD = "import torch.nn as nn\n"
+
+
+def test_per_sample_views_of_several_rows() -> None:
+    source = HEAD + (
+        "def f(x, hidden, batch_size):\n"
+        "    g = nn.GRU(4, hidden, num_layers=2)\n"
+        "    _, h = g(x)\n"
+        "    n = x.size(1)\n"
+        "    a = h.view(n, -1)\n"
+        "    b = h.reshape(x.shape[1], -1)\n"
+        "    c = h.contiguous().view(batch_size, -1)\n"
+        "    d = h.view(-1, 2 * hidden)\n"
+        "    return a, b, c, d\n"
+    )
+    assert rows(source, "RNN204") == [6, 7, 8, 9]
+
+
+def test_quiet_for_one_row_moved_batch_or_stacked_rows() -> None:
+    source = HEAD + (
+        "def f(x, hidden):\n"
+        "    g = nn.GRU(4, hidden, num_layers=2)\n"
+        "    one = nn.GRU(4, hidden)\n"
+        "    _, h = g(x)\n"
+        "    _, s = one(x)\n"
+        "    a = h.permute(1, 0, 2).reshape(x.size(1), -1)\n"
+        "    b = h.view(-1, hidden)\n"
+        "    c = s.view(x.size(1), -1)\n"
+        "    d = h.view(2, -1)\n"
+        "    return a, b, c, d\n"
+    )
+    assert rows(source, "RNN204") == []
