@@ -57,6 +57,13 @@ class Passthrough:
 
 
 @dataclass(frozen=True)
+class Method:
+    """A method of the class being read, and what it returns (`self.encode(x)` -> its output)."""
+
+    returns: Abstract
+
+
+@dataclass(frozen=True)
 class Unknown:
     pass
 
@@ -64,7 +71,18 @@ class Unknown:
 UNKNOWN = Unknown()
 
 Abstract = (
-    Const | Opaque | Size | Items | Packed | Tensor | Passthrough | Value | Rnn | Linear | Unknown
+    Const
+    | Opaque
+    | Size
+    | Items
+    | Packed
+    | Tensor
+    | Passthrough
+    | Method
+    | Value
+    | Rnn
+    | Linear
+    | Unknown
 )
 
 

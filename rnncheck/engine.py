@@ -63,11 +63,16 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule]) -> list[Finding]:
             code = rule.code
 
             def report(node: cst.CSTNode, message: str, code: str = code) -> None:
+                construction = interpreter.configuration
+                if construction is not None:
+                    call = module.code_for_node(construction.call)
+                    message += f" (when built as `{call}`, line {locate(construction.call)})"
                 reported.setdefault((id(node), code), (node, code, message))
 
             getattr(rule, handler)(event, report)
 
-    Interpreter(module, dispatch, locate).run()
+    interpreter = Interpreter(module, dispatch, locate)
+    interpreter.run()
     findings = []
     for node, code, message in reported.values():
         span = position(node)

@@ -23,6 +23,7 @@ from rnncheck.abstract import (
     Const,
     Extent,
     Items,
+    Method,
     Opaque,
     Packed,
     Passthrough,
@@ -78,7 +79,20 @@ REDUCTIONS = frozenset({"mean", "sum", "max", "amax"})
 """Pooling over the time axis keeps an output's feature width (`out.mean(1)`, `torch.max(out, 1)`)."""
 SWAP_FIRST_TWO = ((0, 1), (1, 0))
 
+MAX_CONFIGURATIONS = 8
+"""How many distinct constructions of one class are followed; more are rare and cost time."""
+
 Env = dict[str, Abstract]
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """One way the checked code builds a class: the call, and the constructor values it fixes."""
+
+    call: cst.Call
+    values: tuple[tuple[str, Abstract], ...]
+
+
 Emit = Callable[[object], None]
 
 
@@ -92,6 +106,8 @@ class Frame:
     attributes: Env = field(default_factory=dict)
     refinements: dict[str, bool] = field(default_factory=dict)
     globals: Env = field(default_factory=dict)
+    returned: Abstract | None = None
+    """What the function's `return` statements give, joined."""
 
     def lookup(self, name: str) -> Abstract | None:
         if name in self.env:
@@ -115,10 +131,14 @@ class Interpreter:
         self.emit_event = emit
         self.locate = locate
         self.silent = False
-        self.rnns: dict[cst.Call, Rnn] = {}
-        self.announced: set[int] = set()
+        self.rnns: dict[tuple[cst.Call, Configuration | None], Rnn] = {}
+        self.announced: set[tuple[cst.Call, Configuration | None]] = set()
         self.companions: dict[cst.Subscript, frozenset[int]] = {}
         self.naming: str | None = None
+        self.classes: dict[str, Env] = {}
+        """Each class's settled attributes, for the subclasses that follow it in the module."""
+        self.configuration: Configuration | None = None
+        """The construction being followed, while a class is read with its constructor's values."""
 
     # ---- module, classes, functions -------------------------------------------------------
 
@@ -127,42 +147,68 @@ class Interpreter:
         self.block(self.module.body, frame)
         once = _bound_once(self.module.body)
         stable = {name: value for name, value in frame.env.items() if name in once}
+        constructions = _calls_by_name(self.module)
         for node in self.module.body:
             if isinstance(node, cst.FunctionDef):
                 self.function(node, node.name.value, stable)
             elif isinstance(node, cst.ClassDef):
                 self.klass(node, stable)
+                calls = constructions.get(node.name.value, [])
+                for configuration in _configurations(node, calls, stable)[:MAX_CONFIGURATIONS]:
+                    self.configuration = configuration
+                    self.klass(node, stable, dict(configuration.values))
+                self.configuration = None
 
-    def klass(self, node: cst.ClassDef, globals_: Env) -> None:
+    def klass(self, node: cst.ClassDef, globals_: Env, bindings: Env | None = None) -> None:
+        """Read the methods once silently to learn `self.x` and what methods return, then for real."""
         methods = [m for m in _statements(node.body) if isinstance(m, cst.FunctionDef)]
         methods.sort(key=lambda m: m.name.value != "__init__")
+        inherited = self.classes.get(_first_base(node), {}) if bindings is None else {}
         assigned: dict[str, list[Abstract]] = {}
+        returns: Env = {}
         self.silent = True
         try:
             for method in methods:
-                frame = self.function(
-                    method,
-                    f"{node.name.value}.{method.name.value}",
-                    globals_,
-                    attributes=_settled(assigned),
-                )
-                if frame is None or frame.self_name is None:
+                attributes = {**inherited, **_settled(assigned), **returns}
+                frame = self.method_body(node, method, globals_, attributes, bindings)
+                if frame.self_name is None:
                     continue
                 prefix = frame.self_name + "."
                 for name in _self_targets(method, frame.self_name):
                     assigned.setdefault(name, []).append(frame.env.get(prefix + name, UNKNOWN))
+                if frame.returned is not None:
+                    returns[method.name.value] = Method(frame.returned)
         finally:
             self.silent = False
-        attributes = _settled(assigned)
+        attributes = {**inherited, **returns, **_settled(assigned)}
+        if bindings is None:
+            self.classes[node.name.value] = attributes
         for method in methods:
-            self.function(method, f"{node.name.value}.{method.name.value}", globals_, attributes)
+            self.method_body(node, method, globals_, attributes, bindings)
         for inner in _statements(node.body):
-            if isinstance(inner, cst.ClassDef):
+            if isinstance(inner, cst.ClassDef) and bindings is None:
                 self.klass(inner, globals_)
 
+    def method_body(
+        self,
+        owner: cst.ClassDef,
+        method: cst.FunctionDef,
+        globals_: Env,
+        attributes: Env,
+        bindings: Env | None,
+    ) -> Frame:
+        scope = f"{owner.name.value}.{method.name.value}"
+        constructor = method.name.value == "__init__"
+        return self.function(method, scope, globals_, attributes, bindings if constructor else None)
+
     def function(
-        self, node: cst.FunctionDef, scope: str, globals_: Env, attributes: Env | None = None
-    ) -> Frame | None:
+        self,
+        node: cst.FunctionDef,
+        scope: str,
+        globals_: Env,
+        attributes: Env | None = None,
+        bindings: Env | None = None,
+    ) -> Frame:
         frame = Frame(env={}, scope=scope, attributes=attributes or {}, globals=globals_)
         params = node.params
         positional = [*params.posonly_params, *params.params]
@@ -173,7 +219,7 @@ class Interpreter:
             positional = positional[1:]
         for param in [*positional, *params.kwonly_params]:
             name = param.name.value
-            frame.env[name] = Opaque(f"{scope}:{name}", name)
+            frame.env[name] = (bindings or {}).get(name) or Opaque(f"{scope}:{name}", name)
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 frame.env[star.name.value] = UNKNOWN
@@ -237,8 +283,8 @@ class Interpreter:
         elif isinstance(node, cst.Expr):
             self.evaluate(node.value, frame)
         elif isinstance(node, cst.Return):
-            if node.value is not None:
-                self.evaluate(node.value, frame)
+            value = self.evaluate(node.value, frame) if node.value is not None else Const(None)
+            frame.returned = join(frame.returned, value)
         elif isinstance(node, cst.Del):
             self.forget(node.target, frame)
         elif isinstance(node, cst.Import | cst.ImportFrom):
@@ -514,6 +560,8 @@ class Interpreter:
             self.emit(Application(node, callee, arguments[0], self.layout(arguments[0].rnn, frame)))
         if isinstance(callee, Passthrough) and len(arguments) == 1:
             return arguments[0]
+        if isinstance(callee, Method):
+            return callee.returns
         return UNKNOWN
 
     def library_call(self, qualified: str, node: cst.Call, frame: Frame) -> Abstract:
@@ -555,15 +603,16 @@ class Interpreter:
             self.evaluate(arg.value, frame)
 
     def build(self, kind: facts.Kind, node: cst.Call, frame: Frame) -> Rnn:
-        rnn = self.rnns.get(node)
+        key = (node, self.configuration)
+        rnn = self.rnns.get(key)
         if rnn is None:
             layout, sources = facts.read(kind, node, lambda e: self.evaluate(e, frame))
             rnn = Rnn(self.naming or _text(node), layout, node, sources, self.locate)
-            self.rnns[node] = rnn
+            self.rnns[key] = rnn
         else:
             self.evaluate_arguments(node, frame)
-        if not self.silent and id(node) not in self.announced:
-            self.announced.add(id(node))
+        if not self.silent and key not in self.announced:
+            self.announced.add(key)
             self.emit(rnn)
         return rnn
 
@@ -889,6 +938,80 @@ def _statements(body: cst.BaseSuite | None) -> list[cst.CSTNode]:
     if isinstance(body, cst.Else | cst.Finally):
         return _statements(body.body)
     return []
+
+
+def _calls_by_name(module: cst.Module) -> dict[str, list[cst.Call]]:
+    """Every call of a plain name (`Classifier(...)`) in the module, by that name."""
+    finder = _Calls()
+    module.visit(finder)
+    return finder.calls
+
+
+class _Calls(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.calls: dict[str, list[cst.Call]] = {}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name):
+            self.calls.setdefault(node.func.value, []).append(node)
+
+
+def _configurations(
+    node: cst.ClassDef, calls: list[cst.Call], constants: Env
+) -> list[Configuration]:
+    """The distinct constructor values the module's calls of a class fix (literals and defaults)."""
+    init = next(
+        (
+            m
+            for m in _statements(node.body)
+            if isinstance(m, cst.FunctionDef) and m.name.value == "__init__"
+        ),
+        None,
+    )
+    if init is None:
+        return []
+    params = [*init.params.posonly_params, *init.params.params][1:] + list(
+        init.params.kwonly_params
+    )
+    names = tuple(p.name.value for p in params)
+    found: list[Configuration] = []
+    seen: set[tuple[tuple[str, Abstract], ...]] = set()
+    for call in calls:
+        bound, open_ended = facts.bind(call, names)
+        values: list[tuple[str, Abstract]] = []
+        for param in params:
+            name = param.name.value
+            if name in bound:
+                value = _constant(bound[name].value, constants)
+            elif param.default is not None and not open_ended:
+                value = _constant(param.default, {})
+            else:
+                continue
+            if isinstance(value, Const):
+                values.append((name, value))
+        key = tuple(values)
+        if key and key not in seen:
+            seen.add(key)
+            found.append(Configuration(call, key))
+    return found
+
+
+def _constant(node: cst.BaseExpression, constants: Env) -> Abstract:
+    """A literal, or a module-level name bound once to one."""
+    if isinstance(node, cst.Name) and isinstance(constants.get(node.value), Const):
+        return constants[node.value]
+    try:
+        return Const(_literal(node))
+    except (ValueError, SyntaxError):
+        return UNKNOWN
+
+
+def _first_base(node: cst.ClassDef) -> str | None:
+    return (
+        node.bases[0].value.value
+        if node.bases and isinstance(node.bases[0].value, cst.Name)
+        else None
+    )
 
 
 def _leaves(block: cst.CSTNode | None) -> bool:

@@ -1,0 +1,152 @@
+"""The engine's reading of code: imports, where RNNs live, where results go, guards, branches."""
+
+from __future__ import annotations
+
+from tests.helpers import check, rows
+
+BI = "nn.GRU(4, 8, bidirectional=True)"
+
+
+def test_import_styles_resolve_to_torch() -> None:
+    for head, ctor in (
+        ("import torch", "torch.nn.GRU"),
+        ("import torch.nn as tnn", "tnn.GRU"),
+        ("from torch import nn", "nn.GRU"),
+        ("from torch.nn import GRU as Enc", "Enc"),
+        ("from torch.nn import *", "GRU"),
+        ("import torch.nn.modules.rnn as r", "r.GRU"),
+    ):
+        source = f"{head}\ng = {ctor}(4, 8, bidirectional=True)\n_, h = g(x)\ny = h[-1]\n"
+        assert rows(source, "RNN201") == [4], head
+
+
+def test_a_users_own_lstm_class_is_not_torch() -> None:
+    source = (
+        "from torch.nn import LSTM\n\nclass LSTM:\n    pass\n\n"
+        "l = LSTM(4, 8, bidirectional=True)\n_, h = l(x)\ny = h[-1]\n"
+    )
+    assert check(source) == []
+    assert check("l = LSTM(4, 8, bidirectional=True)\n_, h = l(x)\ny = h[-1]\n") == []
+
+
+def test_module_level_constants_are_facts() -> None:
+    source = "import torch.nn as nn\nBI = True\ng = nn.GRU(4, 8, bidirectional=BI)\n_, h = g(x)\ny = h[-1]\n"
+    assert rows(source, "RNN201") == [5]
+
+
+def test_a_module_level_rnn_used_inside_a_function() -> None:
+    source = f"import torch.nn as nn\ng = {BI}\ndef f(x):\n    _, h = g(x)\n    return h[-1]\n"
+    assert rows(source, "RNN201") == [5]
+
+
+def test_a_name_rebound_at_module_level_is_not_followed_into_functions() -> None:
+    source = (
+        f"import torch.nn as nn\ng = {BI}\ng = make()\n"
+        "def f(x):\n    _, h = g(x)\n    return h[-1]\n"
+    )
+    assert check(source) == []
+
+
+def test_branches_join_and_unknown_wins() -> None:
+    source = (
+        f"import torch.nn as nn\ndef f(x, c):\n    g = {BI}\n    _, h = g(x)\n"
+        "    if c:\n        h = other(h)\n    return h[-1]\n"
+    )
+    assert check(source) == []
+    same = (
+        f"import torch.nn as nn\ndef f(x, c):\n    g = {BI}\n"
+        "    if c:\n        _, h = g(x)\n    else:\n        _, h = g(x + 1)\n    return h[-1]\n"
+    )
+    assert rows(same, "RNN201") == [8]
+
+
+def test_loops_forget_what_they_rebind_but_keep_results_after() -> None:
+    source = (
+        f"import torch.nn as nn\ndef f(xs):\n    g = {BI}\n    h = None\n"
+        "    for x in xs:\n        y = h[-1]\n        _, h = g(x, h)\n    return h[-1]\n"
+    )
+    assert rows(source, "RNN201") == []
+    after = (
+        f"import torch.nn as nn\ndef f(xs):\n    g = {BI}\n"
+        "    for x in xs:\n        _, h = g(x)\n    return h[-1]\n"
+    )
+    assert rows(after, "RNN201") == [6]
+
+
+def test_try_with_and_nested_functions_do_not_crash_and_keep_facts() -> None:
+    source = (
+        f"import torch.nn as nn\ndef f(x):\n    g = {BI}\n"
+        "    try:\n        _, h = g(x)\n    except ValueError as e:\n        raise\n"
+        "    with ctx() as c:\n        y = h[-1]\n"
+        "    def inner():\n        return h[-1]\n"
+        "    return y\n"
+    )
+    assert rows(source, "RNN201") == [9, 11]
+
+
+def test_self_attribute_assigned_twice_is_unknown() -> None:
+    source = (
+        "import torch.nn as nn\nclass M(nn.Module):\n"
+        f"    def __init__(self):\n        self.g = {BI}\n"
+        "    def reset(self):\n        self.g = nn.GRU(4, 8)\n"
+        "    def forward(self, x):\n        _, h = self.g(x)\n        return h[-1]\n"
+    )
+    assert check(source) == []
+
+
+def test_results_through_a_helper_method_of_the_class() -> None:
+    source = (
+        "import torch.nn as nn\nclass M(nn.Module):\n"
+        "    def __init__(self, hidden):\n"
+        "        self.g = nn.GRU(4, hidden, batch_first=True, bidirectional=True)\n"
+        "        self.fc = nn.Linear(hidden, 2)\n"
+        "    def forward(self, x):\n        return self.fc(self.encode(x))\n"
+        "    def encode(self, x):\n        out, _ = self.g(x)\n        return out.mean(dim=1)\n"
+    )
+    assert rows(source, "RNN301") == [7]
+
+
+def test_subclass_uses_the_rnn_of_its_base() -> None:
+    source = (
+        "import torch.nn as nn\nclass Base(nn.Module):\n"
+        f"    def __init__(self):\n        self.g = {BI}\n"
+        "class Child(Base):\n    def forward(self, x):\n        _, h = self.g(x)\n        return h[-1]\n"
+    )
+    assert rows(source, "RNN201") == [8]
+
+
+def test_constructions_in_the_file_are_followed_and_named() -> None:
+    source = (
+        "import torch.nn as nn\nclass M(nn.Module):\n"
+        "    def __init__(self, hidden, bidirectional=False):\n"
+        "        self.g = nn.GRU(4, hidden, bidirectional=bidirectional)\n"
+        "    def forward(self, x):\n        _, h = self.g(x)\n        return h[-1]\n"
+        "small = M(8)\nlarge = M(16, bidirectional=True)\n"
+    )
+    (finding,) = check(source, "RNN201")
+    assert (
+        finding.row == 7
+        and "M(16, bidirectional=True)" in finding.message
+        and "line 9" in finding.message
+    )
+
+
+def test_constructions_from_outside_values_stay_unknown() -> None:
+    source = (
+        "import torch.nn as nn\nclass M(nn.Module):\n"
+        "    def __init__(self, bidirectional=False):\n"
+        "        self.g = nn.GRU(4, 8, bidirectional=bidirectional)\n"
+        "    def forward(self, x):\n        _, h = self.g(x)\n        return h[-1]\n"
+        "m = M(bidirectional=args.bi)\nn = M()\n"
+    )
+    assert check(source) == []
+
+
+def test_syntax_errors_and_odd_bytes_are_rnn000() -> None:
+    from rnncheck.engine import check_source
+
+    assert [f.code for f in check_source(b"import torch.nn as nn\nlstm = (\n", "a.py")] == [
+        "RNN000"
+    ]
+    assert [f.code for f in check_source(b"lstm = '\xff\xfe'\n", "b.py")] == ["RNN000"]
+    assert check_source(b"", "c.py") == []
