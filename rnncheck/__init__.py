@@ -14,6 +14,8 @@ _RUNTIME: dict[str, str] = {
     "check_inputs": "rnncheck.runtime.contracts",
     "check_outputs": "rnncheck.runtime.contracts",
     "annotations": "rnncheck.runtime.annotations",
+    "verify": "rnncheck.runtime.verify",
+    "RNNMismatchError": "rnncheck.runtime.verify",
 }
 """Public runtime names and the module that defines each, imported on first access."""
 

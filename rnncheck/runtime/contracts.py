@@ -56,11 +56,11 @@ def check_outputs(
         return
     contract = contract_for(module)
     batch = Batch.of(contract.layout, input)
-    outcome = contract.check_shapes(batch, result)
+    outcome = contract.split(batch, result)
+    contract.check_shapes(batch, outcome)
     if strict:
         contract.check_strict(batch, input, outcome)
-    if not contract.holds(outcome.pairs(batch, contract.equivalences)):
-        contract.report_disagreement(batch, outcome)
+    contract.check_equivalences(batch, outcome)
 
 
 def contract_for(module: nn.Module) -> Contract:
@@ -79,18 +79,6 @@ class Outcome:
     output: Tensor | PackedSequence
     h_n: Tensor
     c_n: Tensor | None
-
-    def pairs(
-        self, batch: Batch, equivalences: tuple[Equivalence, ...]
-    ) -> list[tuple[Tensor, Tensor]]:
-        """For each equivalence, the output slice and the h_n row that must be equal."""
-        frame = batch.frame(self.output)
-        states = batch.state_frame(self.h_n)
-        pairs = []
-        for relation in equivalences:
-            steps = batch.last_steps(frame) if relation.step == "last" else frame[0]
-            pairs.append((steps[..., relation.start : relation.stop], states[relation.row]))
-        return pairs
 
 
 class Contract:
@@ -117,8 +105,20 @@ class Contract:
             if tuple(state.shape) != shape:
                 raise self.error(batch, self._state_mismatch(batch, name, tuple(state.shape)))
 
-    def check_shapes(self, batch: Batch, result: Any) -> Outcome:
-        outcome = self._split(batch, result)
+    def split(self, batch: Batch, result: Any) -> Outcome:
+        """`result` as output, h_n and c_n, or an error saying what torch would have returned."""
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise self.error(batch, f"an RNN returns (output, hidden); got {_kind(result)}")
+        output, hidden = result
+        if not self.layout.has_cell:
+            return Outcome(output, hidden, None)
+        if not (isinstance(hidden, tuple) and len(hidden) == 2):
+            raise self.error(
+                batch, f"an LSTM returns (output, (h_n, c_n)); its hidden part is {_kind(hidden)}"
+            )
+        return Outcome(output, hidden[0], hidden[1])
+
+    def check_shapes(self, batch: Batch, outcome: Outcome) -> None:
         expected = batch.shapes
         if isinstance(outcome.output, PackedSequence):
             rows = batch.packed.data.shape[0] if batch.packed is not None else None
@@ -145,21 +145,37 @@ class Contract:
                     f"{name} has shape {tuple(state.shape)}, expected"
                     f" {_named(shape, _state_axes(batch, name))}",
                 )
-        return outcome
 
-    def holds(self, pairs: list[tuple[Tensor, Tensor]]) -> bool:
-        """Whether every pair is equal, NaN equal to NaN; one host read for the lot."""
+    def check_equivalences(self, batch: Batch, outcome: Outcome) -> None:
+        """Raise unless every equivalence holds, NaN equal to NaN, with one host read per call.
+
+        On CPU `torch.equal` answers fastest; the NaN-aware compare runs only when it says no.
+        """
+        pairs = self.pairs(batch, outcome)
         if all(a.device.type == "cpu" and torch.equal(a, b) for a, b in pairs):
-            return True
-        return bool(agreement(pairs).all())
-
-    def report_disagreement(self, batch: Batch, outcome: Outcome) -> None:
-        pairs = outcome.pairs(batch, self.equivalences)
+            return
+        agreements = self.agreement(batch, outcome)
+        if bool(agreements.all()):
+            return
         for relation, ok, (found, expected) in zip(
-            self.equivalences, agreement(pairs), pairs, strict=True
+            self.equivalences, agreements.tolist(), pairs, strict=True
         ):
             if not ok:
                 raise self.error(batch, self._where(batch, relation, found, expected))
+
+    def agreement(self, batch: Batch, outcome: Outcome) -> Tensor:
+        """One boolean per equivalence, computed on the result's device without a host read."""
+        return torch.stack([_agree(a, b).all() for a, b in self.pairs(batch, outcome)])
+
+    def pairs(self, batch: Batch, outcome: Outcome) -> list[tuple[Tensor, Tensor]]:
+        """For each equivalence, the output slice and the h_n row that must be equal."""
+        frame = batch.frame(outcome.output)
+        states = batch.state_frame(outcome.h_n)
+        pairs = []
+        for relation in self.equivalences:
+            steps = batch.last_steps(frame) if relation.step == "last" else frame[0]
+            pairs.append((steps[..., relation.start : relation.stop], states[relation.row]))
+        return pairs
 
     def check_strict(self, batch: Batch, input: Any, outcome: Outcome) -> None:
         packed = batch.form == "packed"
@@ -202,19 +218,6 @@ class Contract:
             f"  sizes: {', '.join(sizes)}\n"
             f"  expected: {', '.join(expected)}"
         )
-
-    def _split(self, batch: Batch, result: Any) -> Outcome:
-        if not (isinstance(result, tuple) and len(result) == 2):
-            raise self.error(batch, f"an RNN returns (output, hidden); got {_kind(result)}")
-        output, hidden = result
-        if self.layout.has_cell:
-            if not (isinstance(hidden, tuple) and len(hidden) == 2):
-                raise self.error(
-                    batch,
-                    f"an LSTM returns (output, (h_n, c_n)); its hidden part is {_kind(hidden)}",
-                )
-            return Outcome(output, hidden[0], hidden[1])
-        return Outcome(output, hidden, None)
 
     def _state_mismatch(self, batch: Batch, name: str, found: tuple[int, ...]) -> str:
         expected = batch.shapes.h_n if name == "h_0" else batch.shapes.c_n
@@ -282,11 +285,6 @@ def _jaxtyped_checker(ann: Annotations) -> Callable[..., None]:
         "return": None,
     }
     return jaxtyped(typechecker=beartype)(tensors)
-
-
-def agreement(pairs: list[tuple[Tensor, Tensor]]) -> Tensor:
-    """One boolean per pair, computed on the pairs' device without a host read."""
-    return torch.stack([_agree(a, b).all() for a, b in pairs])
 
 
 def _agree(a: Tensor, b: Tensor) -> Tensor:

@@ -38,9 +38,13 @@ def forward(
 
 @dataclass(frozen=True, eq=False)
 class Trace:
-    """The reference run in the `Batch` frame, with every layer's output kept for diagnosis."""
+    """The reference run in the `Batch` frame: its input and initial states, every layer's
+    output (time, batch, features) and the final states, kept so `verify` can diagnose."""
 
     batch: Batch
+    input: Tensor
+    h_0: Tensor
+    c_0: Tensor | None
     layers: tuple[Tensor, ...]
     h_n: Tensor
     c_n: Tensor | None
@@ -54,34 +58,64 @@ class Trace:
 
 
 def trace(module: nn.Module, input: Tensor | PackedSequence, hx: Hidden | None = None) -> Trace:
+    layout = Layout.of(module)
     if not reproducible(module):
         raise ValueError(
-            f"the reference cannot reproduce {Layout.of(module).constructor()} in training mode:"
+            f"the reference cannot reproduce {layout.constructor()} in training mode:"
             f" dropout={module.dropout} draws a random mask between its {module.num_layers} layers."
             " Call module.eval() (or set dropout=0) before comparing."
         )
-    layout = Layout.of(module)
     batch = Batch.of(layout, input)
     contract_for(module).check_inputs(batch, hx)
-    x = batch.frame(input)
-    h, c = _initial_states(batch, x, hx)
-    cell = _CELLS[module.mode]
-    h_n, c_n = list(h.unbind(0)), None if c is None else list(c.unbind(0))
-    layers = []
+    x = frame = batch.frame(input)
+    h_0, c_0 = _initial_states(batch, x, hx)
+    layers, h_n, c_n = [], [], []
     for layer in range(module.num_layers):
-        halves = []
-        for direction in range(2 if module.bidirectional else 1):
-            row = layout.row(layer, direction)
-            weights = _Weights.of(module, layer, direction)
-            output, h_n[row], c_last = _run_direction(
-                cell, weights, x, batch.valid, h_n[row], None if c_n is None else c_n[row]
-            )
-            if c_n is not None:
-                c_n[row] = c_last
-            halves.append(output)
-        x = torch.cat(halves, dim=-1)
+        x, h, c = run_layer(module, layer, x, batch.valid, h_0, c_0)
         layers.append(x)
-    return Trace(batch, tuple(layers), torch.stack(h_n), None if c_n is None else torch.stack(c_n))
+        h_n.append(h)
+        c_n.append(c)
+    return Trace(
+        batch=batch,
+        input=frame,
+        h_0=h_0,
+        c_0=c_0,
+        layers=tuple(layers),
+        h_n=torch.cat(h_n),
+        c_n=None if c_0 is None else torch.cat(c_n),
+    )
+
+
+def run_layer(
+    module: nn.Module,
+    layer: int,
+    x: Tensor,
+    valid: Tensor | None,
+    h_0: Tensor,
+    c_0: Tensor | None,
+) -> tuple[Tensor, Tensor, Tensor | None]:
+    """One layer, every direction, on `x` in the frame, starting from its rows of h_0 and c_0.
+
+    Returns the layer's output (directions concatenated) and its final h and c rows.
+    """
+    layout = Layout.of(module)
+    cell = _CELLS[module.mode]
+    outputs, hs, cs = [], [], []
+    for direction in range(layout.directions or 1):
+        row = layout.row(layer, direction)
+        output, h, c = _run_direction(
+            cell,
+            _Weights.of(module, layer, direction),
+            x,
+            valid,
+            h_0[row],
+            None if c_0 is None else c_0[row],
+        )
+        outputs.append(output)
+        hs.append(h)
+        cs.append(c)
+    c_n = None if c_0 is None else torch.stack(cs)
+    return torch.cat(outputs, dim=-1), torch.stack(hs), c_n
 
 
 @dataclass(frozen=True)
