@@ -76,12 +76,13 @@ class PerFileIgnores:
         rules: Sequence[type[Rule]],
         origin: str,
     ) -> None:
+        where = f"`per-file-ignores` from {origin}"
         self._ignored = [
-            (FilePattern(pattern, root), {c for s in selectors for c in codes(s, rules, origin)})
+            (FilePattern(pattern, root), {c for s in selectors for c in codes(s, rules, where)})
             for pattern, selectors in table.items()
         ]
 
     def rules_for(self, path: str, selected: Sequence[type[Rule]]) -> tuple[type[Rule], ...]:
         """The selected rules that run on the file at the absolute `path`."""
-        skipped = set().union(*(codes for glob, codes in self._ignored if glob.matches(path)))
+        skipped = set().union(*(named for glob, named in self._ignored if glob.matches(path)))
         return tuple(rule for rule in selected if rule.code not in skipped)
