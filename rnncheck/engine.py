@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from rnncheck import noqa
 from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
 from rnncheck.finding import Finding
 from rnncheck.flow import Interpreter
+from rnncheck.positions import Positions
+from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
 from rnncheck.rules.base import Rule
-
-MENTIONS_RNN = re.compile(rb"rnn|lstm|gru", re.IGNORECASE)
-"""Files without these letters cannot build or use an RNN: they are never parsed."""
+from rnncheck.source import MENTIONS_RNN
 
 PARSE_ERROR = "RNN000"
 
 
 def check_source(
-    source: bytes, path: str, rules: Iterable[type[Rule]] = ALL_RULES
+    source: bytes,
+    path: str,
+    rules: Iterable[type[Rule]] = ALL_RULES,
+    project: Project | None = None,
 ) -> list[Finding]:
-    """The findings in one file's bytes, sorted, with `# noqa` applied."""
+    """The findings in one file's bytes, sorted, with `# noqa` applied.
+
+    `project` tells what the other checked files define and construct; without it the file is
+    read on its own.
+    """
     if not MENTIONS_RNN.search(source):
         return []
     try:
@@ -39,23 +44,15 @@ def check_source(
         return [
             _problem(path, error.raw_line, error.raw_column + 1, f"SyntaxError: {error.message}")
         ]
-    findings = _analyse(module, path, [rule() for rule in rules])
+    project = project if project is not None else Project.of([(path, source)])
+    findings = _analyse(module, path, [rule() for rule in rules], project)
     return sorted(noqa.suppress(findings, text))
 
 
-def _analyse(module: cst.Module, path: str, rules: list[Rule]) -> list[Finding]:
+def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project) -> list[Finding]:
     """Run the interpreter once, handing each event to every rule that listens for it."""
     reported: dict[tuple[int, str], tuple[cst.CSTNode, str, str]] = {}
-    positions: dict[cst.CSTNode, CodeRange] = {}
-
-    def locate(node: cst.CSTNode) -> int:
-        return position(node).start.line
-
-    def position(node: cst.CSTNode) -> CodeRange:
-        if not positions:
-            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-            positions.update(wrapper.resolve(PositionProvider))
-        return positions[node]
+    positions = Positions(module)
 
     def dispatch(event: object) -> None:
         handler = _HANDLERS[type(event)]
@@ -63,19 +60,18 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule]) -> list[Finding]:
             code = rule.code
 
             def report(node: cst.CSTNode, message: str, code: str = code) -> None:
-                construction = interpreter.configuration
-                if construction is not None:
-                    call = module.code_for_node(construction.call)
-                    message += f" (when built as `{call}`, line {locate(construction.call)})"
+                configuration = interpreter.configuration
+                if configuration is not None:
+                    message += f" ({configuration.describe(path)})"
                 reported.setdefault((id(node), code), (node, code, message))
 
             getattr(rule, handler)(event, report)
 
-    interpreter = Interpreter(module, dispatch, locate)
+    interpreter = Interpreter(module, dispatch, positions.line, path, project)
     interpreter.run()
     findings = []
     for node, code, message in reported.values():
-        span = position(node)
+        span = positions.of(node)
         findings.append(
             Finding(
                 path,

@@ -33,13 +33,16 @@ class Rnn:
     """For a fact the code does not fix, the key of the value it comes from (a parameter)."""
     locate: Callable[[cst.CSTNode], int] = field(default=lambda node: 0, repr=False)
     """Finds a node's line; positions are computed only when a file has something to report."""
+    origin: str = ""
+    """The file that builds it, when that is not the file being checked."""
 
     @property
     def line(self) -> int:
         return self.locate(self.call)
 
     def where(self) -> str:
-        return f"`{self.name}` ({self.layout.constructor()}, line {self.line})"
+        place = f"{self.origin}:{self.line}" if self.origin else f"line {self.line}"
+        return f"`{self.name}` ({self.layout.constructor()}, {place})"
 
 
 class Role(Enum):

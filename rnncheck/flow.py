@@ -9,6 +9,7 @@ result becomes an event for the rules, carrying the layout that holds at that po
 from __future__ import annotations
 
 import ast
+import functools
 import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -48,7 +49,10 @@ from rnncheck.events import (
 )
 from rnncheck.imports import ImportTable, dotted
 from rnncheck.layout import STATE_AXES, Dim, Layout
+from rnncheck.positions import Positions
+from rnncheck.project import NOT_LITERAL, Construction, Project
 from rnncheck.sizes import Size
+from rnncheck.source import decode
 
 KEEPS_LAYOUT_METHODS = frozenset(
     {"contiguous", "clone", "detach", "float", "double", "half", "bfloat16", "to", "cpu", "cuda"}
@@ -89,8 +93,13 @@ Env = dict[str, Abstract]
 class Configuration:
     """One way the checked code builds a class: the call, and the constructor values it fixes."""
 
-    call: cst.Call
+    construction: Construction
     values: tuple[tuple[str, Abstract], ...]
+
+    def describe(self, here: str) -> str:
+        built = self.construction
+        where = f"line {built.line}" if built.path == here else f"{built.path}:{built.line}"
+        return f"when built as `{built.text}`, {where}"
 
 
 Emit = Callable[[object], None]
@@ -124,9 +133,16 @@ class Interpreter:
     """Reads one module and emits events; `emit` is None while a class is read for its attributes."""
 
     def __init__(
-        self, module: cst.Module, emit: Emit, locate: Callable[[cst.CSTNode], int]
+        self,
+        module: cst.Module,
+        emit: Emit,
+        locate: Callable[[cst.CSTNode], int],
+        path: str = "",
+        project: Project | None = None,
     ) -> None:
         self.module = module
+        self.path = path
+        self.project = project or Project()
         self.imports = ImportTable(module)
         self.emit_event = emit
         self.locate = locate
@@ -137,6 +153,8 @@ class Interpreter:
         self.naming: str | None = None
         self.classes: dict[str, Env] = {}
         """Each class's settled attributes, for the subclasses that follow it in the module."""
+        self.foreign = False
+        """Whether this module is read for another file's sake (its RNNs then name their file)."""
         self.configuration: Configuration | None = None
         """The construction being followed, while a class is read with its constructor's values."""
 
@@ -147,14 +165,13 @@ class Interpreter:
         self.block(self.module.body, frame)
         once = _bound_once(self.module.body)
         stable = {name: value for name, value in frame.env.items() if name in once}
-        constructions = _calls_by_name(self.module)
         for node in self.module.body:
             if isinstance(node, cst.FunctionDef):
                 self.function(node, node.name.value, stable)
             elif isinstance(node, cst.ClassDef):
                 self.klass(node, stable)
-                calls = constructions.get(node.name.value, [])
-                for configuration in _configurations(node, calls, stable)[:MAX_CONFIGURATIONS]:
+                calls = self.project.constructions.get(node.name.value, [])
+                for configuration in _configurations(node, calls)[:MAX_CONFIGURATIONS]:
                     self.configuration = configuration
                     self.klass(node, stable, dict(configuration.values))
                 self.configuration = None
@@ -163,7 +180,7 @@ class Interpreter:
         """Read the methods once silently to learn `self.x` and what methods return, then for real."""
         methods = [m for m in _statements(node.body) if isinstance(m, cst.FunctionDef)]
         methods.sort(key=lambda m: m.name.value != "__init__")
-        inherited = self.classes.get(_first_base(node), {}) if bindings is None else {}
+        inherited = self.inherited(_first_base(node)) if bindings is None else {}
         assigned: dict[str, list[Abstract]] = {}
         returns: Env = {}
         self.silent = True
@@ -188,6 +205,17 @@ class Interpreter:
         for inner in _statements(node.body):
             if isinstance(inner, cst.ClassDef) and bindings is None:
                 self.klass(inner, globals_)
+
+    def inherited(self, base: str | None) -> Env:
+        """The attributes a base class sets: from this module, or from the checked file defining it."""
+        if base is None:
+            return {}
+        if base in self.classes:
+            return self.classes[base]
+        origin = self.project.definitions.get(base)
+        if origin is None or origin == self.path:
+            return {}
+        return foreign_classes(origin, self.project).get(base, {})
 
     def method_body(
         self,
@@ -607,7 +635,8 @@ class Interpreter:
         rnn = self.rnns.get(key)
         if rnn is None:
             layout, sources = facts.read(kind, node, lambda e: self.evaluate(e, frame))
-            rnn = Rnn(self.naming or _text(node), layout, node, sources, self.locate)
+            origin = self.path if self.foreign else ""
+            rnn = Rnn(self.naming or _text(node), layout, node, sources, self.locate, origin)
             self.rnns[key] = rnn
         else:
             self.evaluate_arguments(node, frame)
@@ -940,26 +969,8 @@ def _statements(body: cst.BaseSuite | None) -> list[cst.CSTNode]:
     return []
 
 
-def _calls_by_name(module: cst.Module) -> dict[str, list[cst.Call]]:
-    """Every call of a plain name (`Classifier(...)`) in the module, by that name."""
-    finder = _Calls()
-    module.visit(finder)
-    return finder.calls
-
-
-class _Calls(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.calls: dict[str, list[cst.Call]] = {}
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if isinstance(node.func, cst.Name):
-            self.calls.setdefault(node.func.value, []).append(node)
-
-
-def _configurations(
-    node: cst.ClassDef, calls: list[cst.Call], constants: Env
-) -> list[Configuration]:
-    """The distinct constructor values the module's calls of a class fix (literals and defaults)."""
+def _configurations(node: cst.ClassDef, constructions: list[Construction]) -> list[Configuration]:
+    """The distinct constructor values the checked files' calls of a class fix (literals, defaults)."""
     init = next(
         (
             m
@@ -970,40 +981,68 @@ def _configurations(
     )
     if init is None:
         return []
-    params = [*init.params.posonly_params, *init.params.params][1:] + list(
-        init.params.kwonly_params
-    )
-    names = tuple(p.name.value for p in params)
+    params = [*init.params.posonly_params, *init.params.params][1:]
+    keywords_only = list(init.params.kwonly_params)
     found: list[Configuration] = []
     seen: set[tuple[tuple[str, Abstract], ...]] = set()
-    for call in calls:
-        bound, open_ended = facts.bind(call, names)
+    for built in constructions:
+        given: dict[str, object] = dict(built.keywords)
+        for param, value in zip(params, built.positional, strict=False):
+            given[param.name.value] = value
         values: list[tuple[str, Abstract]] = []
-        for param in params:
+        for param in [*params, *keywords_only]:
             name = param.name.value
-            if name in bound:
-                value = _constant(bound[name].value, constants)
-            elif param.default is not None and not open_ended:
-                value = _constant(param.default, {})
+            if name in given:
+                value = given[name]
+            elif param.default is not None and not built.open_ended:
+                value = _default(param.default)
             else:
                 continue
-            if isinstance(value, Const):
-                values.append((name, value))
+            if value is not NOT_LITERAL:
+                values.append((name, Const(value)))
         key = tuple(values)
         if key and key not in seen:
             seen.add(key)
-            found.append(Configuration(call, key))
+            found.append(Configuration(built, key))
     return found
 
 
-def _constant(node: cst.BaseExpression, constants: Env) -> Abstract:
-    """A literal, or a module-level name bound once to one."""
-    if isinstance(node, cst.Name) and isinstance(constants.get(node.value), Const):
-        return constants[node.value]
+def _default(node: cst.BaseExpression) -> object:
+    """A parameter's default, when the code spells it out as a literal."""
     try:
-        return Const(_literal(node))
+        return _literal(node)
     except (ValueError, SyntaxError):
-        return UNKNOWN
+        return NOT_LITERAL
+
+
+@functools.lru_cache(maxsize=64)
+def _foreign_module(path: str) -> tuple[cst.Module, Positions] | None:
+    try:
+        with open(path, "rb") as handle:
+            text = decode(handle.read())
+        module = cst.parse_module(text) if text is not None else None
+    except (OSError, cst.ParserSyntaxError, RecursionError):
+        return None
+    return (module, Positions(module)) if module is not None else None
+
+
+_READING: set[str] = set()
+
+
+def foreign_classes(path: str, project: Project) -> Env:
+    """The settled attributes of the classes another checked file defines (read silently, once)."""
+    parsed = _foreign_module(path)
+    if parsed is None or path in _READING:
+        return {}
+    module, positions = parsed
+    _READING.add(path)
+    try:
+        reader = Interpreter(module, lambda event: None, positions.line, path, project)
+        reader.silent = reader.foreign = True
+        reader.run()
+    finally:
+        _READING.discard(path)
+    return reader.classes
 
 
 def _first_base(node: cst.ClassDef) -> str | None:

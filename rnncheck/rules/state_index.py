@@ -108,9 +108,13 @@ state = (h[0::2], c[0::2])  # every layer's forward direction
             return
         report(
             selection.node,
-            f"`{selection.text}` is not the first {layout.num_layers} layers: the rows of "
+            f"`{selection.text}` is not the first {_count(layout.num_layers)} layers: the rows of "
             f"`{base.text}` from bidirectional {base.rnn.where()} alternate directions (layer 0 "
             "forward, layer 0 backward, layer 1 forward, ...), so this slice holds half the "
             f"layers in both directions. For every layer's forward state write `{base.text}[0::2]`; "
             f"for the last layer's two directions, `{base.text}[-2:]`.",
         )
+
+
+def _count(layers: object) -> str:
+    return str(layers) if isinstance(layers, int) else f"`{layers}`"
