@@ -10,7 +10,6 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from typing import Any
 
 from rnncheck import source
@@ -26,9 +25,15 @@ UNCHECKED = "unchecked-file"
 
 def full(findings: Sequence[Finding]) -> str:
     """Each finding with the source around it and a caret under its span."""
-    return "".join(
-        f"{finding.code} {finding.message}\n{_snippet(finding)}\n" for finding in findings
-    )
+    texts: dict[str, list[str]] = {}
+    shown = []
+    for finding in findings:
+        if finding.path not in texts:
+            texts[finding.path] = _lines(finding.path)
+        shown.append(
+            f"{finding.code} {finding.message}\n{_snippet(finding, texts[finding.path])}\n"
+        )
+    return "".join(shown)
 
 
 def concise(findings: Sequence[Finding]) -> str:
@@ -124,9 +129,8 @@ def _dump(value: object, sort_keys: bool = True) -> str:
     return json.dumps(value, indent=2, sort_keys=sort_keys, ensure_ascii=False)
 
 
-def _snippet(finding: Finding) -> str:
+def _snippet(finding: Finding, lines: list[str]) -> str:
     """The ` --> path:row:col` line and the annotated source, drawn as ruff draws them."""
-    lines = _lines(finding.path)
     end_row = max(finding.end_row, finding.row)
     first, last = max(1, finding.row - CONTEXT), min(len(lines), end_row + CONTEXT)
     while first < finding.row and not lines[first - 1]:
@@ -190,7 +194,6 @@ def _shown(text: str) -> str:
     return text.replace("\t", "    ")
 
 
-@lru_cache(maxsize=256)
 def _lines(path: str) -> list[str]:
     try:
         with open(path, "rb") as handle:
