@@ -1,0 +1,89 @@
+"""Facts that cross files: where a class is defined, and how the checked files build it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rnncheck.engine import check_source
+from rnncheck.project import NOT_LITERAL, Project
+
+MODEL = """\
+import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, hidden, bidirectional=False):
+        super().__init__()
+        self.gru = nn.GRU(8, hidden, bidirectional=bidirectional)
+
+    def forward(self, x):
+        _, h = self.gru(x)
+        return h[-1]
+"""
+
+CHILD = """\
+from model import Encoder
+
+
+class Tagger(Encoder):
+    def tag(self, x):
+        _, h = self.gru(x)
+        return h[-1]
+"""
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> tuple[Project, dict[str, Path]]:
+    paths = {}
+    for name, text in files.items():
+        paths[name] = tmp_path / name
+        paths[name].write_text(text)
+    return Project.of((str(p), p.read_bytes()) for p in paths.values()), paths
+
+
+def test_constructions_in_a_file_without_rnns_are_indexed(tmp_path: Path) -> None:
+    project, paths = _project(
+        tmp_path,
+        {
+            "model.py": MODEL,
+            "train.py": "from model import Encoder\nm = Encoder(32, bidirectional=True)\nn = Encoder(h)\n",
+        },
+    )
+    assert project.definitions == {"Encoder": str(paths["model.py"])}
+    built = project.constructions["Encoder"]
+    assert [b.keywords for b in built] == [(("bidirectional", True),), ()]
+    assert built[1].positional == (NOT_LITERAL,)
+
+
+def test_a_construction_in_another_file_makes_a_finding_named_by_it(tmp_path: Path) -> None:
+    project, paths = _project(
+        tmp_path,
+        {
+            "model.py": MODEL,
+            "train.py": "from model import Encoder\nm = Encoder(32, bidirectional=True)\n",
+        },
+    )
+    (finding,) = check_source(
+        paths["model.py"].read_bytes(), str(paths["model.py"]), project=project
+    )
+    assert finding.code == "RNN201" and finding.row == 11
+    assert f"{paths['train.py']}:2" in finding.message
+
+
+def test_without_the_project_the_file_alone_is_quiet(tmp_path: Path) -> None:
+    _, paths = _project(tmp_path, {"model.py": MODEL})
+    assert check_source(paths["model.py"].read_bytes(), str(paths["model.py"])) == []
+
+
+def test_a_subclass_in_another_file_uses_its_bases_rnn(tmp_path: Path) -> None:
+    bidirectional = MODEL.replace("bidirectional=bidirectional", "bidirectional=True")
+    project, paths = _project(tmp_path, {"model.py": bidirectional, "tagger.py": CHILD})
+    findings = check_source(
+        paths["tagger.py"].read_bytes(), str(paths["tagger.py"]), project=project
+    )
+    assert [(f.code, f.row) for f in findings] == [("RNN201", 7)]
+    assert f"{paths['model.py']}:7" in findings[0].message
+
+
+def test_a_class_name_defined_twice_is_not_resolved(tmp_path: Path) -> None:
+    project, _ = _project(tmp_path, {"a.py": MODEL, "b.py": MODEL})
+    assert "Encoder" not in project.definitions
