@@ -16,6 +16,9 @@ _RUNTIME: dict[str, str] = {
     "annotations": "rnncheck.runtime.annotations",
     "verify": "rnncheck.runtime.verify",
     "RNNMismatchError": "rnncheck.runtime.verify",
+    "watch": "rnncheck.runtime.checking",
+    "checking": "rnncheck.runtime.checking",
+    "checked": "rnncheck.runtime.checking",
 }
 """Public runtime names and the module that defines each, imported on first access."""
 

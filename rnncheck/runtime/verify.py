@@ -88,21 +88,21 @@ def compare(
     contract = contract_for(module)
     with torch.no_grad():
         expected = trace(module, input, hx)
-    try:
-        found = contract.split(expected.batch, result)
-        contract.check_shapes(expected.batch, found)
-    except RNNContractError as error:
-        raise RNNMismatchError(str(error)) from None
-    default_rtol, default_atol = TOLERANCES.get(expected.h_n.dtype, TOLERANCES[torch.float32])
-    judge = _Judge(
-        module,
-        contract,
-        expected,
-        found,
-        default_rtol if rtol is None else rtol,
-        default_atol if atol is None else atol,
-    )
-    return judge.verdict()
+        try:
+            found = contract.split(expected.batch, result)
+            contract.check_shapes(expected.batch, found)
+        except RNNContractError as error:
+            raise RNNMismatchError(str(error)) from None
+        default_rtol, default_atol = TOLERANCES.get(expected.h_n.dtype, TOLERANCES[torch.float32])
+        judge = _Judge(
+            module,
+            contract,
+            expected,
+            found,
+            default_rtol if rtol is None else rtol,
+            default_atol if atol is None else atol,
+        )
+        return judge.verdict()
 
 
 @dataclass(frozen=True, eq=False)

@@ -66,3 +66,20 @@ def padding_as_last_step(module: nn.GRU) -> Implementation:
         return output, padded[-1].unsqueeze(0)
 
     return run
+
+
+class SwappedGRU(nn.GRU):
+    """A torch GRU subclass whose bidirectional output halves come back swapped."""
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Any:
+        output, h_n = super().forward(input, hx)
+        forward, backward = output.chunk(2, dim=-1)
+        return torch.cat([backward, forward], dim=-1), h_n
+
+
+class ScaledGRU(nn.GRU):
+    """A GRU subclass whose results are all 1% too large: shapes and equivalences still hold."""
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Any:
+        output, h_n = super().forward(input, hx)
+        return output * 1.01, h_n * 1.01
