@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable
 
 import libcst as cst
@@ -41,9 +42,8 @@ def check_source(
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
-        return [
-            _problem(path, error.raw_line, error.raw_column + 1, f"SyntaxError: {error.message}")
-        ]
+        row, column, message = _syntax_error(error, text)
+        return [_problem(path, row, column, f"SyntaxError: {message}")]
     project = project if project is not None else Project.of([(path, source)])
     findings = _analyse(module, path, [rule() for rule in rules], project)
     return sorted(noqa.suppress(findings, text))
@@ -93,6 +93,17 @@ _HANDLERS = {
     Application: "applied",
     RnnCall: "called",
 }
+
+
+def _syntax_error(error: cst.ParserSyntaxError, text: str) -> tuple[int, int, str]:
+    """Where and why the file does not parse, in Python's own words when Python agrees."""
+    try:
+        ast.parse(text)
+    except SyntaxError as python:
+        return python.lineno or 1, python.offset or 1, python.msg
+    except (ValueError, RecursionError):
+        pass
+    return error.editor_line, error.editor_column, error.message
 
 
 def _problem(path: str, row: int, column: int, message: str) -> Finding:
