@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable
+from dataclasses import replace
 
 import libcst as cst
 
-from rnncheck import noqa
+from rnncheck import notebook, noqa
 from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
 from rnncheck.finding import Finding
 from rnncheck.flow import Interpreter
@@ -39,14 +40,46 @@ def check_source(
         return [
             _problem(path, 1, 1, f"File is not valid UTF-8: {error.reason} at byte {error.start}")
         ]
+    project = project if project is not None else Project.of([(path, source)])
+    if path.endswith(".ipynb"):
+        return _check_notebook(text, path, list(rules), project)
+    return _check_program(text, path, list(rules), project)
+
+
+def _check_program(
+    text: str, path: str, rules: list[type[Rule]], project: Project
+) -> list[Finding]:
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         row, column, message = _syntax_error(error, text)
         return [_problem(path, row, column, f"SyntaxError: {message}")]
-    project = project if project is not None else Project.of([(path, source)])
     findings = _analyse(module, path, [rule() for rule in rules], project)
     return sorted(noqa.suppress(findings, text))
+
+
+def _check_notebook(
+    text: str, path: str, rules: list[type[Rule]], project: Project
+) -> list[Finding]:
+    """A notebook's code cells as one program; positions reported per cell, as ruff does."""
+    try:
+        book = notebook.read(text)
+    except notebook.NotebookError as error:
+        return [_problem(path, 1, 1, f"Notebook cannot be read: {error}")]
+    if not book.cells:
+        return []
+    return sorted(_in_cell(book, f) for f in _check_program(book.program, path, rules, project))
+
+
+def _in_cell(book: notebook.Notebook, finding: Finding) -> Finding:
+    cell, row = book.locate(finding.row)
+    _, end_row = book.locate(finding.end_row)
+    shift = finding.row - row
+    fix = finding.fix
+    if fix is not None:
+        edits = tuple(replace(e, row=e.row - shift, end_row=e.end_row - shift) for e in fix.edits)
+        fix = replace(fix, edits=edits)
+    return replace(finding, row=row, end_row=end_row, cell=cell, fix=fix)
 
 
 def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project) -> list[Finding]:
