@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import libcst as cst
 
-from rnncheck import notebook, noqa
+from rnncheck import noqa, notebook
 from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
 from rnncheck.finding import Finding
 from rnncheck.flow import Interpreter
