@@ -10,12 +10,12 @@ import libcst as cst
 
 from rnncheck import noqa, notebook
 from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
-from rnncheck.finding import Finding
+from rnncheck.finding import Edit, Finding, Fix
 from rnncheck.flow import Interpreter
 from rnncheck.positions import Positions
 from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
-from rnncheck.rules.base import Rule
+from rnncheck.rules.base import Correction, Rule
 from rnncheck.source import MENTIONS_RNN
 
 PARSE_ERROR = "RNN000"
@@ -84,7 +84,7 @@ def _in_cell(book: notebook.Notebook, finding: Finding) -> Finding:
 
 def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project) -> list[Finding]:
     """Run the interpreter once, handing each event to every rule that listens for it."""
-    reported: dict[tuple[int, str], tuple[cst.CSTNode, str, str]] = {}
+    reported: dict[tuple[int, str], tuple[cst.CSTNode, str, str, Correction | None]] = {}
     positions = Positions(module)
 
     def dispatch(event: object) -> None:
@@ -92,18 +92,20 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project)
         for rule in rules:
             code = rule.code
 
-            def report(node: cst.CSTNode, message: str, code: str = code) -> None:
+            def report(
+                node: cst.CSTNode, message: str, fix: Correction | None = None, code: str = code
+            ) -> None:
                 configuration = interpreter.configuration
                 if configuration is not None:
                     message += f" ({configuration.describe(path)})"
-                reported.setdefault((id(node), code), (node, code, message))
+                reported.setdefault((id(node), code), (node, code, message, fix))
 
             getattr(rule, handler)(event, report)
 
     interpreter = Interpreter(module, dispatch, positions.line, path, project)
     interpreter.run()
     findings = []
-    for node, code, message in reported.values():
+    for node, code, message, correction in reported.values():
         span = positions.of(node)
         findings.append(
             Finding(
@@ -114,9 +116,19 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project)
                 message,
                 span.end.line,
                 span.end.column + 1,
+                fix=_edits(correction, positions) if correction is not None else None,
             )
         )
     return findings
+
+
+def _edits(correction: Correction, positions: Positions) -> Fix:
+    edits = []
+    for node, content in correction.replacements:
+        span = positions.of(node)
+        start, end = span.start, span.end
+        edits.append(Edit(content, start.line, start.column + 1, end.line, end.column + 1))
+    return Fix(correction.applicability, correction.message, tuple(edits))
 
 
 _HANDLERS = {

@@ -87,6 +87,8 @@ class Selection:
     """The base's axes in order (`("batch", "time", "features")`), when known."""
     companions: frozenset[int] = frozenset()
     """Other constant indices of the same base taken together with this one (`cat((h[-2], h[-1]))`)."""
+    torch: str | None = None
+    """The name the file gives the torch module, for fixes that call it; None if it has none."""
 
     def along(self, axis: str) -> Item:
         """The item that selects on `axis` (`WHOLE` when the subscript leaves it alone)."""
@@ -98,6 +100,17 @@ class Selection:
     @property
     def text(self) -> str:
         return _CODE.code_for_node(self.node)
+
+    @property
+    def value_text(self) -> str:
+        """The subscripted expression as written (`out`, `self.lstm(x)[0]`)."""
+        return _CODE.code_for_node(self.node.value)
+
+    def written(self, position: int) -> str:
+        """The subscript's element at `position` as written, or `:` past its end."""
+        if position >= len(self.node.slice):
+            return ":"
+        return _CODE.code_for_node(self.node.slice[position].slice).strip()
 
 
 class Whole:

@@ -144,6 +144,7 @@ class Interpreter:
         self.path = path
         self.project = project or Project()
         self.imports = ImportTable(module)
+        self.torch = self.imports.alias("torch")
         self.emit_event = emit
         self.locate = locate
         self.silent = False
@@ -778,19 +779,18 @@ class Interpreter:
                 return self.result_part(base, first % 2, frame)
             return UNKNOWN
         if base.role is Role.STATE:
-            self.emit(
-                Selection(node, base, items, layout, None, self.companions.get(node, frozenset()))
-            )
+            self.emit(Selection(node, base, items, layout, None, self.companion(node), self.torch))
             if isinstance(first, int) and first in (0, 1, -1, -2):
                 return self.state_part(base, first % 2, frame)
             return UNKNOWN
         axes = _axes(base)
-        self.emit(
-            Selection(node, base, items, layout, axes, self.companions.get(node, frozenset()))
-        )
+        self.emit(Selection(node, base, items, layout, axes, self.companion(node), self.torch))
         if base.role is Role.TENSOR or axes is None:
             return UNKNOWN
         return _select(base, axes, items, _text(node))
+
+    def companion(self, node: cst.Subscript) -> frozenset[int]:
+        return self.companions.get(node, frozenset())
 
     def item(self, element: cst.SubscriptElement, frame: Frame) -> Item:
         part = element.slice

@@ -51,6 +51,11 @@ class ImportTable:
             local = dotted(alias.asname.name) if alias.asname is not None else name
             self.names[local] = f"{source}.{name}"
 
+    def alias(self, qualified: str) -> str | None:
+        """The local name bound to a module (`torch`, or `th` after `import torch as th`)."""
+        names = sorted(local for local, target in self.names.items() if target == qualified)
+        return qualified if qualified in names else (names[0] if names else None)
+
     def qualify(self, expression: cst.BaseExpression) -> str | None:
         """The qualified name an expression such as `nn.LSTM` stands for, if imported."""
         parts: list[str] = []

@@ -17,3 +17,18 @@ def check(source: str, code: str | None = None) -> list[Finding]:
 
 def rows(source: str, code: str) -> list[int]:
     return [f.row for f in check(source, code)]
+
+
+def fixed(source: str, finding: Finding) -> str:
+    """`source` with the finding's fix applied (edits from the end backwards)."""
+    assert finding.fix is not None
+    lines = textwrap.dedent(source).splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    text = "".join(lines)
+    for edit in sorted(finding.fix.edits, key=lambda e: (e.row, e.column), reverse=True):
+        begin = starts[edit.row - 1] + edit.column - 1
+        end = starts[edit.end_row - 1] + edit.end_column - 1
+        text = text[:begin] + edit.content + text[end:]
+    return text

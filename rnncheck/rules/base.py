@@ -6,15 +6,36 @@ and hands every rule the events it may care about; a rule answers by calling `re
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
+
+import libcst as cst
 
 if TYPE_CHECKING:
-    import libcst as cst
-
     from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
 
-Report = Callable[["cst.CSTNode", str], None]
+Applicability = Literal["safe", "unsafe"]
+
+FIX_NOTES: dict[Applicability | None, str] = {
+    "safe": "Fix is always available and safe (`--fix`): the fixed expression has the rank and "
+    "width the code after it already expects.",
+    "unsafe": "Fix is available but unsafe (`--fix --unsafe-fixes`): code after it must change "
+    "too, for example the in_features of the Linear that reads it.",
+    None: "No automatic fix: which side to change is a decision about the model.",
+}
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A fix in the tree's terms: each node's code replaced; the engine turns it into edits."""
+
+    applicability: Applicability
+    message: str
+    replacements: tuple[tuple[cst.CSTNode, str], ...]
+
+
+class Report(Protocol):
+    def __call__(self, node: cst.CSTNode, message: str, fix: Correction | None = None) -> None: ...
 
 
 class Rule:
@@ -31,6 +52,8 @@ class Rule:
     """Programs in which this rule reports exactly one finding."""
     quiet: ClassVar[tuple[str, ...]] = ()
     """Programs in which no rule reports anything."""
+    fix: ClassVar[Applicability | None] = None
+    """The kind of fix the rule's findings carry, if any."""
 
     def built(self, rnn: Rnn, report: Report) -> None:
         """An RNN is constructed."""
@@ -71,6 +94,9 @@ class Rule:
                 "```python",
                 cls.use_instead.strip("\n"),
                 "```",
+                "",
+                "## Fix",
+                FIX_NOTES[cls.fix],
                 "",
             ]
         )

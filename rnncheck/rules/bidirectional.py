@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rnncheck.events import WHOLE, Role, Selection
-from rnncheck.rules.base import Report, Rule
-from rnncheck.rules.describe import subscript
+from rnncheck.rules.base import Correction, Report, Rule
+from rnncheck.rules.describe import respelled
 
 
 def _hidden(selection: Selection) -> str:
@@ -12,14 +12,9 @@ def _hidden(selection: Selection) -> str:
     return "hidden_size" if width is None else str(width)
 
 
-def _half(selection: Selection, step: str, features: str) -> str:
-    assert selection.axes is not None
-    chosen = {"time": step, "features": features}
-    return subscript(selection.base.text, [chosen.get(axis, WHOLE) for axis in selection.axes])
-
-
 class BidirectionalLastStep(Rule):
     code = "RNN102"
+    fix = "safe"
     name = "bidirectional-last-step"
     summary = "The full-width last step of a bidirectional output used as a summary."
     what = """
@@ -45,9 +40,9 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
 # or, the same values: torch.cat((h_n[-2], h_n[-1]), dim=-1)
 """
     fires = (
-        "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "import torch\nimport torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
         "out, _ = gru(x)\ny = out[:, -1, :]\n",
-        "import torch.nn as nn\nlstm = nn.LSTM(4, 8, bidirectional=True)\nout, _ = lstm(x)\ny = out[-1]\n",
+        "import torch\nimport torch.nn as nn\nlstm = nn.LSTM(4, 8, bidirectional=True)\nout, _ = lstm(x)\ny = out[-1]\n",
     )
     quiet = (
         "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
@@ -65,21 +60,31 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
             return
         if any(selection.along(axis) is not WHOLE for axis in selection.axes if axis != "time"):
             return
-        hidden = _hidden(selection)
-        forward = _half(selection, "-1", f":{hidden}")
-        backward = _half(selection, "0", f"{hidden}:")
+        width = selection.layout.state_width
+        half = str(width) if isinstance(width, int) else f"{selection.value_text}.size(-1) // 2"
+        forward = respelled(selection, {"time": "-1", "features": f":{half}"})
+        backward = respelled(selection, {"time": "0", "features": f"{half}:"})
+        both = f"{selection.torch or 'torch'}.cat(({forward}, {backward}), dim=-1)"
+        fix = None
+        if selection.torch is not None:
+            fix = Correction(
+                "safe",
+                "Take each direction where it has read everything",
+                ((selection.node, both),),
+            )
         report(
             selection.node,
             f"`{selection.text}` is the full-width last step of bidirectional {base.rnn.where()}: "
             "its forward half has read the whole sequence, but its backward half has read only "
             f"the last element. Take the forward half of the last step and the backward half of "
-            f"step 0: `torch.cat(({forward}, {backward}), dim=-1)`, the same values as "
-            "`torch.cat((h_n[-2], h_n[-1]), dim=-1)`.",
+            f"step 0: `{both}`, the same values as `torch.cat((h_n[-2], h_n[-1]), dim=-1)`.",
+            fix,
         )
 
 
 class BidirectionalFinalState(Rule):
     code = "RNN201"
+    fix = "unsafe"
     name = "bidirectional-hn-last"
     summary = "`h_n[-1]` of a bidirectional RNN taken as its final state."
     what = """
@@ -106,8 +111,8 @@ _, h_n = gru(x)
 logits = fc(torch.cat((h_n[-2], h_n[-1]), dim=-1))
 """
     fires = (
-        "import torch.nn as nn\ngru = nn.GRU(4, 8, bidirectional=True)\n_, h = gru(x)\ny = h[-1]\n",
-        "import torch.nn as nn\nlstm = nn.LSTM(4, 8, num_layers=2, bidirectional=True)\n"
+        "import torch\nimport torch.nn as nn\ngru = nn.GRU(4, 8, bidirectional=True)\n_, h = gru(x)\ny = h[-1]\n",
+        "import torch\nimport torch.nn as nn\nlstm = nn.LSTM(4, 8, num_layers=2, bidirectional=True)\n"
         "_, (h, c) = lstm(x)\ny = h[-1, :, :]\n",
     )
     quiet = (
@@ -127,11 +132,18 @@ logits = fc(torch.cat((h_n[-2], h_n[-1]), dim=-1))
             return
         known = selection.layout.state_rows
         rows = "num_layers * 2" if known is None else str(known)
+        other = respelled(selection, {"layers*directions": "-2"})
+        both = f"{selection.torch or 'torch'}.cat(({other}, {selection.text}), dim=-1)"
+        fix = None
+        if selection.torch is not None:
+            fix = Correction(
+                "unsafe", "Concatenate both directions (twice as wide)", ((selection.node, both),)
+            )
         report(
             selection.node,
             f"`{selection.text}` is {selection.layout.describe_row(-1)}: `{base.text}` of "
             f"bidirectional {base.rnn.where()} is ({rows}, batch, {_hidden(selection)}), its rows "
             "layer by layer, forward then backward. For the final state of both directions use "
-            f"`torch.cat(({base.text}[-2], {base.text}[-1]), dim=-1)`, "
-            "which is twice as wide.",
+            f"`{both}`, which is twice as wide.",
+            fix,
         )

@@ -1,27 +1,35 @@
-"""Phrases every rule's message shares: how to spell a subscript, and what a tensor's width is."""
+"""What every rule's message and fix share: how to respell the code, and why a width is what it is."""
 
 from __future__ import annotations
 
-from rnncheck.events import WHOLE, Item, Span, Value
+import libcst as cst
+
+from rnncheck.events import MethodCall, Selection, Value
 from rnncheck.layout import Layout
 
+_CODE = cst.Module([])
 
-def subscript(base: str, items: list[Item | str]) -> str:
-    """`base[items]` with trailing `:` dropped, as a person would write it."""
-    words = [_word(item) for item in items]
+
+def respelled(selection: Selection, changes: dict[str, str]) -> str:
+    """The subscript written again with some axes' elements changed and the others as written."""
+    axes = selection.axes or ()
+    words = [changes.get(axis, selection.written(i)) for i, axis in enumerate(axes)]
     while words and words[-1] == ":":
         words.pop()
-    return f"{base}[{', '.join(words)}]" if words else base
+    return f"{selection.value_text}[{', '.join(words)}]" if words else selection.value_text
 
 
-def _word(item: Item | str) -> str:
-    if isinstance(item, str):
-        return item
-    if item is WHOLE:
-        return ":"
-    if isinstance(item, Span):
-        return item.text
-    return str(item)
+def receiver(call: MethodCall) -> str:
+    """The expression a method is called on, as written (`h` in `h.view(b, -1)`)."""
+    return _CODE.code_for_node(call.node.func.value)  # type: ignore[attr-defined]
+
+
+def arguments(call: MethodCall) -> list[str]:
+    """The call's arguments as written, without their separators."""
+    return [
+        _CODE.code_for_node(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+        for arg in call.node.args
+    ]
 
 
 def width_reason(value: Value, layout: Layout) -> str:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from rnncheck import facts
 from rnncheck.events import Rnn
 from rnncheck.layout import POSITIONAL
-from rnncheck.rules.base import Report, Rule
+from rnncheck.rules.base import Correction, Report, Rule
 
 
 class DropoutSingleLayer(Rule):
     code = "RNN401"
+    fix = "safe"
     name = "dropout-single-layer"
     summary = "`dropout` > 0 on an RNN with one layer, where it has no effect."
     what = """
@@ -47,4 +50,17 @@ dropout = nn.Dropout(0.3)  # applied to the LSTM's output
             f"`dropout={layout.dropout}` has no effect on {rnn.where()}: torch applies an RNN's "
             "dropout between stacked layers, and this one has a single layer. Remove it, set "
             "num_layers > 1, or apply nn.Dropout to the output.",
+            _without(rnn.call, argument),
         )
+
+
+def _without(call: cst.Call, argument: cst.Arg) -> Correction | None:
+    """The call with `dropout` removed, when no positional argument after it would shift."""
+    position = call.args.index(argument)
+    if argument.keyword is None and position != len(call.args) - 1:
+        return None
+    args = [arg for arg in call.args if arg is not argument]
+    if args and position == len(call.args) - 1 and argument.comma == cst.MaybeSentinel.DEFAULT:
+        args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    fixed = cst.Module([]).code_for_node(call.with_changes(args=args))
+    return Correction("safe", "Remove the dropout that torch never applies", ((call, fixed),))

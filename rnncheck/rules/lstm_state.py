@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from rnncheck.events import Role, Selection
-from rnncheck.rules.base import Report, Rule
+from rnncheck.rules.base import Correction, Report, Rule
 
 
 class LstmStateTupleIndexed(Rule):
     code = "RNN202"
+    fix = "safe"
     name = "lstm-state-tuple-indexed"
     summary = "`hidden[-1]` on an LSTM's `(h_n, c_n)` tuple, which is c_n."
     what = """
@@ -44,10 +45,12 @@ final = h_n[-1]
         base = selection.base
         if base.role is not Role.STATE or selection.items != (-1,):
             return
+        fixed = f"{selection.value_text}[0][-1]"
         report(
             selection.node,
             f"`{selection.text}` is c_n, the cell state, not the last layer of h_n: "
             f"{base.rnn.where()} returns (output, (h_n, c_n)), so `{base.text}` is the tuple "
             f"(h_n, c_n). For the last layer's hidden state write `{base.text}[0][-1]`, or unpack "
             "`output, (h_n, c_n) = ...` and take `h_n[-1]`.",
+            Correction("safe", f"Take h_n's last layer: `{fixed}`", ((selection.node, fixed),)),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rnncheck.events import WHOLE, Role, Selection
 from rnncheck.rules.base import Report, Rule
-from rnncheck.rules.describe import subscript
+from rnncheck.rules.describe import respelled
 
 
 class PaddedLastStep(Rule):
@@ -62,14 +62,11 @@ final = out[torch.arange(out.size(0)), lengths - 1]  # or h_n[-1] for one direct
             return
         if "batch" not in selection.axes:
             return
-        gather = [
-            "torch.arange(batch)" if axis == "batch" else "lengths - 1" if axis == "time" else WHOLE
-            for axis in selection.axes
-        ]
+        gather = respelled(selection, {"batch": "torch.arange(batch)", "time": "lengths - 1"})
         report(
             selection.node,
             f"`{selection.text}` is the last padded position, not each sequence's last step: "
             f"`{base.text}` was unpacked by pad_packed_sequence from {base.rnn.where()}, so for "
             "every sequence shorter than the longest this position is padding (zeros). Gather "
-            f"each sequence's own last step, `{subscript(base.text, gather)}`, or use h_n.",
+            f"each sequence's own last step, `{gather}`, or use h_n.",
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rnncheck.events import WHOLE, Role, Selection, Span
-from rnncheck.rules.base import Report, Rule
+from rnncheck.rules.base import Correction, Report, Rule
 from rnncheck.sizes import Size
 
 STATES = (Role.H_N, Role.C_N)
@@ -11,6 +11,7 @@ STATES = (Role.H_N, Role.C_N)
 
 class StateIndexedBatchFirst(Rule):
     code = "RNN203"
+    fix = "safe"
     name = "state-indexed-batch-first"
     summary = "h_n or c_n indexed as if batch_first applied to it."
     what = """
@@ -51,17 +52,23 @@ final = h_n[-1]
         index = selection.items[1]
         if not isinstance(index, int):
             return
+        rest = [selection.written(i) for i in range(1, len(selection.node.slice))]
+        while rest and rest[-1] == ":":
+            rest.pop()
+        fixed = f"{selection.value_text}[{', '.join(rest)}]"
         report(
             selection.node,
             f"`{selection.text}` takes sample {index} of every layer: batch_first=True of "
             f"{base.rnn.where()} applies to its input and output only, and `{base.text}` stays "
-            "(num_layers * num_directions, batch, hidden). For the last layer write "
-            f"`{base.text}[-1]`; to put the batch first, `{base.text}.permute(1, 0, 2)`.",
+            f"(num_layers * num_directions, batch, hidden). Index its rows: `{fixed}`; to put "
+            f"the batch first, `{base.text}.permute(1, 0, 2)`.",
+            Correction("safe", f"Index the rows of h_n: `{fixed}`", ((selection.node, fixed),)),
         )
 
 
 class StateSlicedByLayers(Rule):
     code = "RNN207"
+    fix = "unsafe"
     name = "state-sliced-by-layers"
     summary = "h_n of a bidirectional RNN sliced by a layer count."
     what = """
@@ -106,13 +113,15 @@ state = (h[0::2], c[0::2])  # every layer's forward direction
             return
         if first.upper != Size.of(layout.num_layers):
             return
+        forward = f"{selection.value_text}[0::2]"
         report(
             selection.node,
             f"`{selection.text}` is not the first {_count(layout.num_layers)} layers: the rows of "
             f"`{base.text}` from bidirectional {base.rnn.where()} alternate directions (layer 0 "
             "forward, layer 0 backward, layer 1 forward, ...), so this slice holds half the "
-            f"layers in both directions. For every layer's forward state write `{base.text}[0::2]`; "
+            f"layers in both directions. For every layer's forward state write `{forward}`; "
             f"for the last layer's two directions, `{base.text}[-2:]`.",
+            Correction("unsafe", "Take every layer's forward state", ((selection.node, forward),)),
         )
 
 

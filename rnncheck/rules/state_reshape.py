@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rnncheck.abstract import as_int, as_size, names_batch
 from rnncheck.events import MethodCall, Role
-from rnncheck.rules.base import Report, Rule
+from rnncheck.rules.base import Correction, Report, Rule
+from rnncheck.rules.describe import arguments, receiver
 from rnncheck.sizes import Size
 
 STATES = (Role.H_N, Role.C_N)
@@ -17,6 +18,7 @@ def _reshape(call: MethodCall) -> bool:
 
 class StateFlattenedPerSample(Rule):
     code = "RNN204"
+    fix = "safe"
     name = "state-flattened-per-sample"
     summary = "h_n flattened per sample without moving the batch axis first."
     what = """
@@ -64,17 +66,20 @@ flat = h_n.permute(1, 0, 2).reshape(x.size(0), -1)
         if not (per_sample or too_wide):
             return
         base = call.base.text
+        fixed = f"{receiver(call)}.permute(1, 0, 2).reshape({', '.join(arguments(call))})"
         report(
             call.node,
             f"`{base}.{call.method}(...)` mixes samples: `{base}` of {call.base.rnn.where()} is "
             f"({call.layout.state_rows}, batch, {state_width}), layers and directions before the "
             "batch, so cutting it into per-sample rows takes states of several samples. Move the "
-            f"batch first: `{base}.permute(1, 0, 2).reshape(batch, -1)`.",
+            f"batch first: `{fixed}`.",
+            Correction("safe", "Move the batch axis first", ((call.node, fixed),)),
         )
 
 
 class StateViewedDirectionsFirst(Rule):
     code = "RNN205"
+    fix = "unsafe"
     name = "state-viewed-directions-first"
     summary = "h_n viewed as (directions, layers, ...) instead of (layers, directions, ...)."
     what = """
@@ -119,16 +124,20 @@ by_layer = h_n.view(3, 2, -1, 16)
         if first != Size.of(2) or second != layers or layers == Size.of(2):
             return
         base = call.base.text
+        first_two, rest = arguments(call)[:2], arguments(call)[2:]
+        fixed = f"{receiver(call)}.{call.method}({', '.join([*reversed(first_two), *rest])})"
         report(
             call.node,
             f"`{base}.{call.method}(...)` puts directions before layers: the rows of `{base}` from "
             f"{call.base.rnn.where()} are layer-major (row = layer * 2 + direction), so write "
-            f"`{base}.{call.method}({layers}, 2, batch, hidden)` and index [layer, direction].",
+            f"`{fixed}` and index [layer, direction].",
+            Correction("unsafe", "View as (layers, directions, ...)", ((call.node, fixed),)),
         )
 
 
 class StateSqueezedWithSeveralRows(Rule):
     code = "RNN206"
+    fix = "safe"
     name = "state-squeezed-with-several-rows"
     summary = "`h_n.squeeze(0)` when h_n has more than one layer or direction."
     what = """
@@ -161,9 +170,11 @@ final = h_n[-1]
         if len(call.args) != 1 or as_int(call.args[0]) != 0 or not call.layout.several_state_rows:
             return
         base = call.base.text
+        fixed = f"{receiver(call)}[-1]"
         report(
             call.node,
             f"`{base}.squeeze(0)` does nothing: `{base}` of {call.base.rnn.where()} has "
             f"{call.layout.state_rows} rows (num_layers * num_directions), not 1. For the last "
-            f"layer write `{base}[-1]`.",
+            f"layer write `{fixed}`.",
+            Correction("safe", "Take the last layer's row", ((call.node, fixed),)),
         )

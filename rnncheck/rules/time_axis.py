@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from rnncheck.events import WHOLE, Role, Selection
-from rnncheck.rules.base import Report, Rule
-from rnncheck.rules.describe import subscript
+from rnncheck.rules.base import Correction, Report, Rule
+from rnncheck.rules.describe import respelled
 
 
 class TimeIndexOnBatchAxis(Rule):
     code = "RNN101"
+    fix = "safe"
     name = "time-index-on-batch-axis"
     summary = "A last-time-step index applied to the batch axis of an RNN's output."
     what = """
@@ -54,14 +55,12 @@ last = out[:, -1]
             return
         if selection.along("batch") != -1 or selection.along("time") is not WHOLE:
             return
-        fixed = [
-            -1 if axis == "time" else WHOLE if axis == "batch" else selection.along(axis)
-            for axis in selection.axes
-        ]
+        fixed = respelled(selection, {"time": "-1", "batch": ":"})
         order = "(batch, time, features)" if base.batch_first else "(time, batch, features)"
         report(
             selection.node,
             f"`{selection.text}` takes the last sample of the batch, not the last time step: "
             f"`{base.text}` is the output of {base.rnn.where()}, laid out {order}. "
-            f"For the last time step write `{subscript(base.text, fixed)}`.",
+            f"For the last time step write `{fixed}`.",
+            Correction("safe", f"Index the time axis: `{fixed}`", ((selection.node, fixed),)),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rnncheck.rules import ALL_RULES, by_code
-from tests.helpers import check
+from tests.helpers import check, fixed
 
 FIRES = [(rule.code, source) for rule in ALL_RULES for source in rule.fires]
 QUIET = [(rule.code, source) for rule in ALL_RULES for source in rule.quiet]
@@ -40,3 +40,16 @@ def test_example_and_use_instead_are_a_finding_and_its_cure() -> None:
 def test_codes_are_unique_and_sorted() -> None:
     codes = [rule.code for rule in ALL_RULES]
     assert codes == sorted(set(codes))
+
+
+@pytest.mark.parametrize(("code", "source"), FIRES)
+def test_a_fix_cures_its_finding_and_its_kind_is_the_documented_one(code: str, source: str) -> None:
+    rule = by_code()[code]
+    (finding,) = check(source)
+    if rule.fix is None:
+        assert finding.fix is None
+        return
+    assert finding.fix is not None and finding.fix.applicability == rule.fix
+    after = fixed(source, finding)
+    assert code not in [f.code for f in check(after)]
+    assert "RNN000" not in [f.code for f in check(after)]
