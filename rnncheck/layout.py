@@ -234,3 +234,12 @@ def _concrete(dim: Dim | None, name: str) -> int:
 
 def _show(value: object) -> str:
     return "?" if value is None else str(value)
+
+
+CELL_AXES = (*STATE_AXES[:2], "cell")
+"""The axes of c_n and c_0: as h_n's, but hidden_size wide even when an LSTM projects."""
+
+
+def named_shape(shape: tuple[int, ...], axes: tuple[str, ...]) -> str:
+    """A shape with each axis named, as messages print it: `(time=5, batch=3, features=8)`."""
+    return "(" + ", ".join(f"{axis}={size}" for axis, size in zip(axes, shape, strict=True)) + ")"

@@ -21,7 +21,7 @@ from jaxtyping import TypeCheckError, jaxtyped
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence
 
-from rnncheck.layout import STATE_AXES, Equivalence, Layout
+from rnncheck.layout import CELL_AXES, STATE_AXES, Equivalence, Layout, named_shape
 from rnncheck.runtime.annotations import Annotations, annotations_of
 from rnncheck.runtime.batch import Batch, Form
 
@@ -133,7 +133,7 @@ class Contract:
             raise self.error(
                 batch,
                 f"output has shape {tuple(outcome.output.shape)}, expected"
-                f" {_named(expected.output, self._output_axes(batch))}",
+                f" {named_shape(expected.output, self._output_axes(batch))}",
             )
         for name, state, shape in (
             ("h_n", outcome.h_n, expected.h_n),
@@ -143,7 +143,7 @@ class Contract:
                 raise self.error(
                     batch,
                     f"{name} has shape {tuple(state.shape)}, expected"
-                    f" {_named(shape, _state_axes(batch, name))}",
+                    f" {named_shape(shape, _state_axes(batch, name))}",
                 )
 
     def check_equivalences(self, batch: Batch, outcome: Outcome) -> None:
@@ -208,11 +208,11 @@ class Contract:
         if batch.lengths is not None:
             sizes.append(f"packed lengths={batch.lengths.tolist()} (caller's order)")
         expected = [
-            f"output {_named(shapes.output, self._output_axes(batch))}",
-            f"h_n {_named(shapes.h_n, _state_axes(batch, 'h_n'))}",
+            f"output {named_shape(shapes.output, self._output_axes(batch))}",
+            f"h_n {named_shape(shapes.h_n, _state_axes(batch, 'h_n'))}",
         ]
         if shapes.c_n is not None:
-            expected.append(f"c_n {_named(shapes.c_n, _state_axes(batch, 'c_n'))}")
+            expected.append(f"c_n {named_shape(shapes.c_n, _state_axes(batch, 'c_n'))}")
         return (
             f"  module: {layout.constructor()}\n"
             f"  sizes: {', '.join(sizes)}\n"
@@ -221,7 +221,9 @@ class Contract:
 
     def _state_mismatch(self, batch: Batch, name: str, found: tuple[int, ...]) -> str:
         expected = batch.shapes.h_n if name == "h_0" else batch.shapes.c_n
-        message = f"{name} has shape {found}, expected {_named(expected, _state_axes(batch, name))}"
+        message = (
+            f"{name} has shape {found}, expected {named_shape(expected, _state_axes(batch, name))}"
+        )
         if (
             batch.packed is None
             or len(found) != 3
@@ -292,12 +294,8 @@ def _agree(a: Tensor, b: Tensor) -> Tensor:
 
 
 def _state_axes(batch: Batch, name: str) -> tuple[str, ...]:
-    axes = STATE_AXES if name.startswith("h") else (*STATE_AXES[:2], "cell")
+    axes = STATE_AXES if name.startswith("h") else CELL_AXES
     return axes if batch.batch is not None else (axes[0], axes[2])
-
-
-def _named(shape: tuple[int, ...], axes: tuple[str, ...]) -> str:
-    return "(" + ", ".join(f"{axis}={size}" for axis, size in zip(axes, shape, strict=True)) + ")"
 
 
 def _kind(value: Any) -> str:
