@@ -59,7 +59,10 @@ class Report:
     crashed: int
     cli_seconds: float | None
     cli_seconds_all: list[float]
-    cli_exit_status: int | None
+    cli_exit_statuses: list[int]
+    cli_failed_runs: int
+    """CLI runs that printed no JSON report (the CLI failed): left out of the median."""
+    cli_findings: int | None
 
 
 def work_list(directory: str) -> list[tuple[str, runner.Rules]]:
@@ -109,7 +112,8 @@ def time_engine_untraced(work: list[tuple[str, runner.Rules]]) -> float:
     return time.perf_counter() - started
 
 
-def time_cli(directory: str) -> tuple[float, int]:
+def time_cli(directory: str) -> tuple[float, int, int | None]:
+    """One CLI run: seconds, exit status, and the number of findings (None if it printed no JSON)."""
     command = [
         sys.executable,
         "-m",
@@ -120,13 +124,16 @@ def time_cli(directory: str) -> tuple[float, int]:
         "json",
     ]
     package_root = os.path.dirname(os.path.dirname(os.path.abspath(rnncheck.__file__)))
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
-    }
+    python_path = [package_root, os.environ.get("PYTHONPATH", "")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, python_path))}
     started = time.perf_counter()
     done = subprocess.run(command, cwd=directory, env=env, capture_output=True, check=False)
-    return time.perf_counter() - started, done.returncode
+    elapsed = time.perf_counter() - started
+    try:
+        findings: int | None = len(json.loads(done.stdout))
+    except ValueError:
+        findings = None
+    return elapsed, done.returncode, findings
 
 
 def measure(directory: str, repeat: int, cli: bool) -> Report:
@@ -137,6 +144,9 @@ def measure(directory: str, repeat: int, cli: bool) -> Report:
     _, results, peak = time_engine(work)
     engine_times = [time_engine_untraced(work) for _ in range(repeat)]
     cli_runs = [time_cli(directory) for _ in range(repeat)] if cli else []
+    # Exit status 2 with a JSON report means internal errors on some files, still a full run;
+    # no JSON means the CLI itself failed, and that run's time says nothing.
+    completed = [t for t, _, found in cli_runs if found is not None]
     engine = statistics.median(engine_times)
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     maxrss_mib = maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
@@ -153,9 +163,11 @@ def measure(directory: str, repeat: int, cli: bool) -> Report:
         maxrss_mib=maxrss_mib,
         findings=dict(sorted(Counter(finding.code for finding in results.findings).items())),
         crashed=len(results.crashed),
-        cli_seconds=statistics.median(t for t, _ in cli_runs) if cli_runs else None,
-        cli_seconds_all=[t for t, _ in cli_runs],
-        cli_exit_status=cli_runs[-1][1] if cli_runs else None,
+        cli_seconds=statistics.median(completed) if completed else None,
+        cli_seconds_all=[t for t, _, _ in cli_runs],
+        cli_exit_statuses=[status for _, status, _ in cli_runs],
+        cli_failed_runs=len(cli_runs) - len(completed),
+        cli_findings=next((found for _, _, found in cli_runs if found is not None), None),
     )
 
 
@@ -174,12 +186,15 @@ def render(report: Report) -> str:
         f"max RSS {report.maxrss_mib:.1f} MiB",
         f"findings           {report.findings or 'none'}; {report.crashed} internal errors",
     ]
-    if report.cli_seconds is not None:
+    if report.cli_seconds_all:
+        median = "n/a" if report.cli_seconds is None else f"{report.cli_seconds:.3f} s"
         rows.append(
-            f"CLI (subprocess)   {report.cli_seconds:.3f} s median of {report.repeat} "
+            f"CLI (subprocess)   {median} median of {report.repeat - report.cli_failed_runs} "
             f"({', '.join(f'{t:.3f}' for t in report.cli_seconds_all)} s), "
-            f"exit status {report.cli_exit_status}"
+            f"exit statuses {report.cli_exit_statuses}, {report.cli_findings} findings"
         )
+        if report.cli_failed_runs:
+            rows.append(f"WARNING            {report.cli_failed_runs} CLI runs printed no report")
     return "\n".join(rows)
 
 
