@@ -26,8 +26,10 @@ def check_source(
     path: str,
     rules: Iterable[type[Rule]] = ALL_RULES,
     project: Project | None = None,
+    suppress: bool = True,
 ) -> list[Finding]:
-    """The findings in one file's bytes, sorted, with `# noqa` applied.
+    """The findings in one file's bytes, sorted, with `# noqa` applied unless `suppress` is
+    false (flake8 applies its own).
 
     `project` tells what the other checked files define and construct; without it the file is
     read on its own.
@@ -42,12 +44,12 @@ def check_source(
         ]
     project = project if project is not None else Project.of([(path, source)])
     if path.endswith(".ipynb"):
-        return _check_notebook(text, path, list(rules), project)
-    return _check_program(text, path, list(rules), project)
+        return _check_notebook(text, path, list(rules), project, suppress)
+    return _check_program(text, path, list(rules), project, suppress)
 
 
 def _check_program(
-    text: str, path: str, rules: list[type[Rule]], project: Project
+    text: str, path: str, rules: list[type[Rule]], project: Project, suppress: bool
 ) -> list[Finding]:
     try:
         module = cst.parse_module(text)
@@ -55,11 +57,11 @@ def _check_program(
         row, column, message = _syntax_error(error, text)
         return [_problem(path, row, column, f"SyntaxError: {message}")]
     findings = _analyse(module, path, [rule() for rule in rules], project)
-    return sorted(noqa.suppress(findings, text))
+    return sorted(noqa.apply(findings, text, path, rules) if suppress else findings)
 
 
 def _check_notebook(
-    text: str, path: str, rules: list[type[Rule]], project: Project
+    text: str, path: str, rules: list[type[Rule]], project: Project, suppress: bool
 ) -> list[Finding]:
     """A notebook's code cells as one program; positions reported per cell, as ruff does."""
     try:
@@ -68,7 +70,9 @@ def _check_notebook(
         return [_problem(path, 1, 1, f"Notebook cannot be read: {error}")]
     if not book.cells:
         return []
-    return sorted(_in_cell(book, f) for f in _check_program(book.program, path, rules, project))
+    return sorted(
+        _in_cell(book, f) for f in _check_program(book.program, path, rules, project, suppress)
+    )
 
 
 def _in_cell(book: notebook.Notebook, finding: Finding) -> Finding:

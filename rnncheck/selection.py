@@ -33,8 +33,9 @@ class Layer:
 
 
 def resolve(layers: Iterable[Layer], rules: Sequence[type[Rule]]) -> tuple[type[Rule], ...]:
-    """The rules that run, in catalogue order. Every rule runs unless a layer says otherwise."""
-    enabled = {rule.code for rule in rules}
+    """The rules that run, in catalogue order. Every rule runs unless a layer says otherwise,
+    except an opt-in rule (RNN100), which runs only when a selector names it."""
+    enabled = {rule.code for rule in rules if not getattr(rule, "opt_in", False)}
     for layer in layers:
         given = [
             *((selector, "select", True) for selector in layer.select or ()),

@@ -17,8 +17,10 @@ from rnncheck.rules.state_reshape import (
     StateViewedDirectionsFirst,
 )
 from rnncheck.rules.time_axis import TimeIndexOnBatchAxis
+from rnncheck.rules.unused_noqa import UnusedNoqa
 
 ALL_RULES: tuple[type[Rule], ...] = (
+    UnusedNoqa,
     TimeIndexOnBatchAxis,
     BidirectionalLastStep,
     PaddedLastStep,
