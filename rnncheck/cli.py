@@ -5,12 +5,14 @@ subcommand instead (write `./rule` to check a folder called rule).
 
 Exit status, as ruff's: 0 when nothing is found (or `--exit-zero`), 1 when something is,
 2 for a usage or configuration error, or when rnncheck failed inside on some file (that file
-is then reported as RNN000 with the error, and the other files are still checked).
+is then reported as RNN000 with the error, and the other files are still checked). After
+`--fix`, 1 only when findings remain; with `--diff`, 1 when there is something to fix.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 import time
@@ -19,11 +21,15 @@ from collections.abc import Sequence
 
 from rnncheck import __version__, config, report, rules, runner
 from rnncheck.discovery import DEFAULT_EXCLUDE, Exclusion, python_files
-from rnncheck.finding import Finding
 from rnncheck.globs import GlobError
 from rnncheck.selection import Layer, PerFileIgnores, SelectorError, resolve
 
 SUBCOMMANDS = ("rule", "explain")
+
+FORMAT_VARIABLE = "RNNCHECK_OUTPUT_FORMAT"
+"""Sets the default `--output-format`, as RUFF_OUTPUT_FORMAT does for ruff."""
+
+STDIN = "-"
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
 
@@ -59,7 +65,9 @@ def check_parser() -> argparse.ArgumentParser:
         "`rnncheck explain ...` explains a layout. To check a folder named rule, write ./rule.",
     )
     codes_list = {"type": _comma_separated, "action": "extend", "metavar": "CODES"}
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or folders (default: .), or - for stdin"
+    )
     parser.add_argument("--select", **codes_list, help="run only these codes or prefixes (or ALL)")
     parser.add_argument("--extend-select", **codes_list, default=[], help="run these as well")
     parser.add_argument("--ignore", **codes_list, default=[], help="skip these codes or prefixes")
@@ -71,7 +79,21 @@ def check_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", metavar="FILE", help="a pyproject.toml or rnncheck.toml")
     parser.add_argument(
-        "--output-format", choices=tuple(report.FORMATS), default=next(iter(report.FORMATS))
+        "--output-format",
+        choices=tuple(report.FORMATS),
+        help=f"how findings print (default: ${FORMAT_VARIABLE}, else full)",
+    )
+    parser.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--fix", action="store_true", help="apply the safe fixes")
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", help="count unsafe fixes as applicable too"
+    )
+    parser.add_argument(
+        "--diff", action="store_true", help="print the fixes as a diff; write nothing"
+    )
+    parser.add_argument("--show-fixes", action="store_true", help="list what --fix fixed")
+    parser.add_argument(
+        "--stdin-filename", metavar="NAME", help="the name of the file read from - (stdin)"
     )
     parser.add_argument("--statistics", action="store_true", help="count findings per code")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
@@ -87,6 +109,7 @@ def check_parser() -> argparse.ArgumentParser:
 
 def check(arguments: Sequence[str]) -> int:
     options = check_parser().parse_args(arguments)
+    output_format = _output_format(options.output_format)
     settings = config.load(options.config) if options.config else config.find(os.getcwd())
     origin = f"`{settings.path}`" if settings.path else "the defaults"
     selected = resolve(
@@ -99,22 +122,52 @@ def check(arguments: Sequence[str]) -> int:
         rules.ALL_RULES,
     )
     per_file = PerFileIgnores(settings.per_file_ignores, settings.root, rules.ALL_RULES, origin)
-    try:
-        paths = python_files(
-            options.paths or ["."], _exclusion(settings, options), options.force_exclude
-        )
-    except FileNotFoundError as missing:
-        raise UsageError(f"path does not exist: {missing}") from None
+    given = _standard_input(options)
+    if given:
+        paths = list(given)
+    else:
+        try:
+            paths = python_files(
+                options.paths or ["."], _exclusion(settings, options), options.force_exclude
+            )
+        except FileNotFoundError as missing:
+            raise UsageError(f"path does not exist: {missing}") from None
     if not paths and not options.quiet:
         print("warning: No Python files found under the given path(s)", file=sys.stderr)
+    fixing = runner.Fixing(options.unsafe_fixes) if options.fix or options.diff else None
     started = time.perf_counter()
     results = runner.check_files(
-        [(path, per_file.rules_for(path, selected)) for path in paths], options.jobs
+        [(path, per_file.rules_for(path, selected)) for path in paths],
+        options.jobs,
+        fixing,
+        given,
     )
     if options.verbose:
         elapsed = time.perf_counter() - started
         print(f"rnncheck: checked {len(paths)} files in {elapsed:.2f}s", file=sys.stderr)
-    sys.stdout.write(_rendered(results.findings, options))
+    for finding in results.broken:
+        print(
+            f"rnncheck: error: the fix for {finding.code} at {report.place(finding)} would leave "
+            "the file unparsable: not applied",
+            file=sys.stderr,
+        )
+    if options.diff:
+        return _show_diff(results, options)
+    texts = {path: after.decode("utf-8-sig") for path, (_, after) in results.changed.items()}
+    if given:
+        texts = {path: content.decode("utf-8-sig", "replace") for path, content in given.items()}
+        texts.update({p: after.decode("utf-8-sig") for p, (_, after) in results.changed.items()})
+    if options.fix and given:  # an editor's filter: the fixed source out, the report aside
+        (path,) = given
+        sys.stdout.buffer.write(results.changed.get(path, (b"", given[path]))[1])
+        sys.stdout.flush()
+    elif options.fix:
+        for path, (_, after) in results.changed.items():
+            with open(path, "wb") as handle:
+                handle.write(after)
+    view = report.View(unsafe_fixes=options.unsafe_fixes, texts=texts)
+    shown = _rendered(results, options, output_format, view)
+    _write_report(shown, options, to_stderr=bool(options.fix and given))
     if results.crashed:
         return EXIT_ERROR
     return EXIT_FOUND if results.findings and not options.exit_zero else EXIT_CLEAN
@@ -144,15 +197,75 @@ def _exclusion(settings: config.Config, options: argparse.Namespace) -> Exclusio
     return Exclusion((*patterns, *settings.extend_exclude, *options.extend_exclude), settings.root)
 
 
-def _rendered(findings: list[Finding], options: argparse.Namespace) -> str:
-    text_format = options.output_format in report.SUMMARISED
+def _output_format(given: str | None) -> str:
+    """`--output-format`, else $RNNCHECK_OUTPUT_FORMAT, else the first format (full)."""
+    chosen = given or os.environ.get(FORMAT_VARIABLE) or next(iter(report.FORMATS))
+    if chosen not in report.FORMATS:
+        raise UsageError(
+            f"${FORMAT_VARIABLE} is `{chosen}`, not one of: {', '.join(report.FORMATS)}"
+        )
+    return chosen
+
+
+def _standard_input(options: argparse.Namespace) -> dict[str, bytes]:
+    """`-` as the path: the file read from standard input, by its `--stdin-filename`."""
+    if STDIN not in options.paths:
+        return {}
+    if len(options.paths) > 1:
+        raise UsageError("`-` (standard input) must be the only path")
+    name = os.path.abspath(options.stdin_filename) if options.stdin_filename else STDIN
+    return {name: sys.stdin.buffer.read()}
+
+
+def _rendered(
+    results: runner.Results, options: argparse.Namespace, output_format: str, view: report.View
+) -> str:
+    findings = results.findings
     if options.statistics:
-        shown = report.statistics(findings, as_json=options.output_format == "json")
+        shown = report.statistics(findings, output_format == "json", view)
     else:
-        shown = report.FORMATS[options.output_format](findings)
-    if text_format and not options.quiet:
-        shown += report.summary(findings)
+        shown = report.FORMATS[output_format](findings, view)
+    if output_format in report.SUMMARISED and not options.quiet:
+        if options.show_fixes and results.fixed:
+            shown += f"\n{report.fixed_summary(results.fixed)}\n"
+        shown += report.summary(findings, len(results.fixed), None if options.fix else view)
     return shown
+
+
+def _write_report(shown: str, options: argparse.Namespace, to_stderr: bool) -> None:
+    if options.output_file:
+        folder = os.path.dirname(os.path.abspath(options.output_file))
+        os.makedirs(folder, exist_ok=True)
+        with open(options.output_file, "w", encoding="utf-8") as handle:
+            handle.write(shown)
+    else:
+        (sys.stderr if to_stderr else sys.stdout).write(shown)
+
+
+def _show_diff(results: runner.Results, options: argparse.Namespace) -> int:
+    """`--diff`: each changed file as a unified diff; exit 1 when there is one."""
+    diffs = "".join(_diff(path, before, after) for path, (before, after) in results.changed.items())
+    _write_report(diffs, options, to_stderr=False)
+    count = len(results.fixed)
+    if not options.quiet:
+        message = f"Would fix {count} error{'' if count == 1 else 's'}." if count else ""
+        print(message or "No errors would be fixed.", file=sys.stderr)
+    if results.crashed:
+        return EXIT_ERROR
+    return EXIT_FOUND if results.changed else EXIT_CLEAN
+
+
+def _diff(path: str, before: bytes, after: bytes) -> str:
+    name = report.display_path(path)
+    old, new = (_diff_lines(content) for content in (before, after))
+    return "".join(difflib.unified_diff(old, new, name, name)) + "\n"
+
+
+def _diff_lines(content: bytes) -> list[str]:
+    lines = content.decode("utf-8-sig", "replace").splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
 
 
 def _comma_separated(value: str) -> list[str]:

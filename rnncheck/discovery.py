@@ -1,4 +1,5 @@
-"""Which files a run checks: the Python sources under the given paths, less the excluded ones.
+"""Which files a run checks: the Python sources and notebooks under the given paths, less the
+excluded ones.
 
 A path named on the command line is checked even when excluded (pre-commit and editors name
 files one by one), unless `--force-exclude` asks for the exclusions to hold there too.
@@ -11,7 +12,8 @@ from collections.abc import Iterable, Sequence
 
 from rnncheck.globs import FilePattern
 
-SUFFIXES = (".py", ".pyi")
+SUFFIXES = (".py", ".pyi", ".ipynb")
+"""Checked by default: sources, stubs and Jupyter notebooks (as ruff does)."""
 
 DEFAULT_EXCLUDE = (
     ".bzr",

@@ -1,18 +1,19 @@
 """Check many files: in worker processes when there are enough of them to pay for the start-up.
 
-Each file is checked on its own; nothing one file does (unreadable, undecodable, a bug in a
-rule) stops the others. The result does not depend on how the work was spread.
+Each file is checked (and, when asked, fixed) on its own; nothing one file does (unreadable,
+undecodable, a bug in a rule) stops the others. The result does not depend on how the work was
+spread. Fixed files are returned, not written: the command line decides (`--fix` or `--diff`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
 
-from rnncheck import engine
+from rnncheck import engine, fixes, source
 from rnncheck.finding import Finding
 from rnncheck.project import Project
 from rnncheck.rules.base import Rule
@@ -23,34 +24,86 @@ PARALLEL_FROM = 64
 Rules = tuple[type[Rule], ...]
 
 
+@dataclass(frozen=True)
+class Fixing:
+    """Fix as well as check: safe fixes, and unsafe ones too when `unsafe`."""
+
+    unsafe: bool = False
+
+
+@dataclass
+class Outcome:
+    """One file's result: its findings (left after fixing), and what fixing did."""
+
+    findings: list[Finding]
+    crashed: bool = False
+    fixed: list[Finding] = field(default_factory=list)
+    broken: list[Finding] = field(default_factory=list)
+    content: bytes | None = None
+    """The fixed file, when fixing changed it."""
+
+
 @dataclass
 class Results:
-    """The findings of a run, sorted, and the files whose check failed inside rnncheck."""
+    """The findings of a run, sorted, the files whose check failed inside rnncheck, and what
+    fixing did: the fixes applied, those left out because the file would not parse, and the
+    changed files (path: before, after)."""
 
     findings: list[Finding] = field(default_factory=list)
     crashed: list[str] = field(default_factory=list)
+    fixed: list[Finding] = field(default_factory=list)
+    broken: list[Finding] = field(default_factory=list)
+    changed: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
 
 
 def check_file(
-    path: str, content: bytes, rules: Rules, project: Project
-) -> tuple[list[Finding], bool]:
-    """One file's findings, and whether rnncheck itself failed on it (an internal error)."""
+    path: str, content: bytes, rules: Rules, project: Project, fixing: Fixing | None = None
+) -> Outcome:
+    """One file's outcome; `crashed` when rnncheck itself failed on it (an internal error)."""
     try:
-        return engine.check_source(content, path, rules, project), False
+        if fixing is None:
+            return Outcome(engine.check_source(content, path, rules, project))
+        return _fixed(path, content, rules, project, fixing)
     except Exception as error:  # one file's failure must not end the run
         message = f"internal error while checking this file: {type(error).__name__}: {error}"
-        return [_problem(path, message)], True
+        return Outcome([_problem(path, message)], crashed=True)
 
 
-def check_files(work: Sequence[tuple[str, Rules]], jobs: int | None = None) -> Results:
+def _fixed(path: str, content: bytes, rules: Rules, project: Project, fixing: Fixing) -> Outcome:
+    text = source.decode(content)
+    if text is None:  # undecodable: the check says so, and there is nothing to fix
+        return Outcome(engine.check_source(content, path, rules, project))
+
+    def check(text: str) -> list[Finding]:
+        return engine.check_source(text.encode(), path, rules, project)
+
+    done = fixes.fix_text(text, path, check, fixing.unsafe)
+    changed = None
+    if done.text != text:
+        changed = (b"\xef\xbb\xbf" if content.startswith(b"\xef\xbb\xbf") else b"") + (
+            done.text.encode()
+        )
+    return Outcome(done.findings, fixed=done.fixed, broken=done.broken, content=changed)
+
+
+def check_files(
+    work: Sequence[tuple[str, Rules]],
+    jobs: int | None = None,
+    fixing: Fixing | None = None,
+    given: Mapping[str, bytes] | None = None,
+) -> Results:
     """Check each (path, rules) pair; `jobs` processes, or as many as pay off when None.
 
-    Every file is read first: the project index of classes and their constructions is built
-    from all of them once, then sent along with each file.
+    Every file is read first (or taken from `given`, for standard input): the project index of
+    classes and their constructions is built from all of them once, then sent with each file.
     """
+    given = given or {}
     results = Results()
     readable: list[tuple[str, bytes, Rules]] = []
     for path, rules in work:
+        if path in given:
+            readable.append((path, given[path], rules))
+            continue
         try:
             with open(path, "rb") as handle:
                 readable.append((path, handle.read(), rules))
@@ -62,13 +115,19 @@ def check_files(work: Sequence[tuple[str, Rules]], jobs: int | None = None) -> R
         chunk = max(1, len(readable) // (processes * 4))
         columns = zip(*readable, strict=True)
         with ProcessPoolExecutor(max_workers=processes) as pool:
-            outcomes = list(pool.map(check_file, *columns, repeat(project), chunksize=chunk))
+            outcomes = list(
+                pool.map(check_file, *columns, repeat(project), repeat(fixing), chunksize=chunk)
+            )
     else:
-        outcomes = [check_file(*item, project) for item in readable]
-    for (path, _, _), (findings, crashed) in zip(readable, outcomes, strict=True):
-        results.findings.extend(findings)
-        if crashed:
+        outcomes = [check_file(*item, project, fixing) for item in readable]
+    for (path, content, _), outcome in zip(readable, outcomes, strict=True):
+        results.findings.extend(outcome.findings)
+        results.fixed.extend(outcome.fixed)
+        results.broken.extend(outcome.broken)
+        if outcome.crashed:
             results.crashed.append(path)
+        if outcome.content is not None:
+            results.changed[path] = (content, outcome.content)
     results.findings.sort()
     return results
 
