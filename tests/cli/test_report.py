@@ -1,7 +1,8 @@
 """Rendered output, snapshot-style: fixtures/X.py must print exactly the hand-written X.<format>.
 
 The expected files were written from ruff's rules for each format (context lines, gutters, the
-bar joining a multi-line span), not dumped from rnncheck. Absolute paths read `<FIXTURES>`.
+bar joining a multi-line span), not dumped from rnncheck. Absolute paths read `<FIXTURES>`, the
+version `<VERSION>`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rnncheck import cli, report
+from rnncheck import __version__, cli, report
 from rnncheck.finding import Finding
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -20,6 +21,9 @@ SNAPSHOTS = {
     "findings.concise.txt": ["--output-format", "concise"],
     "findings.json": ["--output-format", "json"],
     "findings.statistics.txt": ["--statistics"],
+    "findings.json-lines": ["--output-format", "json-lines"],
+    "findings.junit.xml": ["--output-format", "junit"],
+    "findings.sarif": ["--output-format", "sarif"],
 }
 """Expected output file: the options that print it for fixtures/findings.py."""
 
@@ -29,7 +33,8 @@ def test_fixture_renders_as_written(snapshot, monkeypatch, capsys):
     monkeypatch.chdir(FIXTURES)
     assert cli.main([*SNAPSHOTS[snapshot], "findings.py"]) == 1
     expected = (FIXTURES / snapshot).read_text(encoding="utf-8")
-    assert capsys.readouterr().out == expected.replace("<FIXTURES>", str(FIXTURES))
+    expected = expected.replace("<FIXTURES>", str(FIXTURES)).replace("<VERSION>", __version__)
+    assert capsys.readouterr().out == expected
 
 
 def test_tabs_show_as_four_spaces_and_carets_follow(tmp_path, monkeypatch):
