@@ -1,7 +1,8 @@
 """Stand-in rules for the command-line tests: each reports every RNN of one kind that is built.
 
 They use only the public rule interface, so the CLI is tested through the real engine (parsing,
-`# noqa`, ordering) while its expected output stays independent of the real rules' wording.
+`# noqa`, ordering) while its expected output stays independent of the real rules' wording. The
+real RNN100 joins them: the engine's noqa stage, not an event, produces it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import ClassVar
 
 from rnncheck.events import Rnn
 from rnncheck.rules.base import Report, Rule
+from rnncheck.rules.unused_noqa import UnusedNoqa
 
 
 class KindRule(Rule):
@@ -57,4 +59,4 @@ class Crashing(Rule):
             raise RuntimeError("boom")
 
 
-FAKE_RULES: tuple[type[Rule], ...] = (LstmBuilt, GruBuilt, RnnBuilt, Crashing)
+FAKE_RULES: tuple[type[Rule], ...] = (UnusedNoqa, LstmBuilt, GruBuilt, RnnBuilt, Crashing)

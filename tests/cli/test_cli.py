@@ -211,6 +211,7 @@ def test_rule_all_prints_every_page_in_order(rnncheck):
     run = rnncheck("rule", "--all")
     titles = [line for line in run.out.splitlines() if line.startswith("# ")]
     assert titles == [
+        "# unused-noqa (RNN100)",
         "# fake-lstm (RNN101)",
         "# fake-gru (RNN201)",
         "# fake-rnn (RNN202)",

@@ -103,3 +103,38 @@ def test_noqa_never_adds_a_finding(text_lines, found):
         remaining.pop(0)
     assert len(kept) <= len(found)
     assert suppress(found, "") == found
+
+
+UNUSED_NOQA = (
+    "import torch.nn as nn\n"
+    "a = nn.LSTM(1, 2)  # noqa: RNN101, RNN202\n"
+    "b = nn.GRU(1, 2)  # noqa: RNN201, E501\n"
+    "c = nn.GRU(1, 2)  # NOQA:RNN999 because\n"
+    "# noqa: RNN101\n"
+    "d = nn.LSTM(1, 2)  # noqa\n"
+)
+
+
+def test_unused_noqa_codes_are_reported_only_when_selected(rnncheck, project):
+    write(project, {"m.py": UNUSED_NOQA})
+    assert "RNN100" not in rnncheck("--output-format", "concise").out
+    run = rnncheck("--output-format", "concise", "-q", "--extend-select", "RNN100")
+    assert run.out.splitlines() == [
+        "m.py:2:20: RNN100 [*] Unused `noqa` directive (unused: `RNN202`)",
+        "m.py:4:5: RNN201 An nn.GRU is built.",
+        "m.py:4:19: RNN100 [*] Unused `noqa` directive (unknown: `RNN999`)",
+        "m.py:5:1: RNN100 [*] Unused `noqa` directive (unused: `RNN101`)",
+    ]
+    assert "non-enabled: `RNN101`" in rnncheck("--select", "RNN100,RNN2").out
+
+
+def test_fixing_unused_noqa_keeps_the_rest_of_each_comment(rnncheck, project):
+    write(project, {"m.py": UNUSED_NOQA})
+    rnncheck("--fix", "--select", "RNN100")
+    assert (project / "m.py").read_text() == (
+        "import torch.nn as nn\n"
+        "a = nn.LSTM(1, 2)\n"
+        "b = nn.GRU(1, 2)  # noqa: E501\n"
+        "c = nn.GRU(1, 2)  # because\n"
+        "d = nn.LSTM(1, 2)  # noqa\n"
+    )
