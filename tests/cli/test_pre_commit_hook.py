@@ -43,7 +43,7 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def try_repo(
-    files: dict[str, str], source: Path, home: Path, work: Path
+    files: dict[str, str], source: Path, home: Path, work: Path, hook: str = "rnncheck"
 ) -> subprocess.CompletedProcess:
     git("init", "--quiet", cwd=work)
     write(work, files)
@@ -54,7 +54,7 @@ def try_repo(
         "pre_commit",
         "try-repo",
         str(source),
-        "rnncheck",
+        hook,
         "--all-files",
     ]
     environment = {**os.environ, "PRE_COMMIT_HOME": str(home)}
@@ -79,3 +79,10 @@ def test_hook_without_python_files_is_skipped(hook_source, pre_commit_home, tmp_
     done = try_repo({"README.md": "# lstm notes\n"}, hook_source, pre_commit_home, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Skipped" in done.stdout
+
+
+def test_fix_hook_writes_the_safe_fixes(hook_source, pre_commit_home, tmp_path):
+    dropout = "import torch.nn as nn\nlstm = nn.LSTM(4, 8, dropout=0.3)\n"
+    done = try_repo({"model.py": dropout}, hook_source, pre_commit_home, tmp_path, "rnncheck-fix")
+    assert done.returncode == 1, done.stdout + done.stderr  # pre-commit fails when files change
+    assert (tmp_path / "model.py").read_text() == "import torch.nn as nn\nlstm = nn.LSTM(4, 8)\n"
