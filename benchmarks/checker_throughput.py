@@ -36,6 +36,7 @@ from rnncheck.source import MENTIONS_RNN
 class Corpus:
     files: int
     lines: int
+    """Source lines; for a notebook, the lines of its code cells."""
     bytes: int
     parsed: int
     """Files that pass the text prefilter (`rnncheck.source.MENTIONS_RNN`) and are parsed."""
@@ -88,9 +89,23 @@ def survey(paths: list[str]) -> Corpus:
         except OSError:
             continue
         size += len(content)
-        lines += content.count(b"\n") + (0 if content.endswith(b"\n") or not content else 1)
+        lines += _source_lines(path, content)
         parsed += bool(MENTIONS_RNN.search(content))
     return Corpus(len(paths), lines, size, parsed, len(paths) - parsed)
+
+
+def _source_lines(path: str, content: bytes) -> int:
+    """Lines of Python: a notebook's code cells (as rnncheck reads them), not its JSON."""
+    if path.endswith(".ipynb"):
+        try:
+            from rnncheck import notebook
+        except ImportError:  # an rnncheck that does not read notebooks
+            return 0
+        try:
+            return len(notebook.read(content.decode("utf-8-sig")).program.splitlines())
+        except (ValueError, UnicodeDecodeError):
+            return 0
+    return content.count(b"\n") + (0 if content.endswith(b"\n") or not content else 1)
 
 
 def time_engine(work: list[tuple[str, runner.Rules]]) -> tuple[float, runner.Results, int]:
