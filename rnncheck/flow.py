@@ -83,6 +83,9 @@ REDUCTIONS = frozenset({"mean", "sum", "max", "amax"})
 """Pooling over the time axis keeps an output's feature width (`out.mean(1)`, `torch.max(out, 1)`)."""
 SWAP_FIRST_TWO = ((0, 1), (1, 0))
 
+SCALARS = (bool, int, float, str, type(None))
+"""The literal values a construction can fix: what RNN facts are made of (and hashable)."""
+
 MAX_CONFIGURATIONS = 8
 """How many distinct constructions of one class are followed; more are rare and cost time."""
 
@@ -998,7 +1001,7 @@ def _configurations(node: cst.ClassDef, constructions: list[Construction]) -> li
                 value = _default(param.default)
             else:
                 continue
-            if value is not NOT_LITERAL:
+            if isinstance(value, SCALARS):
                 values.append((name, Const(value)))
         key = tuple(values)
         if key and key not in seen:

@@ -80,8 +80,24 @@ def _as_python(lines: list[str]) -> list[str]:
         magic = first[2:].split(maxsplit=1)[0] if first[2:].strip() else ""
         if magic not in PYTHON_CELL_MAGICS:
             return [""] * len(lines)
-        return ["", *(_as_python_line(line) for line in lines[1:])]
-    return [_as_python_line(line) for line in lines]
+        return ["", *_as_python_lines(lines[1:])]
+    return _as_python_lines(lines)
+
+
+def _as_python_lines(lines: list[str]) -> list[str]:
+    """Each line as Python; a magic or shell escape continued with `\\` takes its next lines."""
+    converted: list[str] = []
+    continued = False
+    for line in lines:
+        if continued:
+            converted.append("")
+        else:
+            python = _as_python_line(line)
+            converted.append(python)
+            if python == line:
+                continue
+        continued = line.rstrip().endswith("\\")
+    return converted
 
 
 def _as_python_line(line: str) -> str:

@@ -11,7 +11,9 @@ import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
+from rnncheck import notebook
 from rnncheck.source import MENTIONS_RNN, decode
 
 CLASS = re.compile(rb"^[ \t]*class[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
@@ -48,28 +50,43 @@ class Project:
 
     @classmethod
     def of(cls, files: Iterable[tuple[str, bytes]]) -> Project:
-        contents = list(files)
+        """Index the files. A class name defined in more than one of them is left out: a call of
+        it could mean either."""
+        contents = {path: _as_source(path, content) for path, content in files}
         project = cls()
         defined: dict[str, set[str]] = {}
-        for path, content in contents:
-            if MENTIONS_RNN.search(content):
-                for name in CLASS.findall(content):
-                    defined.setdefault(name.decode(), set()).add(path)
+        for path, content in contents.items():
+            for name in CLASS.findall(content):
+                defined.setdefault(name.decode(), set()).add(path)
         project.definitions = {
-            name: paths.pop() for name, paths in defined.items() if len(paths) == 1
+            name: home
+            for name, (home, *others) in ((n, sorted(p)) for n, p in defined.items())
+            if not others and MENTIONS_RNN.search(contents[home])
         }
-        if not defined:
+        if not project.definitions:
             return project
-        calls = re.compile(rb"\b(" + b"|".join(n.encode() for n in sorted(defined)) + rb")\s*\(")
-        for path, content in contents:
+        names = b"|".join(n.encode() for n in sorted(project.definitions))
+        calls = re.compile(rb"\b(" + names + rb")\s*\(")
+        for path, content in contents.items():
             if calls.search(content):
-                for name, construction in _constructions(path, content, set(defined)):
+                for name, construction in _constructions(path, content, project.definitions):
                     project.constructions.setdefault(name, []).append(construction)
         return project
 
 
+def _as_source(path: str, content: bytes) -> bytes:
+    """A notebook's code cells as one program; any other file as it is."""
+    if not path.endswith(".ipynb"):
+        return content
+    text = decode(content)
+    try:
+        return notebook.read(text).program.encode() if text is not None else b""
+    except notebook.NotebookError:
+        return b""
+
+
 def _constructions(
-    path: str, content: bytes, names: set[str]
+    path: str, content: bytes, definitions: dict[str, str]
 ) -> Iterable[tuple[str, Construction]]:
     text = decode(content)
     if text is None:
@@ -79,6 +96,12 @@ def _constructions(
     except (SyntaxError, ValueError, RecursionError):
         return
     constants = _constants(tree)
+    sources = _imported_from(tree)
+    names = {
+        name
+        for name, home in definitions.items()
+        if name not in sources or sources[name] == _module_name(home)
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names:
             positional = tuple(_literal(a, constants) for a in node.args)
@@ -93,6 +116,22 @@ def _constructions(
                     path, node.lineno, " ".join(source.split()), positional, keywords, open_ended
                 ),
             )
+
+
+def _imported_from(tree: ast.Module) -> dict[str, str]:
+    """Names imported with `from X import name`, and the last part of X."""
+    found: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            for alias in node.names:
+                found[alias.asname or alias.name] = node.module.rsplit(".", 1)[-1]
+    return found
+
+
+def _module_name(path: str) -> str:
+    """The name other files import a file by: its stem, or its package for `__init__.py`."""
+    file = PurePath(path)
+    return file.parent.name if file.stem == "__init__" else file.stem
 
 
 def _constants(tree: ast.Module) -> dict[str, object]:
