@@ -64,6 +64,20 @@ class Method:
 
 
 @dataclass(frozen=True)
+class Klass:
+    """A class the checked files define; calling it builds an Instance."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Instance:
+    """An object of a class the checked files define: calling it runs its `forward`."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Unknown:
     pass
 
@@ -73,12 +87,15 @@ UNKNOWN = Unknown()
 Abstract = (
     Const
     | Opaque
+    | Extent
     | Size
     | Items
     | Packed
     | Tensor
     | Passthrough
     | Method
+    | Klass
+    | Instance
     | Value
     | Rnn
     | Linear

@@ -23,7 +23,9 @@ from rnncheck.abstract import (
     Abstract,
     Const,
     Extent,
+    Instance,
     Items,
+    Klass,
     Method,
     Opaque,
     Packed,
@@ -50,7 +52,7 @@ from rnncheck.events import (
 from rnncheck.imports import ImportTable, dotted
 from rnncheck.layout import STATE_AXES, Dim, Layout
 from rnncheck.positions import Positions
-from rnncheck.project import NOT_LITERAL, Construction, Project
+from rnncheck.project import NOT_LITERAL, SCALARS, Construction, Project
 from rnncheck.sizes import Size
 from rnncheck.source import decode
 
@@ -82,9 +84,6 @@ FACTORIES = frozenset({"torch.randn", "torch.rand", "torch.zeros", "torch.ones",
 REDUCTIONS = frozenset({"mean", "sum", "max", "amax"})
 """Pooling over the time axis keeps an output's feature width (`out.mean(1)`, `torch.max(out, 1)`)."""
 SWAP_FIRST_TWO = ((0, 1), (1, 0))
-
-SCALARS = (bool, int, float, str, type(None))
-"""The literal values a construction can fix: what RNN facts are made of (and hashable)."""
 
 MAX_CONFIGURATIONS = 8
 """How many distinct constructions of one class are followed; more are rare and cost time."""
@@ -165,20 +164,30 @@ class Interpreter:
     # ---- module, classes, functions -------------------------------------------------------
 
     def run(self) -> None:
+        """Module code silently (to learn its names), then classes and functions, then module code
+        for real, now that calling a class's instance can be followed into its `forward`."""
         frame = Frame(env={}, scope="<module>")
+        loud, self.silent = not self.silent, True
         self.block(self.module.body, frame)
+        self.silent = not loud
         once = _bound_once(self.module.body)
-        stable = {name: value for name, value in frame.env.items() if name in once}
+        rebound = _assigned(self.module)
+        stable = {
+            name: value
+            for name, value in frame.env.items()
+            if name in once or (isinstance(value, Klass) and name not in rebound)
+        }
         for node in self.module.body:
             if isinstance(node, cst.FunctionDef):
                 self.function(node, node.name.value, stable)
             elif isinstance(node, cst.ClassDef):
                 self.klass(node, stable)
-                calls = self.project.constructions.get(node.name.value, [])
+                calls = self.project.constructions.get((self.path, node.name.value), [])
                 for configuration in _configurations(node, calls)[:MAX_CONFIGURATIONS]:
                     self.configuration = configuration
                     self.klass(node, stable, dict(configuration.values))
                 self.configuration = None
+        self.block(self.module.body, Frame(env={}, scope="<module>"))
 
     def klass(self, node: cst.ClassDef, globals_: Env, bindings: Env | None = None) -> None:
         """Read the methods once silently to learn `self.x` and what methods return, then for real."""
@@ -280,7 +289,7 @@ class Interpreter:
                     node, f"{frame.scope}.{node.name.value}", {**frame.globals, **frame.env}
                 )
         elif isinstance(node, cst.ClassDef):
-            frame.env[node.name.value] = UNKNOWN
+            frame.env[node.name.value] = Klass(node.name.value)
             if frame.scope != "<module>":
                 self.klass(node, {**frame.globals, **frame.env})
         elif isinstance(node, cst.With):
@@ -518,7 +527,9 @@ class Interpreter:
         return self.member(self.evaluate(node.value, frame), node.attr.value, frame)
 
     def member(self, owner: Abstract, name: str, frame: Frame) -> Abstract:
-        """`owner.name`: only an RNN's own facts (`self.lstm.bidirectional`) are understood."""
+        """`owner.name`: an RNN's own facts (`self.lstm.bidirectional`), an instance's attributes."""
+        if isinstance(owner, Instance):
+            return self.classes.get(owner.name, {}).get(name, UNKNOWN)
         if not isinstance(owner, Rnn):
             return UNKNOWN
         rnn = owner
@@ -594,6 +605,11 @@ class Interpreter:
             return arguments[0]
         if isinstance(callee, Method):
             return callee.returns
+        if isinstance(callee, Klass):
+            return Instance(callee.name)
+        if isinstance(callee, Instance):
+            forward = self.member(callee, "forward", frame)
+            return forward.returns if isinstance(forward, Method) else UNKNOWN
         return UNKNOWN
 
     def library_call(self, qualified: str, node: cst.Call, frame: Frame) -> Abstract:

@@ -28,6 +28,9 @@ class NotLiteral:
 
 NOT_LITERAL = NotLiteral()
 
+SCALARS = (bool, int, float, str, type(None))
+"""The literal values a construction can fix: what RNN facts are made of (and hashable)."""
+
 
 @dataclass(frozen=True)
 class Construction:
@@ -46,12 +49,11 @@ class Construction:
 class Project:
     definitions: dict[str, str] = field(default_factory=dict)
     """Class name -> the one checked file that defines a class of that name."""
-    constructions: dict[str, list[Construction]] = field(default_factory=dict)
+    constructions: dict[tuple[str, str], list[Construction]] = field(default_factory=dict)
+    """(defining file, class name) -> the calls that build that class."""
 
     @classmethod
     def of(cls, files: Iterable[tuple[str, bytes]]) -> Project:
-        """Index the files. A class name defined in more than one of them is left out: a call of
-        it could mean either."""
         contents = {path: _as_source(path, content) for path, content in files}
         project = cls()
         defined: dict[str, set[str]] = {}
@@ -59,18 +61,21 @@ class Project:
             for name in CLASS.findall(content):
                 defined.setdefault(name.decode(), set()).add(path)
         project.definitions = {
-            name: home
-            for name, (home, *others) in ((n, sorted(p)) for n, p in defined.items())
-            if not others and MENTIONS_RNN.search(contents[home])
+            name: next(iter(homes)) for name, homes in defined.items() if len(homes) == 1
         }
-        if not project.definitions:
+        relevant = {
+            name: homes
+            for name, homes in defined.items()
+            if any(MENTIONS_RNN.search(contents[home]) for home in homes)
+        }
+        if not relevant:
             return project
-        names = b"|".join(n.encode() for n in sorted(project.definitions))
+        names = b"|".join(n.encode() for n in sorted(relevant))
         calls = re.compile(rb"\b(" + names + rb")\s*\(")
         for path, content in contents.items():
             if calls.search(content):
-                for name, construction in _constructions(path, content, project.definitions):
-                    project.constructions.setdefault(name, []).append(construction)
+                for key, construction in _constructions(path, content, relevant):
+                    project.constructions.setdefault(key, []).append(construction)
         return project
 
 
@@ -86,8 +91,9 @@ def _as_source(path: str, content: bytes) -> bytes:
 
 
 def _constructions(
-    path: str, content: bytes, definitions: dict[str, str]
-) -> Iterable[tuple[str, Construction]]:
+    path: str, content: bytes, defined: dict[str, set[str]]
+) -> Iterable[tuple[tuple[str, str], Construction]]:
+    """The calls in one file of the classes in `defined`, keyed by the class each one builds."""
     text = decode(content)
     if text is None:
         return
@@ -97,25 +103,35 @@ def _constructions(
         return
     constants = _constants(tree)
     sources = _imported_from(tree)
-    names = {
-        name
-        for name, home in definitions.items()
-        if name not in sources or sources[name] == _module_name(home)
-    }
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names:
-            positional = tuple(_literal(a, constants) for a in node.args)
-            keywords = tuple((k.arg, _literal(k.value, constants)) for k in node.keywords if k.arg)
-            open_ended = any(isinstance(a, ast.Starred) for a in node.args) or any(
-                k.arg is None for k in node.keywords
-            )
-            source = ast.get_source_segment(text, node) or f"{node.func.id}(...)"
-            yield (
-                node.func.id,
-                Construction(
-                    path, node.lineno, " ".join(source.split()), positional, keywords, open_ended
-                ),
-            )
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+            continue
+        home = _home(node.func.id, path, defined, sources)
+        if home is None:
+            continue
+        positional = tuple(_literal(a, constants) for a in node.args)
+        keywords = tuple((k.arg, _literal(k.value, constants)) for k in node.keywords if k.arg)
+        open_ended = any(isinstance(a, ast.Starred) for a in node.args) or any(
+            k.arg is None for k in node.keywords
+        )
+        source = ast.get_source_segment(text, node) or f"{node.func.id}(...)"
+        built = Construction(
+            path, node.lineno, " ".join(source.split()), positional, keywords, open_ended
+        )
+        yield (home, node.func.id), built
+
+
+def _home(
+    name: str, caller: str, defined: dict[str, set[str]], sources: dict[str, str]
+) -> str | None:
+    """The file whose class `name(...)` in `caller` builds: the caller's own class of that name,
+    else the one in the module it is imported from, else the only one; None when unsure."""
+    homes = defined.get(name, set())
+    if caller in homes:
+        return caller
+    if name in sources:
+        homes = {home for home in homes if _module_name(home) == sources[name]}
+    return next(iter(homes)) if len(homes) == 1 else None
 
 
 def _imported_from(tree: ast.Module) -> dict[str, str]:
@@ -151,6 +167,7 @@ def _literal(node: ast.expr, constants: dict[str, object]) -> object:
     if isinstance(node, ast.Name) and node.id in constants:
         return constants[node.id]
     try:
-        return ast.literal_eval(node)
+        value = ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, RecursionError):
         return NOT_LITERAL
+    return value if isinstance(value, SCALARS) else NOT_LITERAL

@@ -150,3 +150,45 @@ def test_syntax_errors_and_odd_bytes_are_rnn000() -> None:
     ]
     assert [f.code for f in check_source(b"lstm = '\xff\xfe'\n", "b.py")] == ["RNN000"]
     assert check_source(b"", "c.py") == []
+
+
+ENCODER = (
+    "import torch.nn as nn\n"
+    "class Enc(nn.Module):\n"
+    "    def __init__(self):\n"
+    "        super().__init__()\n"
+    "        self.gru = nn.GRU(8, 16, 2, bidirectional=True)\n"
+    "    def forward(self, x):\n"
+    "        return self.gru(x)\n"
+)
+
+
+def test_calling_an_instance_follows_its_forward() -> None:
+    source = ENCODER + (
+        "class S2S(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        self.enc = Enc()\n"
+        "    def forward(self, x):\n"
+        "        out, h = self.enc(x)\n"
+        "        return h[-1]\n"
+        "enc = Enc()\nout, h = enc(x)\nfirst = h[:2]\nbi = enc.gru.bidirectional\n"
+    )
+    assert [(f.code, f.row) for f in check(source)] == [("RNN201", 13), ("RNN207", 16)]
+
+
+def test_an_instance_whose_forward_transforms_its_result_is_quiet() -> None:
+    source = ENCODER.replace(
+        "return self.gru(x)", "out, h = self.gru(x)\n        return out, h.sum(0)"
+    ) + ("enc = Enc()\nout, h = enc(x)\nlast = h[-1]\n")
+    assert check(source) == []
+
+
+def test_constructor_values_that_are_not_scalars_are_ignored() -> None:
+    source = (
+        "import torch.nn as nn\nclass M(nn.Module):\n"
+        "    def __init__(self, sizes, opts={'a': 1}, bidirectional=True):\n"
+        "        self.g = nn.GRU(4, 8, bidirectional=bidirectional)\n"
+        "    def forward(self, x):\n        _, h = self.g(x)\n        return h[-1]\n"
+        "m = M([3, 4], {'b': 2})\n"
+    )
+    assert rows(source, "RNN201") == [7]

@@ -90,3 +90,16 @@ def test_rewrite_changes_only_the_given_cells_byte_for_byte() -> None:
         assert changed.startswith(untouched)
         assert notebook.rewrite(text, {}) == text
         assert notebook.rewrite(text, {3: "c = [3]"}) == text
+
+
+def test_a_shell_escape_continued_with_a_backslash_takes_its_next_lines() -> None:
+    text = _notebook(("code", "! cd /tmp && \\\n    echo hi\nout = !ls \\\n  -l\nx = (1 +\n  2)"))
+    assert notebook.read(text).program.split("\n") == [
+        "pass",
+        "",
+        "out = ...",
+        "",
+        "x = (1 +",
+        "  2)",
+        "",
+    ]

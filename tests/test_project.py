@@ -49,7 +49,7 @@ def test_constructions_in_a_file_without_rnns_are_indexed(tmp_path: Path) -> Non
         },
     )
     assert project.definitions == {"Encoder": str(paths["model.py"])}
-    built = project.constructions["Encoder"]
+    built = project.constructions[(str(paths["model.py"]), "Encoder")]
     assert [b.keywords for b in built] == [(("bidirectional", True),), ()]
     assert built[1].positional == (NOT_LITERAL,)
 
@@ -87,3 +87,61 @@ def test_a_subclass_in_another_file_uses_its_bases_rnn(tmp_path: Path) -> None:
 def test_a_class_name_defined_twice_is_not_resolved(tmp_path: Path) -> None:
     project, _ = _project(tmp_path, {"a.py": MODEL, "b.py": MODEL})
     assert "Encoder" not in project.definitions
+
+
+def test_a_construction_of_a_same_named_class_from_another_module_is_not_counted(
+    tmp_path: Path,
+) -> None:
+    project, paths = _project(
+        tmp_path,
+        {
+            "model.py": MODEL,
+            "other.py": "class Encoder:\n    pass\n",
+            "train.py": "from other import Encoder\nm = Encoder(32, bidirectional=True)\n",
+        },
+    )
+    assert (str(paths["model.py"]), "Encoder") not in project.constructions
+    assert [c.path for c in project.constructions[(str(paths["other.py"]), "Encoder")]] == [
+        str(paths["train.py"])
+    ]
+
+
+def test_a_file_that_defines_a_class_builds_its_own(tmp_path: Path) -> None:
+    here = MODEL + "\nmodel = Encoder(32, bidirectional=True)\n"
+    project, paths = _project(tmp_path, {"model.py": here, "same_name.py": MODEL})
+    (built,) = project.constructions[(str(paths["model.py"]), "Encoder")]
+    assert built.path == str(paths["model.py"]) and built.line == 13
+
+
+def test_constructions_imported_from_the_defining_module_count(tmp_path: Path) -> None:
+    project, paths = _project(
+        tmp_path,
+        {
+            "model.py": MODEL,
+            "a.py": "from model import Encoder\nm = Encoder(32, bidirectional=True)\n",
+            "b.py": "from elsewhere import Encoder\nm = Encoder(32, bidirectional=True)\n",
+        },
+    )
+    assert [c.path for c in project.constructions[(str(paths["model.py"]), "Encoder")]] == [
+        str(paths["a.py"])
+    ]
+
+
+def test_notebook_classes_and_constructions_are_indexed(tmp_path: Path) -> None:
+    import json
+
+    cells = [
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": MODEL,
+        }
+    ]
+    book = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    project, paths = _project(
+        tmp_path, {"nb.ipynb": book, "run.py": "m = Encoder(8, bidirectional=True)\n"}
+    )
+    assert project.definitions == {"Encoder": str(paths["nb.ipynb"])}
+    assert len(project.constructions[(str(paths["nb.ipynb"]), "Encoder")]) == 1

@@ -52,13 +52,14 @@ flat = h_n.permute(1, 0, 2).reshape(x.size(0), -1)
     )
 
     def method(self, call: MethodCall, report: Report) -> None:
-        if not _reshape(call) or len(call.args) != 2 or not call.layout.several_state_rows:
+        if not _reshape(call) or len(call.args) < 2 or not call.layout.several_state_rows:
             return
-        rows, columns = call.args
-        per_sample = names_batch(rows) and as_int(columns) == -1
+        rows, columns, *trailing = call.args
+        per_sample = names_batch(rows) and -1 in [as_int(a) for a in (columns, *trailing)]
         width, state_width = as_size(columns), call.layout.state_width
         too_wide = (
             as_int(rows) == -1
+            and all(as_int(a) == 1 for a in trailing)
             and width is not None
             and state_width is not None
             and width.provably_differs(state_width)

@@ -32,3 +32,16 @@ def test_quiet_for_one_row_moved_batch_or_stacked_rows() -> None:
         "    return a, b, c, d\n"
     )
     assert rows(source, "RNN204") == []
+
+
+def test_a_trailing_unit_axis_changes_nothing() -> None:
+    source = HEAD + (
+        "def f(x, hidden):\n"
+        "    g = nn.LSTM(4, hidden, bidirectional=True)\n"
+        "    _, (h, c) = g(x)\n"
+        "    a = h.view(-1, hidden * 2, 1)\n"
+        "    b = h.view(x.size(1), -1, 1)\n"
+        "    q = h.view(-1, x.size(1), hidden)\n"
+        "    return a, b, q\n"
+    )
+    assert rows(source, "RNN204") == [5, 6]
