@@ -35,7 +35,7 @@ class Layer:
 def resolve(layers: Iterable[Layer], rules: Sequence[type[Rule]]) -> tuple[type[Rule], ...]:
     """The rules that run, in catalogue order. Every rule runs unless a layer says otherwise,
     except an opt-in rule (RNN100), which runs only when a selector names it."""
-    enabled = {rule.code for rule in rules if not getattr(rule, "opt_in", False)}
+    enabled = {rule.code for rule in rules if not rule.opt_in}
     for layer in layers:
         given = [
             *((selector, "select", True) for selector in layer.select or ()),

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
+
+import pytest
 
 from rnncheck.engine import check_source
 from rnncheck.finding import Finding
 from rnncheck.rules import ALL_RULES
+
+SHARED_CASES = Path(__file__).resolve().parents[1].parent / "shared" / "cases"
+"""The rules' specification by example, beside the checkout (as in CI)."""
+
+needs_shared_cases = pytest.mark.skipif(
+    not SHARED_CASES.is_dir(), reason="../shared/cases is not beside this checkout"
+)
 
 
 def check(source: str, code: str | None = None) -> list[Finding]:

@@ -54,6 +54,8 @@ class Rule:
     """Programs in which no rule reports anything."""
     fix: ClassVar[Applicability | None] = None
     """The kind of fix the rule's findings carry, if any."""
+    opt_in: ClassVar[bool] = False
+    """Runs only when selected by name, a prefix or ALL, never by default (as ruff's RUF100)."""
 
     def built(self, rnn: Rnn, report: Report) -> None:
         """An RNN is constructed."""

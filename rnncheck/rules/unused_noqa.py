@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rnncheck.rules.base import Rule
 
 
@@ -12,8 +10,7 @@ class UnusedNoqa(Rule):
 
     code = "RNN100"
     fix = "safe"
-    opt_in: ClassVar[bool] = True
-    """Runs only when selected by name, a prefix or ALL, never by default (as ruff's RUF100)."""
+    opt_in = True
     name = "unused-noqa"
     summary = "A `# noqa` comment names an rnncheck code that is not reported on its line."
     what = """

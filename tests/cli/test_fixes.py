@@ -17,8 +17,10 @@ import pytest
 
 from rnncheck import cli, fixes, notebook, rules
 from rnncheck.finding import Edit, Finding, Fix
+from tests.helpers import SHARED_CASES, needs_shared_cases
 
-SHARED = Path("/work/shared/cases")
+SHARED = SHARED_CASES
+pytestmark = needs_shared_cases
 EXPECTED = Path(__file__).parent / "fixtures" / "fixes"
 REAL_RULES = rules.ALL_RULES
 CASES = sorted(

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path("/work/shared/cases")
+from tests.helpers import SHARED_CASES, needs_shared_cases
+
+SHARED = SHARED_CASES
+pytestmark = needs_shared_cases
 FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<row>\d+):(?P<column>\d+): (?P<code>[A-Z]+\d+) ")
 
 pytestmark = pytest.mark.integration

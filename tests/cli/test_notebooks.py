@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
+
+from tests.helpers import SHARED_CASES, needs_shared_cases
 
 from .conftest import FINDING, write
 
@@ -83,8 +84,9 @@ def test_noqa_works_inside_cells(rnncheck, project):
     assert rnncheck("-q").out == ""
 
 
+@needs_shared_cases
 def test_the_shared_notebook_case_reports_every_expectation_and_nothing_else():
-    shared = Path("/work/shared/cases")
+    shared = SHARED_CASES
     command = f"{sys.executable} -m rnncheck --output-format json"
     done = subprocess.run(
         [
