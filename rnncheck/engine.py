@@ -101,7 +101,9 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project)
             ) -> None:
                 configuration = interpreter.configuration
                 if configuration is not None:
+                    # The code is shared by every construction: a fix for one would break others.
                     message += f" ({configuration.describe(path)})"
+                    fix = None
                 reported.setdefault((id(node), code), (node, code, message, fix))
 
             getattr(rule, handler)(event, report)

@@ -192,3 +192,14 @@ def test_constructor_values_that_are_not_scalars_are_ignored() -> None:
         "m = M([3, 4], {'b': 2})\n"
     )
     assert rows(source, "RNN201") == [7]
+
+
+def test_a_finding_of_one_construction_carries_no_fix() -> None:
+    source = (
+        "import torch.nn as nn\nclass M(nn.Module):\n"
+        "    def __init__(self, layers=1):\n"
+        "        self.g = nn.GRU(4, 8, num_layers=layers, dropout=0.5)\n"
+        "one = M()\ntwo = M(layers=2)\n"
+    )
+    (finding,) = check(source, "RNN401")
+    assert "when built as `M()`" in finding.message and finding.fix is None
