@@ -9,6 +9,7 @@ result becomes an event for the rules, carrying the layout that holds at that po
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 import operator
 from collections.abc import Callable, Iterable, Iterator
@@ -170,12 +171,11 @@ class Interpreter:
         loud, self.silent = not self.silent, True
         self.block(self.module.body, frame)
         self.silent = not loud
-        once = _bound_once(self.module.body)
-        rebound = _assigned(self.module)
+        bound = _binding_counts(self.module.body)
         stable = {
             name: value
             for name, value in frame.env.items()
-            if name in once or (isinstance(value, Klass) and name not in rebound)
+            if bound.get(name) == 1 or (isinstance(value, Klass) and name not in bound)
         }
         for node in self.module.body:
             if isinstance(node, cst.FunctionDef):
@@ -1082,7 +1082,7 @@ def _leaves(block: cst.CSTNode | None) -> bool:
 
 def _expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
     """The expressions directly inside a node, without entering nested statements."""
-    for child in node.children:
+    for child in _children(node):
         if isinstance(child, cst.BaseExpression):
             yield child
         elif not isinstance(child, cst.BaseStatement | cst.BaseSuite):
@@ -1090,11 +1090,39 @@ def _expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
 
 
 def _inner_statements(node: cst.CSTNode) -> Iterator[cst.BaseStatement]:
-    for child in node.children:
+    for child in _children(node):
         if isinstance(child, cst.BaseStatement):
             yield child
         else:
             yield from _inner_statements(child)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_IS_NODE: dict[type, bool] = {}
+
+
+def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """A node's children in source order, read off its fields: libcst's `children` and visitors
+    rebuild the tree to find them, which costs more than the whole analysis."""
+    kind = type(node)
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(node))
+    for name in names:
+        value = getattr(node, name)
+        if _node(value):
+            yield value
+        elif type(value) in (tuple, list):
+            yield from (item for item in value if _node(item))
+
+
+def _node(value: object) -> bool:
+    """`isinstance(value, cst.CSTNode)`, remembered per type: the ABC check is slow."""
+    kind = type(value)
+    known = _IS_NODE.get(kind)
+    if known is None:
+        known = _IS_NODE[kind] = isinstance(value, cst.CSTNode)
+    return known
 
 
 def _names(target: cst.CSTNode) -> set[str]:
@@ -1109,44 +1137,32 @@ def _names(target: cst.CSTNode) -> set[str]:
     return set()
 
 
-class _Targets(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self.names |= _names(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.names |= _names(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.names |= _names(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self.names |= _names(node.target)
-
-    def visit_AsName(self, node: cst.AsName) -> None:
-        self.names |= _names(node.name)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.names |= _names(node.target)
-
-    def visit_MatchAs(self, node: cst.MatchAs) -> None:
-        if node.name is not None:
-            self.names.add(node.name.value)
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self.names |= _names(node.target)
+BINDS_TARGET = frozenset(
+    {cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr}
+)
+"""Node types (exactly: type checks are cheaper than libcst's ABC isinstance) with a `target`."""
 
 
-def _assigned(node: cst.CSTNode) -> set[str]:
-    collector = _Targets()
-    node.visit(collector)
-    return collector.names
+@functools.lru_cache(maxsize=4096)
+def _assigned(node: cst.CSTNode) -> frozenset[str]:
+    """Every name a node binds anywhere inside it (targets, loop variables, `as` names)."""
+    names: set[str] = set()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        kind = type(current)
+        if kind in BINDS_TARGET:
+            names |= _names(current.target)  # type: ignore[attr-defined]
+        elif kind is cst.AsName:
+            names |= _names(current.name)  # type: ignore[attr-defined]
+        elif kind is cst.MatchAs and current.name is not None:  # type: ignore[attr-defined]
+            names.add(current.name.value)  # type: ignore[attr-defined]
+        pending.extend(_children(current))
+    return frozenset(names)
 
 
 def _names_in(node: cst.CSTNode) -> set[str]:
-    names = _assigned(node)
+    names = set(_assigned(node))
     if isinstance(node, cst.Lambda):
         names |= {p.name.value for p in node.params.params}
     return names
@@ -1161,9 +1177,10 @@ def _self_targets(method: cst.FunctionDef, self_name: str) -> set[str]:
     }
 
 
-def _bound_once(body: Iterable[cst.CSTNode]) -> set[str]:
+def _binding_counts(body: Iterable[cst.CSTNode]) -> dict[str, int]:
+    """How many module-level statements bind each name (a name bound once is a constant)."""
     counts: dict[str, int] = {}
     for statement in body:
         for name in _assigned(statement):
             counts[name] = counts.get(name, 0) + 1
-    return {name for name, count in counts.items() if count == 1}
+    return counts

@@ -103,6 +103,7 @@ def _constructions(
         return
     constants = _constants(tree)
     sources = _imported_from(tree)
+    lines = text.splitlines()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
             continue
@@ -114,11 +115,22 @@ def _constructions(
         open_ended = any(isinstance(a, ast.Starred) for a in node.args) or any(
             k.arg is None for k in node.keywords
         )
-        source = ast.get_source_segment(text, node) or f"{node.func.id}(...)"
+        source = _segment(lines, node) or f"{node.func.id}(...)"
         built = Construction(
             path, node.lineno, " ".join(source.split()), positional, keywords, open_ended
         )
         yield (home, node.func.id), built
+
+
+def _segment(lines: list[str], node: ast.expr) -> str:
+    """The source of a node (ast.get_source_segment splits the whole text on every call)."""
+    if node.end_lineno is None or node.end_col_offset is None:
+        return ""
+    first, last = node.lineno - 1, node.end_lineno - 1
+    if first == last:
+        return lines[first][node.col_offset : node.end_col_offset]
+    middle = lines[first + 1 : last]
+    return "\n".join([lines[first][node.col_offset :], *middle, lines[last][: node.end_col_offset]])
 
 
 def _home(
