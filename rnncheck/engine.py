@@ -11,7 +11,7 @@ import libcst as cst
 from rnncheck import noqa, notebook
 from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
 from rnncheck.finding import Edit, Finding, Fix
-from rnncheck.flow import Interpreter
+from rnncheck.flow import Interpreter, forget_bindings
 from rnncheck.positions import Positions
 from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
@@ -109,7 +109,10 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project)
             getattr(rule, handler)(event, report)
 
     interpreter = Interpreter(module, dispatch, positions.line, path, project)
-    interpreter.run()
+    try:
+        interpreter.run()
+    finally:
+        forget_bindings()
     findings = []
     for node, code, message, correction in reported.values():
         span = positions.of(node)

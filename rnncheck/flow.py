@@ -167,6 +167,7 @@ class Interpreter:
     def run(self) -> None:
         """Module code silently (to learn its names), then classes and functions, then module code
         for real, now that calling a class's instance can be followed into its `forward`."""
+        _assigned(self.module)
         frame = Frame(env={}, scope="<module>")
         loud, self.silent = not self.silent, True
         self.block(self.module.body, frame)
@@ -1048,8 +1049,16 @@ def _foreign_module(path: str) -> tuple[cst.Module, Positions] | None:
 _READING: set[str] = set()
 
 
-def foreign_classes(path: str, project: Project) -> Env:
-    """The settled attributes of the classes another checked file defines (read silently, once)."""
+_FOREIGN: dict[str, tuple[Project, dict[str, Env]]] = {}
+"""Per file read for another's sake: the project it was read with, and its classes."""
+
+
+def foreign_classes(path: str, project: Project) -> dict[str, Env]:
+    """The settled attributes of the classes another checked file defines (read silently, once
+    per run: many subclasses share a base)."""
+    known = _FOREIGN.get(path)
+    if known is not None and known[0] is project:
+        return known[1]
     parsed = _foreign_module(path)
     if parsed is None or path in _READING:
         return {}
@@ -1061,6 +1070,7 @@ def foreign_classes(path: str, project: Project) -> Env:
         reader.run()
     finally:
         _READING.discard(path)
+    _FOREIGN[path] = (project, reader.classes)
     return reader.classes
 
 
@@ -1143,22 +1153,46 @@ BINDS_TARGET = frozenset(
 """Node types (exactly: type checks are cheaper than libcst's ABC isinstance) with a `target`."""
 
 
-@functools.lru_cache(maxsize=4096)
+_BOUND: dict[cst.CSTNode, frozenset[str]] = {}
+"""Every node's bound names, filled bottom-up once per module (`forget_bindings` empties it)."""
+_NOTHING: frozenset[str] = frozenset()
+
+
+def forget_bindings() -> None:
+    _BOUND.clear()
+
+
 def _assigned(node: cst.CSTNode) -> frozenset[str]:
     """Every name a node binds anywhere inside it (targets, loop variables, `as` names)."""
-    names: set[str] = set()
-    pending = [node]
+    known = _BOUND.get(node)
+    if known is not None:
+        return known
+    pending: list[tuple[cst.CSTNode, bool]] = [(node, False)]
     while pending:
-        current = pending.pop()
-        kind = type(current)
-        if kind in BINDS_TARGET:
-            names |= _names(current.target)  # type: ignore[attr-defined]
-        elif kind is cst.AsName:
-            names |= _names(current.name)  # type: ignore[attr-defined]
-        elif kind is cst.MatchAs and current.name is not None:  # type: ignore[attr-defined]
-            names.add(current.name.value)  # type: ignore[attr-defined]
-        pending.extend(_children(current))
-    return frozenset(names)
+        current, children_done = pending.pop()
+        if current in _BOUND:
+            continue
+        if not children_done:
+            pending.append((current, True))
+            pending.extend((child, False) for child in _children(current) if child not in _BOUND)
+            continue
+        names = _own_bindings(current)
+        for child in _children(current):
+            if _BOUND[child]:
+                names = names | _BOUND[child]
+        _BOUND[current] = names
+    return _BOUND[node]
+
+
+def _own_bindings(node: cst.CSTNode) -> frozenset[str]:
+    kind = type(node)
+    if kind in BINDS_TARGET:
+        return frozenset(_names(node.target))  # type: ignore[attr-defined]
+    if kind is cst.AsName:
+        return frozenset(_names(node.name))  # type: ignore[attr-defined]
+    if kind is cst.MatchAs and node.name is not None:  # type: ignore[attr-defined]
+        return frozenset({node.name.value})  # type: ignore[attr-defined]
+    return _NOTHING
 
 
 def _names_in(node: cst.CSTNode) -> set[str]:

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from rnncheck import notebook
-from rnncheck.source import MENTIONS_RNN, decode
+from rnncheck.source import decode
 
 CLASS = re.compile(rb"^[ \t]*class[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+BUILDS_RNN = re.compile(rb"(?:RNN|LSTM|GRU)\s*\(")
+"""Only a class in a file that builds an RNN can turn constructor values into RNN facts."""
 
 
 class NotLiteral:
@@ -63,15 +65,11 @@ class Project:
         project.definitions = {
             name: next(iter(homes)) for name, homes in defined.items() if len(homes) == 1
         }
-        relevant = {
-            name: homes
-            for name, homes in defined.items()
-            if any(MENTIONS_RNN.search(contents[home]) for home in homes)
-        }
+        builders = {path for path, content in contents.items() if BUILDS_RNN.search(content)}
+        relevant = {name: homes for name, homes in defined.items() if homes & builders}
         if not relevant:
             return project
-        names = b"|".join(n.encode() for n in sorted(relevant))
-        calls = re.compile(rb"\b(" + names + rb")\s*\(")
+        calls = re.compile(rb"\b(?:" + b"|".join(n.encode() for n in sorted(relevant)) + rb")\s*\(")
         for path, content in contents.items():
             if calls.search(content):
                 for key, construction in _constructions(path, content, relevant):
@@ -147,9 +145,9 @@ def _home(
 
 
 def _imported_from(tree: ast.Module) -> dict[str, str]:
-    """Names imported with `from X import name`, and the last part of X."""
+    """Names imported at module level with `from X import name`, and the last part of X."""
     found: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module:
             for alias in node.names:
                 found[alias.asname or alias.name] = node.module.rsplit(".", 1)[-1]
