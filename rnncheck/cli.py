@@ -24,8 +24,6 @@ from rnncheck.discovery import DEFAULT_EXCLUDE, Exclusion, python_files
 from rnncheck.globs import GlobError
 from rnncheck.selection import Layer, PerFileIgnores, SelectorError, resolve
 
-SUBCOMMANDS = ("rule", "explain")
-
 FORMAT_VARIABLE = "RNNCHECK_OUTPUT_FORMAT"
 """Sets the default `--output-format`, as RUFF_OUTPUT_FORMAT does for ruff."""
 
