@@ -20,7 +20,6 @@ from rnncheck.finding import Edit, Finding, Fix
 from tests.helpers import SHARED_CASES, needs_shared_cases
 
 SHARED = SHARED_CASES
-pytestmark = needs_shared_cases
 EXPECTED = Path(__file__).parent / "fixtures" / "fixes"
 REAL_RULES = rules.ALL_RULES
 CASES = sorted(
@@ -132,6 +131,7 @@ def real_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rules, "ALL_RULES", REAL_RULES)
 
 
+@needs_shared_cases
 @pytest.mark.usefixtures("real_rules")
 @pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
 @pytest.mark.parametrize("case", CASES)

@@ -16,7 +16,6 @@ import pytest
 from tests.helpers import SHARED_CASES, needs_shared_cases
 
 SHARED = SHARED_CASES
-pytestmark = needs_shared_cases
 FLAKE8_LINE = re.compile(r"^(?P<path>.+?):(?P<row>\d+):(?P<column>\d+): (?P<code>[A-Z]+\d+) ")
 
 pytestmark = pytest.mark.integration
@@ -33,6 +32,7 @@ def flake8(*arguments: str, cwd: Path) -> set[tuple[str, int, int, str]]:
     }
 
 
+@needs_shared_cases
 def test_flake8_agrees_with_the_command_line_on_every_shared_case():
     command = [sys.executable, "-m", "rnncheck", "--output-format", "json", "--extend-exclude"]
     done = subprocess.run(
