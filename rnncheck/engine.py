@@ -11,12 +11,13 @@ import libcst as cst
 from rnncheck import noqa, notebook
 from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
 from rnncheck.finding import Edit, Finding, Fix
-from rnncheck.flow import Interpreter, forget_bindings
+from rnncheck.flow import Interpreter
 from rnncheck.positions import Positions
 from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
 from rnncheck.rules.base import Correction, Rule
 from rnncheck.source import MENTIONS_RNN
+from rnncheck.syntax import forget_bindings
 
 PARSE_ERROR = "RNN000"
 

@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from rnncheck import syntax
 from rnncheck.layout import Dim, Layout
 from rnncheck.sizes import Size
 
 if TYPE_CHECKING:
     from rnncheck.abstract import Abstract
-
-_CODE = cst.Module([])
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,18 +98,18 @@ class Selection:
 
     @property
     def text(self) -> str:
-        return _CODE.code_for_node(self.node)
+        return syntax.text(self.node)
 
     @property
     def value_text(self) -> str:
         """The subscripted expression as written (`out`, `self.lstm(x)[0]`)."""
-        return _CODE.code_for_node(self.node.value)
+        return syntax.text(self.node.value)
 
     def written(self, position: int) -> str:
         """The subscript's element at `position` as written, or `:` past its end."""
         if position >= len(self.node.slice):
             return ":"
-        return _CODE.code_for_node(self.node.slice[position].slice).strip()
+        return syntax.text(self.node.slice[position].slice).strip()
 
 
 class Whole:

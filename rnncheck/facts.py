@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import libcst as cst
 
+from rnncheck import syntax
 from rnncheck.abstract import UNKNOWN, Abstract, Const, Opaque, as_size
-from rnncheck.imports import dotted
 from rnncheck.layout import DEFAULTS, POSITIONAL, Kind, Layout
 
 RNN_CLASSES = {f"torch.nn.{kind.value}": kind for kind in Kind}
@@ -83,7 +83,7 @@ def layout_from_text(text: str) -> Layout:
         raise ValueError(f"not a Python expression: {text!r}") from error
     if not isinstance(expression, cst.Call):
         raise ValueError(f"not a constructor call: {text!r}")
-    name = dotted(expression.func)
+    name = syntax.dotted(expression.func)
     kind = next(
         (k for k in Kind if name in (k.value, f"nn.{k.value}", f"torch.nn.{k.value}")), None
     )
@@ -99,6 +99,6 @@ def layout_from_text(text: str) -> Layout:
 
 def _literal(expression: cst.BaseExpression) -> Abstract:
     try:
-        return Const(ast.literal_eval(cst.Module([]).code_for_node(expression)))
+        return Const(ast.literal_eval(syntax.text(expression)))
     except (ValueError, SyntaxError):
         return UNKNOWN

@@ -8,17 +8,15 @@ result becomes an event for the rules, carrying the layout that holds at that po
 
 from __future__ import annotations
 
-import ast
-import dataclasses
 import functools
 import operator
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import libcst as cst
 
-from rnncheck import facts
+from rnncheck import facts, syntax
 from rnncheck.abstract import (
     UNKNOWN,
     Abstract,
@@ -37,6 +35,7 @@ from rnncheck.abstract import (
     join,
     truth,
 )
+from rnncheck.configurations import MAX_CONFIGURATIONS, Configuration, configurations
 from rnncheck.events import (
     WHOLE,
     Application,
@@ -50,10 +49,10 @@ from rnncheck.events import (
     Span,
     Value,
 )
-from rnncheck.imports import ImportTable, dotted
+from rnncheck.imports import ImportTable
 from rnncheck.layout import STATE_AXES, Dim, Layout
 from rnncheck.positions import Positions
-from rnncheck.project import NOT_LITERAL, SCALARS, Construction, Project
+from rnncheck.project import Project
 from rnncheck.sizes import Size
 from rnncheck.source import decode
 
@@ -86,25 +85,7 @@ REDUCTIONS = frozenset({"mean", "sum", "max", "amax"})
 """Pooling over the time axis keeps an output's feature width (`out.mean(1)`, `torch.max(out, 1)`)."""
 SWAP_FIRST_TWO = ((0, 1), (1, 0))
 
-MAX_CONFIGURATIONS = 8
-"""How many distinct constructions of one class are followed; more are rare and cost time."""
-
 Env = dict[str, Abstract]
-
-
-@dataclass(frozen=True)
-class Configuration:
-    """One way the checked code builds a class: the call, and the constructor values it fixes."""
-
-    construction: Construction
-    values: tuple[tuple[str, Abstract], ...]
-
-    def describe(self, here: str) -> str:
-        built = self.construction
-        where = f"line {built.line}" if built.path == here else f"{built.path}:{built.line}"
-        return f"when built as `{built.text}`, {where}"
-
-
 Emit = Callable[[object], None]
 
 
@@ -167,12 +148,12 @@ class Interpreter:
     def run(self) -> None:
         """Module code silently (to learn its names), then classes and functions, then module code
         for real, now that calling a class's instance can be followed into its `forward`."""
-        _assigned(self.module)
+        syntax.assigned(self.module)
         frame = Frame(env={}, scope="<module>")
         loud, self.silent = not self.silent, True
         self.block(self.module.body, frame)
         self.silent = not loud
-        bound = _binding_counts(self.module.body)
+        bound = syntax.binding_counts(self.module.body)
         stable = {
             name: value
             for name, value in frame.env.items()
@@ -184,7 +165,7 @@ class Interpreter:
             elif isinstance(node, cst.ClassDef):
                 self.klass(node, stable)
                 calls = self.project.constructions.get((self.path, node.name.value), [])
-                for configuration in _configurations(node, calls)[:MAX_CONFIGURATIONS]:
+                for configuration in configurations(node, calls)[:MAX_CONFIGURATIONS]:
                     self.configuration = configuration
                     self.klass(node, stable, dict(configuration.values))
                 self.configuration = None
@@ -192,9 +173,9 @@ class Interpreter:
 
     def klass(self, node: cst.ClassDef, globals_: Env, bindings: Env | None = None) -> None:
         """Read the methods once silently to learn `self.x` and what methods return, then for real."""
-        methods = [m for m in _statements(node.body) if isinstance(m, cst.FunctionDef)]
+        methods = [m for m in syntax.statements(node.body) if isinstance(m, cst.FunctionDef)]
         methods.sort(key=lambda m: m.name.value != "__init__")
-        inherited = self.inherited(_first_base(node)) if bindings is None else {}
+        inherited = self.inherited(syntax.first_base(node)) if bindings is None else {}
         assigned: dict[str, list[Abstract]] = {}
         returns: Env = {}
         self.silent = True
@@ -205,7 +186,7 @@ class Interpreter:
                 if frame.self_name is None:
                     continue
                 prefix = frame.self_name + "."
-                for name in _self_targets(method, frame.self_name):
+                for name in syntax.self_targets(method, frame.self_name):
                     assigned.setdefault(name, []).append(frame.env.get(prefix + name, UNKNOWN))
                 if frame.returned is not None:
                     returns[method.name.value] = Method(frame.returned)
@@ -216,7 +197,7 @@ class Interpreter:
             self.classes[node.name.value] = attributes
         for method in methods:
             self.method_body(node, method, globals_, attributes, bindings)
-        for inner in _statements(node.body):
+        for inner in syntax.statements(node.body):
             if isinstance(inner, cst.ClassDef) and bindings is None:
                 self.klass(inner, globals_)
 
@@ -254,7 +235,7 @@ class Interpreter:
         frame = Frame(env={}, scope=scope, attributes=attributes or {}, globals=globals_)
         params = node.params
         positional = [*params.posonly_params, *params.params]
-        decorators = {dotted(d.decorator) for d in node.decorators}
+        decorators = {syntax.dotted(d.decorator) for d in node.decorators}
         if attributes is not None and positional and "staticmethod" not in decorators:
             if "classmethod" not in decorators:
                 frame.self_name = positional[0].name.value
@@ -298,7 +279,7 @@ class Interpreter:
                 self.evaluate(item.item, frame)
                 if item.asname is not None:
                     self.forget(item.asname.name, frame)
-            self.block(_statements(node.body), frame)
+            self.block(syntax.statements(node.body), frame)
         elif isinstance(node, cst.Try | cst.TryStar):
             self.attempt(node, frame)
         else:
@@ -307,14 +288,14 @@ class Interpreter:
     def small(self, node: cst.BaseSmallStatement, frame: Frame) -> None:
         if isinstance(node, cst.Assign):
             targets = [t.target for t in node.targets]
-            self.naming = _text(targets[0]) if len(targets) == 1 else None
+            self.naming = syntax.text(targets[0]) if len(targets) == 1 else None
             value = self.evaluate(node.value, frame)
             self.naming = None
             for target in targets:
                 self.bind(target, value, frame)
         elif isinstance(node, cst.AnnAssign):
             if node.value is not None:
-                self.naming = _text(node.target)
+                self.naming = syntax.text(node.target)
                 value = self.evaluate(node.value, frame)
                 self.naming = None
                 self.bind(node.target, value, frame)
@@ -332,7 +313,7 @@ class Interpreter:
         elif isinstance(node, cst.Import | cst.ImportFrom):
             return
         else:
-            for child in _expressions(node):
+            for child in syntax.expressions(node):
                 self.evaluate(child, frame)
 
     def branching(self, node: cst.If, frame: Frame) -> None:
@@ -348,8 +329,8 @@ class Interpreter:
             if isinstance(block, cst.If):
                 self.statement(block, arm)
             elif block is not None:
-                self.block(_statements(block), arm)
-            if not _leaves(block):
+                self.block(syntax.statements(block), arm)
+            if not syntax.leaves(block):
                 survivors.append(arm)
         self.meet(frame, survivors or [frame.branch()])
 
@@ -374,8 +355,8 @@ class Interpreter:
             self.evaluate(node.iter, frame)
         else:
             self.evaluate(node.test, frame)
-        rebound = _assigned(node.body) | (
-            _names(node.target) if isinstance(node, cst.For) else set()
+        rebound = syntax.assigned(node.body) | (
+            syntax.names(node.target) if isinstance(node, cst.For) else set()
         )
         body = frame.branch()
         for name in rebound:
@@ -383,35 +364,35 @@ class Interpreter:
                 body.env[name] = UNKNOWN
         if isinstance(node, cst.For):
             self.forget(node.target, body)
-        self.block(_statements(node.body), body)
+        self.block(syntax.statements(node.body), body)
         self.meet(frame, [frame.branch(), body])
         if node.orelse is not None:
-            self.block(_statements(node.orelse), frame)
+            self.block(syntax.statements(node.orelse), frame)
 
     def attempt(self, node: cst.Try | cst.TryStar, frame: Frame) -> None:
         before = frame.branch()
-        self.block(_statements(node.body), frame)
+        self.block(syntax.statements(node.body), frame)
         arms = [frame.branch()]
         for handler in node.handlers:
             arm = before.branch()
             self.meet(arm, [before, frame.branch()])
             if handler.name is not None:
                 self.forget(handler.name.name, arm)
-            self.block(_statements(handler.body), arm)
+            self.block(syntax.statements(handler.body), arm)
             arms.append(arm)
         if node.orelse is not None:
-            self.block(_statements(node.orelse), arms[0])
+            self.block(syntax.statements(node.orelse), arms[0])
         self.meet(frame, arms)
         if node.finalbody is not None:
-            self.block(_statements(node.finalbody), frame)
+            self.block(syntax.statements(node.finalbody), frame)
 
     def opaque_statement(self, node: cst.CSTNode, frame: Frame) -> None:
         """A statement the engine does not model (match, async forms): read it, trust nothing it binds."""
-        for name in _assigned(node):
+        for name in syntax.assigned(node):
             frame.env[name] = UNKNOWN
-        for child in _expressions(node):
+        for child in syntax.expressions(node):
             self.evaluate(child, frame)
-        for inner in _inner_statements(node):
+        for inner in syntax.inner_statements(node):
             self.statement(inner, frame.branch())
 
     def meet(self, frame: Frame, arms: list[Frame]) -> None:
@@ -435,7 +416,7 @@ class Interpreter:
 
     def bind(self, target: cst.BaseExpression, value: Abstract, frame: Frame) -> None:
         if isinstance(target, cst.Name | cst.Attribute):
-            name = _text(target)
+            name = syntax.text(target)
             if isinstance(value, Value):
                 value = value.but(text=name)
             if isinstance(target, cst.Name) or _is_self_attribute(target, frame):
@@ -461,7 +442,7 @@ class Interpreter:
         return None
 
     def forget(self, target: cst.BaseExpression, frame: Frame) -> None:
-        for name in _names(target):
+        for name in syntax.names(target):
             frame.env[name] = UNKNOWN
 
     # ---- expressions -----------------------------------------------------------------------
@@ -469,7 +450,7 @@ class Interpreter:
     def evaluate(self, node: cst.BaseExpression, frame: Frame) -> Abstract:
         if isinstance(node, cst.Integer | cst.Float | cst.SimpleString):
             try:
-                return Const(_literal(node))
+                return Const(syntax.literal(node))
             except ValueError:
                 return UNKNOWN
         if isinstance(node, cst.Name):
@@ -507,23 +488,23 @@ class Interpreter:
         ):
             self.comprehension(node, frame)
             return UNKNOWN
-        for child in _expressions(node):
+        for child in syntax.expressions(node):
             self.evaluate(child, frame)
         return UNKNOWN
 
     def comprehension(self, node: cst.BaseExpression, frame: Frame) -> None:
         inner = frame.branch()
-        for name in _names_in(node):
+        for name in syntax.names_in(node):
             inner.env[name] = UNKNOWN
-        for child in _expressions(node):
+        for child in syntax.expressions(node):
             self.evaluate(child, inner)
 
     def attribute(self, node: cst.Attribute, frame: Frame) -> Abstract:
-        text = _text(node)
+        text = syntax.text(node)
         if _is_self_attribute(node, frame):
             found = frame.lookup(text)
             return UNKNOWN if found is None else found
-        if self.imports.qualify(node) is not None and _head(node) not in frame.env:
+        if self.imports.qualify(node) is not None and syntax.head(node) not in frame.env:
             return UNKNOWN
         return self.member(self.evaluate(node.value, frame), node.attr.value, frame)
 
@@ -568,9 +549,9 @@ class Interpreter:
             if isinstance(node, cst.Subscript) and node.slice:
                 first = node.slice[0].slice
                 if isinstance(first, cst.Index):
-                    number = _int_literal(first.value)
+                    number = syntax.int_literal(first.value)
                     if number is not None:
-                        base = _text(node.value)
+                        base = syntax.text(node.value)
                         indices.setdefault(base, set()).add(number)
                         subscripts.append((node, base, number))
         for node, base, number in subscripts:
@@ -580,7 +561,7 @@ class Interpreter:
     # ---- calls -----------------------------------------------------------------------------
 
     def call(self, node: cst.Call, frame: Frame) -> Abstract:
-        qualified = None if _head(node.func) in frame.env else self.imports.qualify(node.func)
+        qualified = None if syntax.head(node.func) in frame.env else self.imports.qualify(node.func)
         if qualified is not None:
             return self.library_call(qualified, node, frame)
         func = node.func
@@ -590,11 +571,11 @@ class Interpreter:
                 return self.method(owner, node, frame)
             if func.attr.value == "size" and len(node.args) == 1:
                 self.evaluate_arguments(node, frame)
-                return Extent(_text(node))
+                return Extent(syntax.text(node))
             callee = self.member(owner, func.attr.value, frame)
         elif isinstance(func, cst.Name) and func.value == "len" and "len" not in frame.env:
             self.evaluate_arguments(node, frame)
-            return Extent(_text(node))
+            return Extent(syntax.text(node))
         else:
             callee = self.evaluate(func, frame)
         arguments = self.together([a.value for a in node.args], frame)
@@ -622,7 +603,7 @@ class Interpreter:
             bound, _ = facts.bind(node, ("in_features", "out_features"))
             features = bound.get("in_features")
             size = as_size(arguments[node.args.index(features)]) if features else None
-            return Linear(self.naming or _text(node), size, node, self.locate)
+            return Linear(self.naming or syntax.text(node), size, node, self.locate)
         if qualified in KEEPS_LAYOUT_MODULES:
             return Passthrough(qualified)
         first = arguments[0] if arguments and node.args[0].keyword is None else UNKNOWN
@@ -657,7 +638,7 @@ class Interpreter:
         if rnn is None:
             layout, sources = facts.read(kind, node, lambda e: self.evaluate(e, frame))
             origin = self.path if self.foreign else ""
-            rnn = Rnn(self.naming or _text(node), layout, node, sources, self.locate, origin)
+            rnn = Rnn(self.naming or syntax.text(node), layout, node, sources, self.locate, origin)
             self.rnns[key] = rnn
         else:
             self.evaluate_arguments(node, frame)
@@ -679,7 +660,7 @@ class Interpreter:
         return Value(
             Role.RESULT,
             rnn,
-            _text(node),
+            syntax.text(node),
             batch_first=layout.batch_first,
             batched=not unbatched,
             packed=packed,
@@ -732,7 +713,7 @@ class Interpreter:
         if name in ("transpose", "permute"):
             return self.transposed(value, tuple(as_int(a) for a in spread))
         if name == "size":
-            return Extent(_text(node))
+            return Extent(syntax.text(node))
         if name in REDUCTIONS:
             return _pooled(value, node, list(zip(node.args, arguments, strict=True)))
         return UNKNOWN
@@ -777,14 +758,14 @@ class Interpreter:
         if any(w is None for w in widths):
             return UNKNOWN
         total = sum(widths[1:], start=widths[0])  # type: ignore[arg-type]
-        return Value(Role.TENSOR, first.rnn, _text(node), rank=rank, width=total)
+        return Value(Role.TENSOR, first.rnn, syntax.text(node), rank=rank, width=total)
 
     # ---- subscripts ------------------------------------------------------------------------
 
     def subscript(self, node: cst.Subscript, frame: Frame) -> Abstract:
         if isinstance(node.value, cst.Attribute) and node.value.attr.value == "shape":
             self.evaluate(node.value.value, frame)
-            return Extent(_text(node))
+            return Extent(syntax.text(node))
         base = self.evaluate(node.value, frame)
         items = tuple(self.item(element, frame) for element in node.slice)
         if isinstance(base, Items) and len(items) == 1 and isinstance(items[0], int):
@@ -807,7 +788,7 @@ class Interpreter:
         self.emit(Selection(node, base, items, layout, axes, self.companion(node), self.torch))
         if base.role is Role.TENSOR or axes is None:
             return UNKNOWN
-        return _select(base, axes, items, _text(node))
+        return _select(base, axes, items, syntax.text(node))
 
     def companion(self, node: cst.Subscript) -> frozenset[int]:
         return self.companions.get(node, frozenset())
@@ -821,11 +802,11 @@ class Interpreter:
             ]
             if all(b is None for b in (part.lower, part.upper, part.step)):
                 return WHOLE
-            return Span(bounds[0], bounds[1], bounds[2], _text(part))
+            return Span(bounds[0], bounds[1], bounds[2], syntax.text(part))
         value = part.value
         if isinstance(value, cst.Ellipsis):
             return WHOLE
-        number = _int_literal(value)
+        number = syntax.int_literal(value)
         if number is not None:
             return number
         evaluated = self.evaluate(value, frame)
@@ -872,8 +853,8 @@ def _pooled(value: Value, node: cst.Call, arguments: list[tuple[cst.Arg, Abstrac
         return UNKNOWN
     if axes[dim] != "time":
         return UNKNOWN
-    pooled = Value(Role.TENSOR, value.rnn, _text(node), rank=len(axes) - 1, width=value.width)
-    is_max = _text(node.func).split(".")[-1] == "max"
+    pooled = Value(Role.TENSOR, value.rnn, syntax.text(node), rank=len(axes) - 1, width=value.width)
+    is_max = syntax.text(node.func).split(".")[-1] == "max"
     return Items((pooled, UNKNOWN)) if is_max else pooled
 
 
@@ -942,97 +923,12 @@ _OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
 }
 
 
-def _literal(node: cst.BaseExpression) -> object:
-    return ast.literal_eval(_text(node))
-
-
-def _int_literal(node: cst.BaseExpression) -> int | None:
-    if isinstance(node, cst.Integer):
-        return int(node.evaluated_value)
-    if (
-        isinstance(node, cst.UnaryOperation)
-        and isinstance(node.operator, cst.Minus)
-        and isinstance(node.expression, cst.Integer)
-    ):
-        return -int(node.expression.evaluated_value)
-    return None
-
-
-_CODE = cst.Module([])
-
-
-def _text(node: cst.CSTNode) -> str:
-    return _CODE.code_for_node(node)
-
-
-def _head(node: cst.BaseExpression) -> str | None:
-    while isinstance(node, cst.Attribute):
-        node = node.value
-    return node.value if isinstance(node, cst.Name) else None
-
-
 def _is_self_attribute(node: cst.BaseExpression, frame: Frame) -> bool:
     return (
         isinstance(node, cst.Attribute)
         and isinstance(node.value, cst.Name)
         and node.value.value == frame.self_name
     )
-
-
-def _statements(body: cst.BaseSuite | None) -> list[cst.CSTNode]:
-    if isinstance(body, cst.IndentedBlock):
-        return list(body.body)
-    if isinstance(body, cst.SimpleStatementSuite):
-        return [cst.SimpleStatementLine(body=body.body)]
-    if isinstance(body, cst.Else | cst.Finally):
-        return _statements(body.body)
-    return []
-
-
-def _configurations(node: cst.ClassDef, constructions: list[Construction]) -> list[Configuration]:
-    """The distinct constructor values the checked files' calls of a class fix (literals, defaults)."""
-    init = next(
-        (
-            m
-            for m in _statements(node.body)
-            if isinstance(m, cst.FunctionDef) and m.name.value == "__init__"
-        ),
-        None,
-    )
-    if init is None:
-        return []
-    params = [*init.params.posonly_params, *init.params.params][1:]
-    keywords_only = list(init.params.kwonly_params)
-    found: list[Configuration] = []
-    seen: set[tuple[tuple[str, Abstract], ...]] = set()
-    for built in constructions:
-        given: dict[str, object] = dict(built.keywords)
-        for param, value in zip(params, built.positional, strict=False):
-            given[param.name.value] = value
-        values: list[tuple[str, Abstract]] = []
-        for param in [*params, *keywords_only]:
-            name = param.name.value
-            if name in given:
-                value = given[name]
-            elif param.default is not None and not built.open_ended:
-                value = _default(param.default)
-            else:
-                continue
-            if isinstance(value, SCALARS):
-                values.append((name, Const(value)))
-        key = tuple(values)
-        if key and key not in seen:
-            seen.add(key)
-            found.append(Configuration(built, key))
-    return found
-
-
-def _default(node: cst.BaseExpression) -> object:
-    """A parameter's default, when the code spells it out as a literal."""
-    try:
-        return _literal(node)
-    except (ValueError, SyntaxError):
-        return NOT_LITERAL
 
 
 @functools.lru_cache(maxsize=64)
@@ -1072,149 +968,3 @@ def foreign_classes(path: str, project: Project) -> dict[str, Env]:
         _READING.discard(path)
     _FOREIGN[path] = (project, reader.classes)
     return reader.classes
-
-
-def _first_base(node: cst.ClassDef) -> str | None:
-    return (
-        node.bases[0].value.value
-        if node.bases and isinstance(node.bases[0].value, cst.Name)
-        else None
-    )
-
-
-def _leaves(block: cst.CSTNode | None) -> bool:
-    """Whether a block always ends in return, raise, break or continue."""
-    statements = _statements(block) if not isinstance(block, cst.If) else []
-    if not statements or not isinstance(statements[-1], cst.SimpleStatementLine):
-        return False
-    return isinstance(statements[-1].body[-1], cst.Return | cst.Raise | cst.Break | cst.Continue)
-
-
-def _expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
-    """The expressions directly inside a node, without entering nested statements."""
-    for child in _children(node):
-        if isinstance(child, cst.BaseExpression):
-            yield child
-        elif not isinstance(child, cst.BaseStatement | cst.BaseSuite):
-            yield from _expressions(child)
-
-
-def _inner_statements(node: cst.CSTNode) -> Iterator[cst.BaseStatement]:
-    for child in _children(node):
-        if isinstance(child, cst.BaseStatement):
-            yield child
-        else:
-            yield from _inner_statements(child)
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_IS_NODE: dict[type, bool] = {}
-
-
-def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """A node's children in source order, read off its fields: libcst's `children` and visitors
-    rebuild the tree to find them, which costs more than the whole analysis."""
-    kind = type(node)
-    names = _FIELDS.get(kind)
-    if names is None:
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(node))
-    for name in names:
-        value = getattr(node, name)
-        if _node(value):
-            yield value
-        elif type(value) in (tuple, list):
-            yield from (item for item in value if _node(item))
-
-
-def _node(value: object) -> bool:
-    """`isinstance(value, cst.CSTNode)`, remembered per type: the ABC check is slow."""
-    kind = type(value)
-    known = _IS_NODE.get(kind)
-    if known is None:
-        known = _IS_NODE[kind] = isinstance(value, cst.CSTNode)
-    return known
-
-
-def _names(target: cst.CSTNode) -> set[str]:
-    if isinstance(target, cst.Name):
-        return {target.value}
-    if isinstance(target, cst.Attribute):
-        return {_text(target)}
-    if isinstance(target, cst.Tuple | cst.List):
-        return set().union(*(_names(e.value) for e in target.elements))
-    if isinstance(target, cst.StarredElement):
-        return _names(target.value)
-    return set()
-
-
-BINDS_TARGET = frozenset(
-    {cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr}
-)
-"""Node types (exactly: type checks are cheaper than libcst's ABC isinstance) with a `target`."""
-
-
-_BOUND: dict[cst.CSTNode, frozenset[str]] = {}
-"""Every node's bound names, filled bottom-up once per module (`forget_bindings` empties it)."""
-_NOTHING: frozenset[str] = frozenset()
-
-
-def forget_bindings() -> None:
-    _BOUND.clear()
-
-
-def _assigned(node: cst.CSTNode) -> frozenset[str]:
-    """Every name a node binds anywhere inside it (targets, loop variables, `as` names)."""
-    known = _BOUND.get(node)
-    if known is not None:
-        return known
-    pending: list[tuple[cst.CSTNode, bool]] = [(node, False)]
-    while pending:
-        current, children_done = pending.pop()
-        if current in _BOUND:
-            continue
-        if not children_done:
-            pending.append((current, True))
-            pending.extend((child, False) for child in _children(current) if child not in _BOUND)
-            continue
-        names = _own_bindings(current)
-        for child in _children(current):
-            if _BOUND[child]:
-                names = names | _BOUND[child]
-        _BOUND[current] = names
-    return _BOUND[node]
-
-
-def _own_bindings(node: cst.CSTNode) -> frozenset[str]:
-    kind = type(node)
-    if kind in BINDS_TARGET:
-        return frozenset(_names(node.target))  # type: ignore[attr-defined]
-    if kind is cst.AsName:
-        return frozenset(_names(node.name))  # type: ignore[attr-defined]
-    if kind is cst.MatchAs and node.name is not None:  # type: ignore[attr-defined]
-        return frozenset({node.name.value})  # type: ignore[attr-defined]
-    return _NOTHING
-
-
-def _names_in(node: cst.CSTNode) -> set[str]:
-    names = set(_assigned(node))
-    if isinstance(node, cst.Lambda):
-        names |= {p.name.value for p in node.params.params}
-    return names
-
-
-def _self_targets(method: cst.FunctionDef, self_name: str) -> set[str]:
-    prefix = self_name + "."
-    return {
-        n[len(prefix) :]
-        for n in _assigned(method)
-        if n.startswith(prefix) and "." not in n[len(prefix) :]
-    }
-
-
-def _binding_counts(body: Iterable[cst.CSTNode]) -> dict[str, int]:
-    """How many module-level statements bind each name (a name bound once is a constant)."""
-    counts: dict[str, int] = {}
-    for statement in body:
-        for name in _assigned(statement):
-            counts[name] = counts.get(name, 0) + 1
-    return counts

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from rnncheck import syntax
+
 ALIASES = {
     "torch.nn.modules.rnn.": "torch.nn.",
     "torch.nn.modules.linear.": "torch.nn.",
@@ -33,22 +35,22 @@ class ImportTable:
     def _add(self, node: cst.Import | cst.ImportFrom) -> None:
         if isinstance(node, cst.Import):
             for alias in node.names:
-                qualified = dotted(alias.name)
+                qualified = syntax.dotted(alias.name)
                 if alias.asname is not None:
-                    self.names[dotted(alias.asname.name)] = qualified
+                    self.names[syntax.dotted(alias.asname.name)] = qualified
                 else:
                     top = qualified.split(".")[0]
                     self.names[top] = top
             return
         if node.relative or node.module is None:
             return
-        source = dotted(node.module)
+        source = syntax.dotted(node.module)
         if isinstance(node.names, cst.ImportStar):
             self.starred.append(source)
             return
         for alias in node.names:
-            name = dotted(alias.name)
-            local = dotted(alias.asname.name) if alias.asname is not None else name
+            name = syntax.dotted(alias.name)
+            local = syntax.dotted(alias.asname.name) if alias.asname is not None else name
             self.names[local] = f"{source}.{name}"
 
     def alias(self, qualified: str) -> str | None:
@@ -85,14 +87,6 @@ def _canonical(qualified: str) -> str:
         if qualified.startswith(prefix):
             return replacement + qualified[len(prefix) :]
     return qualified
-
-
-def dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{dotted(node.value)}.{node.attr.value}"
-    return ""
 
 
 def _imports(module: cst.Module) -> list[cst.Import | cst.ImportFrom]:

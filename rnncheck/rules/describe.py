@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from rnncheck import syntax
 from rnncheck.events import MethodCall, Selection, Value
 from rnncheck.layout import Layout
-
-_CODE = cst.Module([])
 
 
 def respelled(selection: Selection, changes: dict[str, str]) -> str:
@@ -21,14 +20,13 @@ def respelled(selection: Selection, changes: dict[str, str]) -> str:
 
 def receiver(call: MethodCall) -> str:
     """The expression a method is called on, as written (`h` in `h.view(b, -1)`)."""
-    return _CODE.code_for_node(call.node.func.value)  # type: ignore[attr-defined]
+    return syntax.text(call.node.func.value)  # type: ignore[attr-defined]
 
 
 def arguments(call: MethodCall) -> list[str]:
     """The call's arguments as written, without their separators."""
     return [
-        _CODE.code_for_node(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
-        for arg in call.node.args
+        syntax.text(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)) for arg in call.node.args
     ]
 
 

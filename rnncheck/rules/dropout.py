@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from rnncheck import facts
+from rnncheck import facts, syntax
 from rnncheck.events import Rnn
 from rnncheck.layout import POSITIONAL
 from rnncheck.rules.base import Correction, Report, Rule
@@ -62,5 +62,5 @@ def _without(call: cst.Call, argument: cst.Arg) -> Correction | None:
     args = [arg for arg in call.args if arg is not argument]
     if args and position == len(call.args) - 1 and argument.comma == cst.MaybeSentinel.DEFAULT:
         args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    fixed = cst.Module([]).code_for_node(call.with_changes(args=args))
+    fixed = syntax.text(call.with_changes(args=args))
     return Correction("safe", "Remove the dropout that torch never applies", ((call, fixed),))

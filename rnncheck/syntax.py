@@ -1,0 +1,208 @@
+"""What the syntax tree says by itself: literals, statement lists, children, the names a node binds.
+
+Nothing here knows about RNNs; the interpreter in `flow` asks. Children are read off each
+node's fields, because libcst's `children` and its visitors rebuild the tree to find them,
+which costs more than the whole analysis.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from collections.abc import Iterable, Iterator
+
+import libcst as cst
+
+
+def literal(node: cst.BaseExpression) -> object:
+    return ast.literal_eval(text(node))
+
+
+def int_literal(node: cst.BaseExpression) -> int | None:
+    if isinstance(node, cst.Integer):
+        return int(node.evaluated_value)
+    if (
+        isinstance(node, cst.UnaryOperation)
+        and isinstance(node.operator, cst.Minus)
+        and isinstance(node.expression, cst.Integer)
+    ):
+        return -int(node.expression.evaluated_value)
+    return None
+
+
+_CODE = cst.Module([])
+
+
+def text(node: cst.CSTNode) -> str:
+    return _CODE.code_for_node(node)
+
+
+def dotted(node: cst.BaseExpression) -> str:
+    """`a.b.c` for a chain of names and attributes, "" for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def head(node: cst.BaseExpression) -> str | None:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def statements(body: cst.BaseSuite | None) -> list[cst.CSTNode]:
+    if isinstance(body, cst.IndentedBlock):
+        return list(body.body)
+    if isinstance(body, cst.SimpleStatementSuite):
+        return [cst.SimpleStatementLine(body=body.body)]
+    if isinstance(body, cst.Else | cst.Finally):
+        return statements(body.body)
+    return []
+
+
+def first_base(node: cst.ClassDef) -> str | None:
+    return (
+        node.bases[0].value.value
+        if node.bases and isinstance(node.bases[0].value, cst.Name)
+        else None
+    )
+
+
+def leaves(block: cst.CSTNode | None) -> bool:
+    """Whether a block always ends in return, raise, break or continue."""
+    body = statements(block) if not isinstance(block, cst.If) else []
+    if not body or not isinstance(body[-1], cst.SimpleStatementLine):
+        return False
+    return isinstance(body[-1].body[-1], cst.Return | cst.Raise | cst.Break | cst.Continue)
+
+
+def expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
+    """The expressions directly inside a node, without entering nested statements."""
+    for child in children(node):
+        if isinstance(child, cst.BaseExpression):
+            yield child
+        elif not isinstance(child, cst.BaseStatement | cst.BaseSuite):
+            yield from expressions(child)
+
+
+def inner_statements(node: cst.CSTNode) -> Iterator[cst.BaseStatement]:
+    for child in children(node):
+        if isinstance(child, cst.BaseStatement):
+            yield child
+        else:
+            yield from inner_statements(child)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_IS_NODE: dict[type, bool] = {}
+
+
+def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """A node's children in source order, read off its fields: libcst's `children` and visitors
+    rebuild the tree to find them, which costs more than the whole analysis."""
+    kind = type(node)
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(node))
+    for name in names:
+        value = getattr(node, name)
+        if _node(value):
+            yield value
+        elif type(value) in (tuple, list):
+            yield from (item for item in value if _node(item))
+
+
+def _node(value: object) -> bool:
+    """`isinstance(value, cst.CSTNode)`, remembered per type: the ABC check is slow."""
+    kind = type(value)
+    known = _IS_NODE.get(kind)
+    if known is None:
+        known = _IS_NODE[kind] = isinstance(value, cst.CSTNode)
+    return known
+
+
+def names(target: cst.CSTNode) -> set[str]:
+    if isinstance(target, cst.Name):
+        return {target.value}
+    if isinstance(target, cst.Attribute):
+        return {text(target)}
+    if isinstance(target, cst.Tuple | cst.List):
+        return set().union(*(names(e.value) for e in target.elements))
+    if isinstance(target, cst.StarredElement):
+        return names(target.value)
+    return set()
+
+
+BINDS_TARGET = frozenset(
+    {cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr}
+)
+"""Node types (exactly: type checks are cheaper than libcst's ABC isinstance) with a `target`."""
+
+
+_BOUND: dict[cst.CSTNode, frozenset[str]] = {}
+"""Every node's bound names, filled bottom-up once per module (`forget_bindings` empties it)."""
+_NOTHING: frozenset[str] = frozenset()
+
+
+def forget_bindings() -> None:
+    _BOUND.clear()
+
+
+def assigned(node: cst.CSTNode) -> frozenset[str]:
+    """Every name a node binds anywhere inside it (targets, loop variables, `as` names)."""
+    known = _BOUND.get(node)
+    if known is not None:
+        return known
+    pending: list[tuple[cst.CSTNode, bool]] = [(node, False)]
+    while pending:
+        current, children_done = pending.pop()
+        if current in _BOUND:
+            continue
+        if not children_done:
+            pending.append((current, True))
+            pending.extend((child, False) for child in children(current) if child not in _BOUND)
+            continue
+        names = _own_bindings(current)
+        for child in children(current):
+            if _BOUND[child]:
+                names = names | _BOUND[child]
+        _BOUND[current] = names
+    return _BOUND[node]
+
+
+def _own_bindings(node: cst.CSTNode) -> frozenset[str]:
+    kind = type(node)
+    if kind in BINDS_TARGET:
+        return frozenset(names(node.target))  # type: ignore[attr-defined]
+    if kind is cst.AsName:
+        return frozenset(names(node.name))  # type: ignore[attr-defined]
+    if kind is cst.MatchAs and node.name is not None:  # type: ignore[attr-defined]
+        return frozenset({node.name.value})  # type: ignore[attr-defined]
+    return _NOTHING
+
+
+def names_in(node: cst.CSTNode) -> set[str]:
+    names = set(assigned(node))
+    if isinstance(node, cst.Lambda):
+        names |= {p.name.value for p in node.params.params}
+    return names
+
+
+def self_targets(method: cst.FunctionDef, self_name: str) -> set[str]:
+    prefix = self_name + "."
+    return {
+        n[len(prefix) :]
+        for n in assigned(method)
+        if n.startswith(prefix) and "." not in n[len(prefix) :]
+    }
+
+
+def binding_counts(body: Iterable[cst.CSTNode]) -> dict[str, int]:
+    """How many module-level statements bind each name (a name bound once is a constant)."""
+    counts: dict[str, int] = {}
+    for statement in body:
+        for name in assigned(statement):
+            counts[name] = counts.get(name, 0) + 1
+    return counts
