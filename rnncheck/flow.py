@@ -85,6 +85,9 @@ REDUCTIONS = frozenset({"mean", "sum", "max", "amax"})
 """Pooling over the time axis keeps an output's feature width (`out.mean(1)`, `torch.max(out, 1)`)."""
 SWAP_FIRST_TWO = ((0, 1), (1, 0))
 
+MAX_INLINING = 3
+"""How deep helper methods are read at their calls."""
+
 Env = dict[str, Abstract]
 Emit = Callable[[object], None]
 
@@ -101,6 +104,8 @@ class Frame:
     globals: Env = field(default_factory=dict)
     returned: Abstract | None = None
     """What the function's `return` statements give, joined."""
+    methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
+    """The methods of the class being read, for calls of `self.helper(...)`."""
 
     def lookup(self, name: str) -> Abstract | None:
         if name in self.env:
@@ -138,6 +143,8 @@ class Interpreter:
         self.naming: str | None = None
         self.classes: dict[str, Env] = {}
         """Each class's settled attributes, for the subclasses that follow it in the module."""
+        self.inlining: set[cst.FunctionDef] = set()
+        """Helper methods being read at a call, so a recursive helper is read once."""
         self.foreign = False
         """Whether this module is read for another file's sake (its RNNs then name their file)."""
         self.configuration: Configuration | None = None
@@ -222,7 +229,12 @@ class Interpreter:
     ) -> Frame:
         scope = f"{owner.name.value}.{method.name.value}"
         constructor = method.name.value == "__init__"
-        return self.function(method, scope, globals_, attributes, bindings if constructor else None)
+        methods = {
+            m.name.value: m for m in syntax.statements(owner.body) if isinstance(m, cst.FunctionDef)
+        }
+        return self.function(
+            method, scope, globals_, attributes, bindings if constructor else None, methods
+        )
 
     def function(
         self,
@@ -231,8 +243,15 @@ class Interpreter:
         globals_: Env,
         attributes: Env | None = None,
         bindings: Env | None = None,
+        methods: dict[str, cst.FunctionDef] | None = None,
     ) -> Frame:
-        frame = Frame(env={}, scope=scope, attributes=attributes or {}, globals=globals_)
+        frame = Frame(
+            env={},
+            scope=scope,
+            attributes=attributes or {},
+            globals=globals_,
+            methods=methods or {},
+        )
         params = node.params
         positional = [*params.posonly_params, *params.params]
         decorators = {syntax.dotted(d.decorator) for d in node.decorators}
@@ -242,7 +261,10 @@ class Interpreter:
             positional = positional[1:]
         for param in [*positional, *params.kwonly_params]:
             name = param.name.value
-            frame.env[name] = (bindings or {}).get(name) or Opaque(f"{scope}:{name}", name)
+            given = (bindings or {}).get(name)
+            if isinstance(given, Value):
+                given = given.but(text=name)
+            frame.env[name] = given or Opaque(f"{scope}:{name}", name)
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 frame.env[star.name.value] = UNKNOWN
@@ -586,13 +608,45 @@ class Interpreter:
         if isinstance(callee, Passthrough) and len(arguments) == 1:
             return arguments[0]
         if isinstance(callee, Method):
-            return callee.returns
+            inlined = self.inline(func, node, arguments, frame)
+            return inlined if inlined is not None else callee.returns
         if isinstance(callee, Klass):
             return Instance(callee.name)
         if isinstance(callee, Instance):
             forward = self.member(callee, "forward", frame)
             return forward.returns if isinstance(forward, Method) else UNKNOWN
         return UNKNOWN
+
+    def inline(
+        self, func: cst.BaseExpression, node: cst.Call, arguments: list[Abstract], frame: Frame
+    ) -> Abstract | None:
+        """A helper of the same class read again with the RNN results it is handed
+        (`self.attend(output, h_n)`), as if its body stood at the call."""
+        if self.silent or not _is_self_attribute(func, frame):
+            return None
+        definition = frame.methods.get(func.attr.value)  # type: ignore[attr-defined]
+        if definition is None or definition in self.inlining or len(self.inlining) >= MAX_INLINING:
+            return None
+        params = definition.params
+        names = [p.name.value for p in [*params.posonly_params, *params.params][1:]]
+        bound, _ = facts.bind(node, (*names, *(p.name.value for p in params.kwonly_params)))
+        given: Env = {}
+        for name, arg in bound.items():
+            value = arguments[node.args.index(arg)]
+            if isinstance(value, Value):
+                given[name] = value
+        if not given:
+            return None
+        owner = frame.scope.rsplit(".", 1)[0]
+        self.inlining.add(definition)
+        try:
+            scope = f"{owner}.{definition.name.value}"
+            inner = self.function(
+                definition, scope, frame.globals, frame.attributes, given, frame.methods
+            )
+        finally:
+            self.inlining.discard(definition)
+        return inner.returned
 
     def library_call(self, qualified: str, node: cst.Call, frame: Frame) -> Abstract:
         kind = facts.RNN_CLASSES.get(qualified)

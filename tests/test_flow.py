@@ -203,3 +203,21 @@ def test_a_finding_of_one_construction_carries_no_fix() -> None:
     )
     (finding,) = check(source, "RNN401")
     assert "when built as `M()`" in finding.message and finding.fix is None
+
+
+def test_a_helper_method_is_read_with_the_results_it_is_handed() -> None:
+    source = (
+        "import torch.nn as nn\nclass M(nn.Module):\n"
+        "    def __init__(self, n):\n"
+        "        self.n = n\n"
+        "        self.lstm = nn.LSTM(8, n, bidirectional=True)\n"
+        "    def attend(self, output, state):\n"
+        "        return state.view(-1, self.n * 2, 1)\n"
+        "    def forward(self, x):\n"
+        "        output, (h, c) = self.lstm(x)\n"
+        "        return self.attend(output, h)\n"
+        "    def recurse(self, h):\n"
+        "        return self.recurse(h)\n"
+    )
+    (finding,) = check(source)
+    assert (finding.code, finding.row) == ("RNN204", 7) and "`state`" in finding.message
