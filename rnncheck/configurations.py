@@ -69,5 +69,5 @@ def _default(node: cst.BaseExpression) -> object:
     """A parameter's default, when the code spells it out as a literal."""
     try:
         return syntax.literal(node)
-    except (ValueError, SyntaxError):
+    except ValueError:
         return NOT_LITERAL

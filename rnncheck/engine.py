@@ -57,7 +57,12 @@ def _check_program(
     except cst.ParserSyntaxError as error:
         row, column, message = _syntax_error(error, text)
         return [_problem(path, row, column, f"SyntaxError: {message}")]
-    findings = _analyse(module, path, [rule() for rule in rules], project)
+    try:
+        findings = _analyse(module, path, [rule() for rule in rules], project)
+    except RecursionError:
+        return [
+            _problem(path, 1, 1, "File is nested too deeply for rnncheck to follow: not checked")
+        ]
     return sorted(noqa.apply(findings, text, path, rules) if suppress else findings)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable
 
 import libcst as cst
@@ -99,6 +98,6 @@ def layout_from_text(text: str) -> Layout:
 
 def _literal(expression: cst.BaseExpression) -> Abstract:
     try:
-        return Const(ast.literal_eval(syntax.text(expression)))
-    except (ValueError, SyntaxError):
+        return Const(syntax.literal(expression))
+    except ValueError:
         return UNKNOWN

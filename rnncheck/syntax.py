@@ -15,7 +15,16 @@ import libcst as cst
 
 
 def literal(node: cst.BaseExpression) -> object:
-    return ast.literal_eval(text(node))
+    """The value a literal spells out; ValueError when the node is not one."""
+    if isinstance(node, cst.Integer | cst.Float | cst.SimpleString):
+        try:
+            return node.evaluated_value
+        except (ValueError, SyntaxError) as error:
+            raise ValueError(str(error)) from None
+    try:
+        return ast.literal_eval(text(node))
+    except (SyntaxError, TypeError, MemoryError, RecursionError) as error:
+        raise ValueError(str(error)) from None
 
 
 def int_literal(node: cst.BaseExpression) -> int | None:

@@ -221,3 +221,21 @@ def test_a_helper_method_is_read_with_the_results_it_is_handed() -> None:
     )
     (finding,) = check(source)
     assert (finding.code, finding.row) == ("RNN204", 7) and "`state`" in finding.message
+
+
+def test_pathological_nesting_is_a_clean_rnn000_or_nothing() -> None:
+    from rnncheck.engine import check_source
+
+    chain = (
+        b"import torch.nn as nn\nlstm = nn.LSTM(4, 8)\nx = " + b" + ".join([b"a"] * 5000) + b"\n"
+    )
+    (finding,) = check_source(chain, "chain.py")
+    assert finding.code == "RNN000" and "nested too deeply" in finding.message
+    parens = (
+        b"import torch.nn as nn\nlstm = nn.LSTM(4, 8)\nx = "
+        + b"(" * 500
+        + b"1"
+        + b")" * 500
+        + b"\n"
+    )
+    assert check_source(parens, "parens.py") == []
