@@ -182,14 +182,15 @@ class Interpreter:
         """Read the methods once silently to learn `self.x` and what methods return, then for real."""
         methods = [m for m in syntax.statements(node.body) if isinstance(m, cst.FunctionDef)]
         methods.sort(key=lambda m: m.name.value != "__init__")
+        definitions = {m.name.value: m for m in methods}
         inherited = self.inherited(syntax.first_base(node)) if bindings is None else {}
         assigned: dict[str, list[Abstract]] = {}
         returns: Env = {}
-        self.silent = True
+        was_silent, self.silent = self.silent, True
         try:
             for method in methods:
                 attributes = {**inherited, **_settled(assigned), **returns}
-                frame = self.method_body(node, method, globals_, attributes, bindings)
+                frame = self.method_body(node, method, globals_, attributes, bindings, definitions)
                 if frame.self_name is None:
                     continue
                 prefix = frame.self_name + "."
@@ -198,12 +199,12 @@ class Interpreter:
                 if frame.returned is not None:
                     returns[method.name.value] = Method(frame.returned)
         finally:
-            self.silent = False
+            self.silent = was_silent
         attributes = {**inherited, **returns, **_settled(assigned)}
         if bindings is None:
             self.classes[node.name.value] = attributes
         for method in methods:
-            self.method_body(node, method, globals_, attributes, bindings)
+            self.method_body(node, method, globals_, attributes, bindings, definitions)
         for inner in syntax.statements(node.body):
             if isinstance(inner, cst.ClassDef) and bindings is None:
                 self.klass(inner, globals_)
@@ -226,14 +227,13 @@ class Interpreter:
         globals_: Env,
         attributes: Env,
         bindings: Env | None,
+        definitions: dict[str, cst.FunctionDef],
     ) -> Frame:
+        """A method, with the constructor's values when it is `__init__`."""
         scope = f"{owner.name.value}.{method.name.value}"
         constructor = method.name.value == "__init__"
-        methods = {
-            m.name.value: m for m in syntax.statements(owner.body) if isinstance(m, cst.FunctionDef)
-        }
         return self.function(
-            method, scope, globals_, attributes, bindings if constructor else None, methods
+            method, scope, globals_, attributes, bindings if constructor else None, definitions
         )
 
     def function(

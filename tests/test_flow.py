@@ -239,3 +239,15 @@ def test_pathological_nesting_is_a_clean_rnn000_or_nothing() -> None:
         + b"\n"
     )
     assert check_source(parens, "parens.py") == []
+
+
+def test_a_class_inside_a_method_does_not_end_the_silent_reading() -> None:
+    source = (
+        "import torch.nn as nn\nclass M(nn.Module):\n"
+        "    def __init__(self):\n        self.g = nn.GRU(4, 8, bidirectional=True)\n"
+        "    def helper(self, x):\n"
+        "        class Inner:\n            pass\n"
+        "        _, h = self.g(x)\n        return h[-1]\n"
+        "    def reset(self):\n        self.g = nn.GRU(4, 8)\n"
+    )
+    assert check(source) == []
