@@ -140,7 +140,8 @@ class Interpreter:
         self.rnns: dict[tuple[cst.Call, Configuration | None], Rnn] = {}
         self.announced: set[tuple[cst.Call, Configuration | None]] = set()
         self.companions: dict[cst.Subscript, frozenset[int]] = {}
-        self.naming: str | None = None
+        self.names: dict[cst.BaseExpression, str] = {}
+        """The name each assigned value is given (`self.lstm = nn.LSTM(...)`), for messages."""
         self.classes: dict[str, Env] = {}
         """Each class's settled attributes, for the subclasses that follow it in the module."""
         self.inlining: set[cst.FunctionDef] = set()
@@ -310,16 +311,15 @@ class Interpreter:
     def small(self, node: cst.BaseSmallStatement, frame: Frame) -> None:
         if isinstance(node, cst.Assign):
             targets = [t.target for t in node.targets]
-            self.naming = syntax.text(targets[0]) if len(targets) == 1 else None
+            if len(targets) == 1:
+                self.names[node.value] = syntax.text(targets[0])
             value = self.evaluate(node.value, frame)
-            self.naming = None
             for target in targets:
                 self.bind(target, value, frame)
         elif isinstance(node, cst.AnnAssign):
             if node.value is not None:
-                self.naming = syntax.text(node.target)
+                self.names[node.value] = syntax.text(node.target)
                 value = self.evaluate(node.value, frame)
-                self.naming = None
                 self.bind(node.target, value, frame)
         elif isinstance(node, cst.AugAssign):
             self.evaluate(node.value, frame)
@@ -657,7 +657,7 @@ class Interpreter:
             bound, _ = facts.bind(node, ("in_features", "out_features"))
             features = bound.get("in_features")
             size = as_size(arguments[node.args.index(features)]) if features else None
-            return Linear(self.naming or syntax.text(node), size, node, self.locate)
+            return Linear(self.names.get(node) or syntax.text(node), size, node, self.locate)
         if qualified in KEEPS_LAYOUT_MODULES:
             return Passthrough(qualified)
         first = arguments[0] if arguments and node.args[0].keyword is None else UNKNOWN
@@ -692,7 +692,8 @@ class Interpreter:
         if rnn is None:
             layout, sources = facts.read(kind, node, lambda e: self.evaluate(e, frame))
             origin = self.path if self.foreign else ""
-            rnn = Rnn(self.naming or syntax.text(node), layout, node, sources, self.locate, origin)
+            name = self.names.get(node) or syntax.text(node)
+            rnn = Rnn(name, layout, node, sources, self.locate, origin)
             self.rnns[key] = rnn
         else:
             self.evaluate_arguments(node, frame)

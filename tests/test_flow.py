@@ -251,3 +251,10 @@ def test_a_class_inside_a_method_does_not_end_the_silent_reading() -> None:
         "    def reset(self):\n        self.g = nn.GRU(4, 8)\n"
     )
     assert check(source) == []
+
+
+def test_an_rnn_built_inside_another_call_is_named_by_its_own_code() -> None:
+    source = "import torch.nn as nn\nwrapped = Wrapper(nn.LSTM(4, 8, dropout=0.2))\nplain = nn.GRU(4, 8, dropout=0.2)\n"
+    first, second = check(source, "RNN401")
+    assert "`nn.LSTM(4, 8, dropout=0.2)`" in first.message and "`wrapped`" not in first.message
+    assert "`plain`" in second.message
