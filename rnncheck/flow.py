@@ -822,7 +822,8 @@ class Interpreter:
             self.evaluate(node.value.value, frame)
             return Extent(syntax.text(node))
         base = self.evaluate(node.value, frame)
-        items = tuple(self.item(element, frame) for element in node.slice)
+        written = [self.item(element, frame) for element in node.slice]
+        items = _spread_ellipsis(written, len(_axes(base) or ()) if isinstance(base, Value) else 0)
         if isinstance(base, Items) and len(items) == 1 and isinstance(items[0], int):
             index = items[0]
             return base.items[index] if -len(base.items) <= index < len(base.items) else UNKNOWN
@@ -860,7 +861,7 @@ class Interpreter:
             return Span(bounds[0], bounds[1], bounds[2], syntax.text(part))
         value = part.value
         if isinstance(value, cst.Ellipsis):
-            return WHOLE
+            return ELLIPSIS
         number = syntax.int_literal(value)
         if number is not None:
             return number
@@ -911,6 +912,21 @@ def _pooled(value: Value, node: cst.Call, arguments: list[tuple[cst.Arg, Abstrac
     pooled = Value(Role.TENSOR, value.rnn, syntax.text(node), rank=len(axes) - 1, width=value.width)
     is_max = syntax.text(node.func).split(".")[-1] == "max"
     return Items((pooled, UNKNOWN)) if is_max else pooled
+
+
+ELLIPSIS = object()
+"""`...` in a subscript, before it is spread over the axes it stands for."""
+
+
+def _spread_ellipsis(items: list[object], rank: int) -> tuple[Item, ...]:
+    """`out[..., -1]` as `out[:, :, -1]`; unknown (None) where the rank is not known."""
+    if ELLIPSIS not in items:
+        return tuple(items)  # type: ignore[arg-type]
+    if items.count(ELLIPSIS) > 1 or rank == 0 or len(items) - 1 > rank:
+        return tuple(None if item is ELLIPSIS else item for item in items)  # type: ignore[misc]
+    at = items.index(ELLIPSIS)
+    filled = [WHOLE] * (rank - len(items) + 1)
+    return (*items[:at], *filled, *items[at + 1 :])  # type: ignore[return-value]
 
 
 def _axes(value: Value) -> tuple[str, ...] | None:

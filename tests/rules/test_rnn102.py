@@ -31,3 +31,9 @@ def test_quiet_for_one_direction_or_pooling_or_unidirectional() -> None:
 
 def test_batch_axis_misuse_is_rnn101_not_rnn102() -> None:
     assert [f.code for f in check(BI + "a = out[-1]\n")] == ["RNN101"]
+
+
+def test_an_ellipsis_stands_for_the_axes_it_spans() -> None:
+    source = BI + "a = out[..., -1]\nb = out[:, -1, ...]\nc = out[..., -1, :]\n"
+    assert rows(source, "RNN102") == [6, 7]
+    assert rows(source, "RNN101") == []
