@@ -106,10 +106,13 @@ class Selection:
         return syntax.text(self.node.value)
 
     def written(self, position: int) -> str:
-        """The subscript's element at `position` as written, or `:` past its end."""
-        if position >= len(self.node.slice):
-            return ":"
-        return syntax.text(self.node.slice[position].slice).strip()
+        """The element for axis `position` as written (`...` as the `:`s it stands for), or `:`
+        past the end."""
+        texts = [syntax.text(element.slice).strip() for element in self.node.slice]
+        if "..." in texts:
+            at = texts.index("...")
+            texts[at : at + 1] = [":"] * max(len(self.items) - len(texts) + 1, 0)
+        return texts[position] if position < len(texts) else ":"
 
 
 class Whole:

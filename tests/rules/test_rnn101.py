@@ -1,4 +1,4 @@
-from tests.helpers import rows
+from tests.helpers import check, rows
 
 HEAD = "import torch\nimport torch.nn as nn\n"
 
@@ -80,3 +80,9 @@ def test_kept_through_dropout_and_contiguous() -> None:
         "y = F.dropout(out.contiguous(), 0.1)[-1]\n"
     )
     assert rows(source, "RNN101") == [6]
+
+
+def test_the_fix_respells_an_ellipsis_as_the_axes_it_covers() -> None:
+    source = HEAD + "rnn = nn.GRU(4, 8, batch_first=True)\nout, _ = rnn(x)\nlast = out[-1, ...]\n"
+    (finding,) = check(source, "RNN101")
+    assert finding.fix is not None and finding.fix.edits[0].content == "out[:, -1]"
