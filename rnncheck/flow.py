@@ -106,6 +106,9 @@ class Frame:
     """What the function's `return` statements give, joined."""
     methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
     """The methods of the class being read, for calls of `self.helper(...)`."""
+    indices: dict[str, frozenset[int]] = field(default_factory=dict)
+    """The constant rows each expression is indexed at anywhere in this body: `h[-1]` beside
+    `h[-2]` in the same function takes both directions."""
 
     def lookup(self, name: str) -> Abstract | None:
         if name in self.env:
@@ -157,7 +160,8 @@ class Interpreter:
         """Module code silently (to learn its names), then classes and functions, then module code
         for real, now that calling a class's instance can be followed into its `forward`."""
         syntax.assigned(self.module)
-        frame = Frame(env={}, scope="<module>")
+        module_indices = syntax.constant_indices(self.module)
+        frame = Frame(env={}, scope="<module>", indices=module_indices)
         loud, self.silent = not self.silent, True
         self.block(self.module.body, frame)
         self.silent = not loud
@@ -177,7 +181,7 @@ class Interpreter:
                     self.configuration = configuration
                     self.klass(node, stable, dict(configuration.values))
                 self.configuration = None
-        self.block(self.module.body, Frame(env={}, scope="<module>"))
+        self.block(self.module.body, Frame(env={}, scope="<module>", indices=module_indices))
 
     def klass(self, node: cst.ClassDef, globals_: Env, bindings: Env | None = None) -> None:
         """Read the methods once silently to learn `self.x` and what methods return, then for real."""
@@ -252,6 +256,7 @@ class Interpreter:
             attributes=attributes or {},
             globals=globals_,
             methods=methods or {},
+            indices=syntax.constant_indices(node.body),
         )
         params = node.params
         positional = [*params.posonly_params, *params.params]
@@ -568,14 +573,11 @@ class Interpreter:
         indices: dict[str, set[int]] = {}
         subscripts: list[tuple[cst.Subscript, str, int]] = []
         for node in nodes:
-            if isinstance(node, cst.Subscript) and node.slice:
-                first = node.slice[0].slice
-                if isinstance(first, cst.Index):
-                    number = syntax.int_literal(first.value)
-                    if number is not None:
-                        base = syntax.text(node.value)
-                        indices.setdefault(base, set()).add(number)
-                        subscripts.append((node, base, number))
+            number = syntax.first_index(node) if isinstance(node, cst.Subscript) else None
+            if number is not None:
+                base = syntax.text(node.value)  # type: ignore[attr-defined]
+                indices.setdefault(base, set()).add(number)
+                subscripts.append((node, base, number))  # type: ignore[arg-type]
         for node, base, number in subscripts:
             self.companions[node] = frozenset(indices[base] - {number})
         return [self.evaluate(node, frame) for node in nodes]
@@ -835,13 +837,16 @@ class Interpreter:
             if isinstance(first, int) and first in (0, 1, -1, -2):
                 return self.result_part(base, first % 2, frame)
             return UNKNOWN
+        companions = self.companion(node) | frame.indices.get(syntax.text(node.value), frozenset())
+        if isinstance(first_written := items[0] if items else None, int):
+            companions -= {first_written}
         if base.role is Role.STATE:
-            self.emit(Selection(node, base, items, layout, None, self.companion(node), self.torch))
+            self.emit(Selection(node, base, items, layout, None, companions, self.torch))
             if isinstance(first, int) and first in (0, 1, -1, -2):
                 return self.state_part(base, first % 2, frame)
             return UNKNOWN
         axes = _axes(base)
-        self.emit(Selection(node, base, items, layout, axes, self.companion(node), self.torch))
+        self.emit(Selection(node, base, items, layout, axes, companions, self.torch))
         if base.role is Role.TENSOR or axes is None:
             return UNKNOWN
         return _select(base, axes, items, syntax.text(node))

@@ -215,3 +215,51 @@ def binding_counts(body: Iterable[cst.CSTNode]) -> dict[str, int]:
         for name in assigned(statement):
             counts[name] = counts.get(name, 0) + 1
     return counts
+
+
+def constant_indices(node: cst.CSTNode) -> dict[str, frozenset[int]]:
+    """For each subscripted expression in a body, the constant first indices it is taken at on
+    its own (`fwd = h[-2]` then `bwd = h[-1]` give {"h": {-2, -1}}). Indices used side by side
+    in one expression (`torch.cat((h[-2], h[-1]))`) pair with each other only, and are left out."""
+    found: dict[str, set[int]] = {}
+    grouped: set[cst.Subscript] = set()
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        side_by_side = _side_by_side(current)
+        if side_by_side:
+            by_base: dict[str, list[tuple[cst.Subscript, int]]] = {}
+            for subscript, number in side_by_side:
+                by_base.setdefault(text(subscript.value), []).append((subscript, number))
+            for entries in by_base.values():
+                if len({number for _, number in entries}) > 1:
+                    grouped.update(subscript for subscript, _ in entries)
+        if type(current) is cst.Subscript and current not in grouped:
+            number = first_index(current)  # type: ignore[arg-type]
+            if number is not None:
+                found.setdefault(text(current.value), set()).add(number)  # type: ignore[attr-defined]
+        pending.extend(children(current))
+    return {base: frozenset(numbers) for base, numbers in found.items()}
+
+
+def first_index(node: cst.Subscript) -> int | None:
+    """The constant first index of a subscript (`-1` in `h[-1, :, :]`), if it has one."""
+    first = node.slice[0].slice if node.slice else None
+    return int_literal(first.value) if isinstance(first, cst.Index) else None
+
+
+def _side_by_side(node: cst.CSTNode) -> list[tuple[cst.Subscript, int]]:
+    """Subscripts with a constant first index that are direct elements of one expression."""
+    if isinstance(node, cst.Tuple | cst.List):
+        parts = [element.value for element in node.elements]
+    elif isinstance(node, cst.Call):
+        parts = [arg.value for arg in node.args]
+    elif isinstance(node, cst.BinaryOperation):
+        parts = [node.left, node.right]
+    else:
+        return []
+    return [
+        (part, number)
+        for part in parts
+        if isinstance(part, cst.Subscript) and (number := first_index(part)) is not None
+    ]

@@ -52,3 +52,13 @@ def test_dead_branch_of_a_known_fact_is_quiet() -> None:
 def test_c_n_and_unidirectional_are_quiet() -> None:
     source = HEAD + "l = nn.LSTM(4, 8, num_layers=3)\n_, (h, c) = l(x)\na = h[-1]\n"
     assert rows(source, "RNN201") == []
+
+
+def test_quiet_when_each_direction_is_taken_on_its_own_line() -> None:
+    source = BI + "fwd = h[-2, :, :]\nbwd = h[-1, :, :]\ny = torch.cat([fwd, bwd], dim=1)\n"
+    assert rows(source, "RNN201") == []
+
+
+def test_a_pair_used_together_elsewhere_does_not_excuse_a_lone_last_row() -> None:
+    source = BI + "both = torch.cat((h[-2], h[-1]), dim=1)\nalone = h[-1]\n"
+    assert rows(source, "RNN201") == [6]
