@@ -40,9 +40,7 @@ def check_source(
     try:
         text = source.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return [
-            _problem(path, 1, 1, f"File is not valid UTF-8: {error.reason} at byte {error.start}")
-        ]
+        return [problem(path, f"File is not valid UTF-8: {error.reason} at byte {error.start}")]
     project = project if project is not None else Project.of([(path, source)])
     if path.endswith(".ipynb"):
         return _check_notebook(text, path, list(rules), project, suppress)
@@ -56,13 +54,11 @@ def _check_program(
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         row, column, message = _syntax_error(error, text)
-        return [_problem(path, row, column, f"SyntaxError: {message}")]
+        return [problem(path, f"SyntaxError: {message}", row, column)]
     try:
         findings = _analyse(module, path, [rule() for rule in rules], project)
     except RecursionError:
-        return [
-            _problem(path, 1, 1, "File is nested too deeply for rnncheck to follow: not checked")
-        ]
+        return [problem(path, "File is nested too deeply for rnncheck to follow: not checked")]
     return sorted(noqa.apply(findings, text, path, rules) if suppress else findings)
 
 
@@ -73,7 +69,7 @@ def _check_notebook(
     try:
         book = notebook.read(text)
     except notebook.NotebookError as error:
-        return [_problem(path, 1, 1, f"Notebook cannot be read: {error}")]
+        return [problem(path, f"Notebook cannot be read: {error}")]
     if not book.cells:
         return []
     return sorted(
@@ -166,7 +162,8 @@ def _syntax_error(error: cst.ParserSyntaxError, text: str) -> tuple[int, int, st
     return error.editor_line, error.editor_column, error.message
 
 
-def _problem(path: str, row: int, column: int, message: str) -> Finding:
+def problem(path: str, message: str, row: int = 1, column: int = 1) -> Finding:
+    """An RNN000 finding: the file could not be read, parsed or followed."""
     return Finding(
         path, max(row, 1), max(column, 1), PARSE_ERROR, message, max(row, 1), max(column, 1)
     )

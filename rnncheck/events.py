@@ -53,6 +53,9 @@ class Role(Enum):
     TENSOR = "a tensor computed from an RNN result"
 
 
+STATE_ROLES = (Role.H_N, Role.C_N)
+
+
 @dataclass(frozen=True)
 class Value:
     """An RNN result, or a tensor made from one, as far as the code shows it."""

@@ -37,6 +37,7 @@ from rnncheck.abstract import (
 )
 from rnncheck.configurations import MAX_CONFIGURATIONS, Configuration, configurations
 from rnncheck.events import (
+    STATE_ROLES,
     WHOLE,
     Application,
     Item,
@@ -50,7 +51,7 @@ from rnncheck.events import (
     Value,
 )
 from rnncheck.imports import ImportTable
-from rnncheck.layout import STATE_AXES, Dim, Layout
+from rnncheck.layout import Dim, Layout, output_axes, state_axes
 from rnncheck.positions import Positions
 from rnncheck.project import Project
 from rnncheck.sizes import Size
@@ -935,14 +936,10 @@ def _spread_ellipsis(items: list[object], rank: int) -> tuple[Item, ...]:
 
 
 def _axes(value: Value) -> tuple[str, ...] | None:
-    if value.role in (Role.H_N, Role.C_N):
-        return STATE_AXES if value.batched else (STATE_AXES[0], STATE_AXES[2])
+    if value.role in STATE_ROLES:
+        return state_axes(value.batched)
     if value.role is Role.OUTPUT and not value.packed:
-        if not value.batched:
-            return ("time", "features")
-        if value.batch_first is None:
-            return None
-        return ("batch", "time", "features") if value.batch_first else ("time", "batch", "features")
+        return output_axes(value.batch_first, value.batched)
     return None
 
 

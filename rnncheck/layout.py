@@ -19,6 +19,20 @@ Dim = int | Size
 STATE_AXES = ("layers*directions", "batch", "hidden")
 
 
+def output_axes(batch_first: bool | None, batched: bool = True) -> tuple[str, ...] | None:
+    """The axes of an output laid out batch_first or not (a transpose flips it), or None."""
+    if not batched:
+        return ("time", "features")
+    if batch_first is None:
+        return None
+    return ("batch", "time", "features") if batch_first else ("time", "batch", "features")
+
+
+def state_axes(batched: bool = True) -> tuple[str, ...]:
+    """The axes of h_n and c_n: never batch-first."""
+    return STATE_AXES if batched else (STATE_AXES[0], STATE_AXES[2])
+
+
 class Kind(str, Enum):
     RNN = "RNN"
     LSTM = "LSTM"
@@ -151,11 +165,7 @@ class Layout:
         return self.directions * self.state_width
 
     def output_axes(self, batched: bool = True) -> tuple[str, ...] | None:
-        if not batched:
-            return ("time", "features")
-        if self.batch_first is None:
-            return None
-        return ("batch", "time", "features") if self.batch_first else ("time", "batch", "features")
+        return output_axes(self.batch_first, batched)
 
     def row(self, layer: int, direction: int) -> int:
         """The row of h_n holding `layer`'s `direction` (0 forward, 1 backward)."""

@@ -66,7 +66,7 @@ def check_file(
         return _fixed(path, content, rules, project, fixing)
     except Exception as error:  # one file's failure must not end the run
         message = f"internal error while checking this file: {type(error).__name__}: {error}"
-        return Outcome([_problem(path, message)], crashed=True)
+        return Outcome([engine.problem(path, message)], crashed=True)
 
 
 def _fixed(path: str, content: bytes, rules: Rules, project: Project, fixing: Fixing) -> Outcome:
@@ -108,7 +108,9 @@ def check_files(
             with open(path, "rb") as handle:
                 readable.append((path, handle.read(), rules))
         except OSError as error:
-            results.findings.append(_problem(path, f"Cannot read file: {error.strerror or error}"))
+            results.findings.append(
+                engine.problem(path, f"Cannot read file: {error.strerror or error}")
+            )
     project = Project.of((path, content) for path, content, _ in readable)
     processes = jobs if jobs is not None else _automatic(len(readable))
     if processes > 1 and len(readable) > 1:
@@ -140,7 +142,3 @@ def _automatic(files: int) -> int:
     except AttributeError:  # macOS and Windows have no affinity call
         cpus = os.cpu_count() or 1
     return min(cpus, files // PARALLEL_FROM + 1)
-
-
-def _problem(path: str, message: str) -> Finding:
-    return Finding(path, 1, 1, engine.PARSE_ERROR, message, 1, 1)

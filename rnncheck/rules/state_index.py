@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from rnncheck.events import WHOLE, Role, Selection, Span
+from rnncheck.events import STATE_ROLES, WHOLE, Selection, Span
 from rnncheck.rules.base import Correction, Report, Rule
 from rnncheck.sizes import Size
-
-STATES = (Role.H_N, Role.C_N)
 
 
 class StateIndexedBatchFirst(Rule):
@@ -45,7 +43,7 @@ final = h_n[-1]
 
     def selected(self, selection: Selection, report: Report) -> None:
         base = selection.base
-        if base.role not in STATES or not base.batched or not selection.layout.batch_first:
+        if base.role not in STATE_ROLES or not base.batched or not selection.layout.batch_first:
             return
         if len(selection.items) < 2 or selection.items[0] is not WHOLE:
             return
@@ -104,7 +102,7 @@ state = (h[0::2], c[0::2])  # every layer's forward direction
 
     def selected(self, selection: Selection, report: Report) -> None:
         base, layout = selection.base, selection.layout
-        if base.role not in STATES or not layout.bidirectional or layout.num_layers is None:
+        if base.role not in STATE_ROLES or not layout.bidirectional or layout.num_layers is None:
             return
         first = selection.items[0] if selection.items else None
         if not isinstance(first, Span) or first.step is not None or first.upper is None:

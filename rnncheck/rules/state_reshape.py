@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from rnncheck.abstract import as_int, as_size, names_batch
-from rnncheck.events import MethodCall, Role
+from rnncheck.events import STATE_ROLES, MethodCall
 from rnncheck.rules.base import Correction, Report, Rule
 from rnncheck.rules.describe import arguments, receiver
 from rnncheck.sizes import Size
 
-STATES = (Role.H_N, Role.C_N)
 RESHAPES = ("view", "reshape")
 
 
 def _reshape(call: MethodCall) -> bool:
-    return call.base.role in STATES and call.base.batched and call.method in RESHAPES
+    return call.base.role in STATE_ROLES and call.base.batched and call.method in RESHAPES
 
 
 class StateFlattenedPerSample(Rule):
@@ -166,7 +165,7 @@ final = h_n[-1]
     quiet = ("import torch.nn as nn\nl = nn.LSTM(4, 8)\n_, (h, c) = l(x)\ny = h.squeeze(0)\n",)
 
     def method(self, call: MethodCall, report: Report) -> None:
-        if call.base.role not in STATES or call.method != "squeeze" or not call.base.batched:
+        if call.base.role not in STATE_ROLES or call.method != "squeeze" or not call.base.batched:
             return
         if len(call.args) != 1 or as_int(call.args[0]) != 0 or not call.layout.several_state_rows:
             return
