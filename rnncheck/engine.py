@@ -17,7 +17,7 @@ from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
 from rnncheck.rules.base import Correction, Rule
 from rnncheck.source import MENTIONS_RNN
-from rnncheck.syntax import forget_bindings
+from rnncheck.syntax import forget_module
 
 PARSE_ERROR = "RNN000"
 
@@ -114,7 +114,7 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project)
     try:
         interpreter.run()
     finally:
-        forget_bindings()
+        forget_module()
     findings = []
     for node, code, message, correction in reported.values():
         span = positions.of(node)

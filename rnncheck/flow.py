@@ -107,9 +107,9 @@ class Frame:
     """What the function's `return` statements give, joined."""
     methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
     """The methods of the class being read, for calls of `self.helper(...)`."""
-    indices: dict[str, frozenset[int]] = field(default_factory=dict)
-    """The constant rows each expression is indexed at anywhere in this body: `h[-1]` beside
-    `h[-2]` in the same function takes both directions."""
+    rows: syntax.Rows = field(default_factory=lambda: syntax.Rows({}, {}))
+    """The constant rows this body takes of each expression, to tell `h[-1]` alone from
+    `h[-1]` taken with `h[-2]`."""
 
     def lookup(self, name: str) -> Abstract | None:
         if name in self.env:
@@ -143,7 +143,6 @@ class Interpreter:
         self.silent = False
         self.rnns: dict[tuple[cst.Call, Configuration | None], Rnn] = {}
         self.announced: set[tuple[cst.Call, Configuration | None]] = set()
-        self.companions: dict[cst.Subscript, frozenset[int]] = {}
         self.names: dict[cst.BaseExpression, str] = {}
         """The name each assigned value is given (`self.lstm = nn.LSTM(...)`), for messages."""
         self.classes: dict[str, Env] = {}
@@ -161,8 +160,8 @@ class Interpreter:
         """Module code silently (to learn its names), then classes and functions, then module code
         for real, now that calling a class's instance can be followed into its `forward`."""
         syntax.assigned(self.module)
-        module_indices = syntax.constant_indices(self.module)
-        frame = Frame(env={}, scope="<module>", indices=module_indices)
+        module_rows = syntax.rows(self.module)
+        frame = Frame(env={}, scope="<module>", rows=module_rows)
         loud, self.silent = not self.silent, True
         self.block(self.module.body, frame)
         self.silent = not loud
@@ -182,7 +181,7 @@ class Interpreter:
                     self.configuration = configuration
                     self.klass(node, stable, dict(configuration.values))
                 self.configuration = None
-        self.block(self.module.body, Frame(env={}, scope="<module>", indices=module_indices))
+        self.block(self.module.body, Frame(env={}, scope="<module>", rows=module_rows))
 
     def klass(self, node: cst.ClassDef, globals_: Env, bindings: Env | None = None) -> None:
         """Read the methods once silently to learn `self.x` and what methods return, then for real."""
@@ -257,7 +256,7 @@ class Interpreter:
             attributes=attributes or {},
             globals=globals_,
             methods=methods or {},
-            indices=syntax.constant_indices(node.body),
+            rows=syntax.rows(node.body),
         )
         params = node.params
         positional = [*params.posonly_params, *params.params]
@@ -499,7 +498,7 @@ class Interpreter:
                 return Const(not truth(inner))
             return UNKNOWN
         if isinstance(node, cst.Tuple | cst.List):
-            return Items(tuple(self.together([e.value for e in node.elements], frame)))
+            return Items(tuple(self.evaluate_all([e.value for e in node.elements], frame)))
         if isinstance(node, cst.Subscript):
             return self.subscript(node, frame)
         if isinstance(node, cst.Call):
@@ -552,7 +551,7 @@ class Interpreter:
         return value if not isinstance(value, bool | int | float) else Const(value)
 
     def arithmetic(self, node: cst.BinaryOperation, frame: Frame) -> Abstract:
-        left, right = self.together([node.left, node.right], frame)
+        left, right = self.evaluate_all([node.left, node.right], frame)
         operator = type(node.operator)
         numbers = [
             v.value if isinstance(v, Const) and type(v.value) in (int, float) else None
@@ -569,18 +568,7 @@ class Interpreter:
             return UNKNOWN
         return _OPERATORS[operator](sizes[0], sizes[1])
 
-    def together(self, nodes: list[cst.BaseExpression], frame: Frame) -> list[Abstract]:
-        """Evaluate expressions used side by side, telling each `h[i]` which `h[j]` go with it."""
-        indices: dict[str, set[int]] = {}
-        subscripts: list[tuple[cst.Subscript, str, int]] = []
-        for node in nodes:
-            number = syntax.first_index(node) if isinstance(node, cst.Subscript) else None
-            if number is not None:
-                base = syntax.text(node.value)  # type: ignore[attr-defined]
-                indices.setdefault(base, set()).add(number)
-                subscripts.append((node, base, number))  # type: ignore[arg-type]
-        for node, base, number in subscripts:
-            self.companions[node] = frozenset(indices[base] - {number})
+    def evaluate_all(self, nodes: list[cst.BaseExpression], frame: Frame) -> list[Abstract]:
         return [self.evaluate(node, frame) for node in nodes]
 
     # ---- calls -----------------------------------------------------------------------------
@@ -603,7 +591,7 @@ class Interpreter:
             return Extent(syntax.text(node))
         else:
             callee = self.evaluate(func, frame)
-        arguments = self.together([a.value for a in node.args], frame)
+        arguments = self.evaluate_all([a.value for a in node.args], frame)
         if isinstance(callee, Rnn):
             return self.rnn_call(callee, node, arguments, frame)
         if isinstance(callee, Linear) and arguments and isinstance(arguments[0], Value):
@@ -655,7 +643,7 @@ class Interpreter:
         kind = facts.RNN_CLASSES.get(qualified)
         if kind is not None:
             return self.build(kind, node, frame)
-        arguments = self.together([a.value for a in node.args], frame)
+        arguments = self.evaluate_all([a.value for a in node.args], frame)
         if qualified == "torch.nn.Linear":
             bound, _ = facts.bind(node, ("in_features", "out_features"))
             features = bound.get("in_features")
@@ -757,7 +745,7 @@ class Interpreter:
 
     def method(self, value: Value, node: cst.Call, frame: Frame) -> Abstract:
         name = node.func.attr.value  # type: ignore[attr-defined]
-        arguments = self.together([a.value for a in node.args], frame)
+        arguments = self.evaluate_all([a.value for a in node.args], frame)
         spread = (
             arguments[0].items
             if len(arguments) == 1 and isinstance(arguments[0], Items)
@@ -838,9 +826,7 @@ class Interpreter:
             if isinstance(first, int) and first in (0, 1, -1, -2):
                 return self.result_part(base, first % 2, frame)
             return UNKNOWN
-        companions = self.companion(node) | frame.indices.get(syntax.text(node.value), frozenset())
-        if isinstance(first_written := items[0] if items else None, int):
-            companions -= {first_written}
+        companions = frame.rows.beside(node)
         if base.role is Role.STATE:
             self.emit(Selection(node, base, items, layout, None, companions, self.torch))
             if isinstance(first, int) and first in (0, 1, -1, -2):
@@ -851,9 +837,6 @@ class Interpreter:
         if base.role is Role.TENSOR or axes is None:
             return UNKNOWN
         return _select(base, axes, items, syntax.text(node))
-
-    def companion(self, node: cst.Subscript) -> frozenset[int]:
-        return self.companions.get(node, frozenset())
 
     def item(self, element: cst.SubscriptElement, frame: Frame) -> Item:
         part = element.slice

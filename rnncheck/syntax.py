@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -151,12 +152,14 @@ BINDS_TARGET = frozenset(
 
 
 _BOUND: dict[cst.CSTNode, frozenset[str]] = {}
-"""Every node's bound names, filled bottom-up once per module (`forget_bindings` empties it)."""
+"""Every node's bound names, filled bottom-up once per module (`forget_module` empties it)."""
 _NOTHING: frozenset[str] = frozenset()
 
 
-def forget_bindings() -> None:
+def forget_module() -> None:
+    """Drop what was remembered about the module just read."""
     _BOUND.clear()
+    _ROWS.clear()
 
 
 def assigned(node: cst.CSTNode) -> frozenset[str]:
@@ -217,29 +220,51 @@ def binding_counts(body: Iterable[cst.CSTNode]) -> dict[str, int]:
     return counts
 
 
-def constant_indices(node: cst.CSTNode) -> dict[str, frozenset[int]]:
-    """For each subscripted expression in a body, the constant first indices it is taken at on
-    its own (`fwd = h[-2]` then `bwd = h[-1]` give {"h": {-2, -1}}). Indices used side by side
-    in one expression (`torch.cat((h[-2], h[-1]))`) pair with each other only, and are left out."""
-    found: dict[str, set[int]] = {}
-    grouped: set[cst.Subscript] = set()
+@dataclass(frozen=True)
+class Rows:
+    """The constant rows a body takes of each expression: `h[-2]` and `h[-1]` side by side in one
+    expression pair with each other (`together`); taken on their own anywhere in the body, with
+    every other such row (`alone`)."""
+
+    together: dict[cst.Subscript, frozenset[int]]
+    alone: dict[str, frozenset[int]]
+
+    def beside(self, node: cst.Subscript) -> frozenset[int]:
+        """The other rows of the same expression that go with `node`'s own."""
+        own = first_index(node)
+        paired = self.together.get(node)
+        others = paired if paired is not None else self.alone.get(text(node.value), frozenset())
+        return others - {own}
+
+
+_ROWS: dict[cst.CSTNode, Rows] = {}
+
+
+def rows(node: cst.CSTNode) -> Rows:
+    """The constant rows taken in a body (read once per module: functions are read many times)."""
+    known = _ROWS.get(node)
+    if known is not None:
+        return known
+    alone: dict[str, set[int]] = {}
+    together: dict[cst.Subscript, frozenset[int]] = {}
     pending = [node]
     while pending:
         current = pending.pop()
-        side_by_side = _side_by_side(current)
-        if side_by_side:
-            by_base: dict[str, list[tuple[cst.Subscript, int]]] = {}
-            for subscript, number in side_by_side:
-                by_base.setdefault(text(subscript.value), []).append((subscript, number))
-            for entries in by_base.values():
-                if len({number for _, number in entries}) > 1:
-                    grouped.update(subscript for subscript, _ in entries)
-        if type(current) is cst.Subscript and current not in grouped:
+        by_base: dict[str, list[tuple[cst.Subscript, int]]] = {}
+        for subscript, number in _side_by_side(current):
+            by_base.setdefault(text(subscript.value), []).append((subscript, number))
+        for entries in by_base.values():
+            numbers = frozenset(number for _, number in entries)
+            if len(numbers) > 1:
+                together.update((subscript, numbers) for subscript, _ in entries)
+        if type(current) is cst.Subscript and current not in together:
             number = first_index(current)  # type: ignore[arg-type]
             if number is not None:
-                found.setdefault(text(current.value), set()).add(number)  # type: ignore[attr-defined]
+                alone.setdefault(text(current.value), set()).add(number)  # type: ignore[attr-defined]
         pending.extend(children(current))
-    return {base: frozenset(numbers) for base, numbers in found.items()}
+    found = Rows(together, {base: frozenset(numbers) for base, numbers in alone.items()})
+    _ROWS[node] = found
+    return found
 
 
 def first_index(node: cst.Subscript) -> int | None:
