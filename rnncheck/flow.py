@@ -583,11 +583,11 @@ class Interpreter:
             if isinstance(owner, Value):
                 return self.method(owner, node, frame)
             if func.attr.value == "size" and len(node.args) == 1:
-                self.evaluate_arguments(node, frame)
+                self.evaluate_all([a.value for a in node.args], frame)
                 return Extent(syntax.text(node))
             callee = self.member(owner, func.attr.value, frame)
         elif isinstance(func, cst.Name) and func.value == "len" and "len" not in frame.env:
-            self.evaluate_arguments(node, frame)
+            self.evaluate_all([a.value for a in node.args], frame)
             return Extent(syntax.text(node))
         else:
             callee = self.evaluate(func, frame)
@@ -673,10 +673,6 @@ class Interpreter:
             return _factory(node, arguments)
         return UNKNOWN
 
-    def evaluate_arguments(self, node: cst.Call, frame: Frame) -> None:
-        for arg in node.args:
-            self.evaluate(arg.value, frame)
-
     def build(self, kind: facts.Kind, node: cst.Call, frame: Frame) -> Rnn:
         key = (node, self.configuration)
         rnn = self.rnns.get(key)
@@ -687,7 +683,7 @@ class Interpreter:
             rnn = Rnn(name, layout, node, sources, self.locate, origin)
             self.rnns[key] = rnn
         else:
-            self.evaluate_arguments(node, frame)
+            self.evaluate_all([a.value for a in node.args], frame)
         if not self.silent and key not in self.announced:
             self.announced.add(key)
             self.emit(rnn)
