@@ -9,9 +9,9 @@ from dataclasses import replace
 import libcst as cst
 
 from rnncheck import noqa, notebook
+from rnncheck.driver import Driver
 from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
 from rnncheck.finding import Edit, Finding, Fix
-from rnncheck.flow import Interpreter
 from rnncheck.positions import Positions
 from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
@@ -89,7 +89,7 @@ def _in_cell(book: notebook.Notebook, finding: Finding) -> Finding:
 
 
 def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project) -> list[Finding]:
-    """Run the interpreter once, handing each event to every rule that listens for it."""
+    """Read the module once, handing each event to every rule that listens for it."""
     reported: dict[tuple[int, str], tuple[cst.CSTNode, str, str, Correction | None]] = {}
     positions = Positions(module)
 
@@ -101,7 +101,7 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project)
             def report(
                 node: cst.CSTNode, message: str, fix: Correction | None = None, code: str = code
             ) -> None:
-                configuration = interpreter.configuration
+                configuration = driver.configuration
                 if configuration is not None:
                     # The code is shared by every construction: a fix for one would break others.
                     message += f" ({configuration.describe(path)})"
@@ -110,9 +110,9 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project)
 
             getattr(rule, handler)(event, report)
 
-    interpreter = Interpreter(module, dispatch, positions.line, path, project)
+    driver = Driver(module, dispatch, positions.line, path, project)
     try:
-        interpreter.run()
+        driver.run()
     finally:
         forget_module()
     findings = []

@@ -76,6 +76,25 @@ class Project:
                     project.constructions.setdefault(key, []).append(construction)
         return project
 
+    # ---- queries: what a file's reading may ask about the others ---------------------------
+
+    def definition(self, name: str) -> str | None:
+        """The one project file that defines a class called `name`, if only one does."""
+        return self.definitions.get(name)
+
+    def constructions_of(self, path: str, name: str) -> list[Construction]:
+        """The calls in the project that build the class `name` defined in `path`."""
+        return self.constructions.get((path, name), [])
+
+    def source(self, path: str) -> str | None:
+        """The program text of a project file (a notebook's code cells), None if unreadable."""
+        try:
+            with open(path, "rb") as handle:
+                content = handle.read()
+        except OSError:
+            return None
+        return decode(_as_source(path, content))
+
 
 def _as_source(path: str, content: bytes) -> bytes:
     """A notebook's code cells as one program; any other file as it is."""

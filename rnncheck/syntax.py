@@ -1,6 +1,6 @@
 """What the syntax tree says by itself: literals, statement lists, children, the names a node binds.
 
-Nothing here knows about RNNs; the interpreter in `flow` asks. Children are read off each
+Nothing here knows about RNNs; the reading in `reading` asks. Children are read off each
 node's fields, because libcst's `children` and its visitors rebuild the tree to find them,
 which costs more than the whole analysis.
 """

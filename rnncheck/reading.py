@@ -1,18 +1,17 @@
-"""Follow each RNN from where it is built to every use of its results.
+"""The reading of one body under one context: follow each RNN to every use of its results.
 
-An abstract interpreter over one module, in statement order: names hold `abstract` values,
-branches are analysed apart and joined, loops once with what they rebind forgotten. Classes are
-read twice: once, silently, to learn what `self.x` holds, then for real. Every use of an RNN
-result becomes an event for the rules, carrying the layout that holds at that point.
+Names hold `abstract` values, statements are read in order, branches apart and joined, loops
+once with what they rebind forgotten. Every use of an RNN result becomes an event for the rules,
+carrying the layout that holds at that point. Which bodies are read, with which context, is the
+driver's decision (`rnncheck.driver`); what other files say comes from the project model.
 """
 
 from __future__ import annotations
 
-import functools
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
@@ -35,7 +34,6 @@ from rnncheck.abstract import (
     join,
     truth,
 )
-from rnncheck.configurations import MAX_CONFIGURATIONS, Configuration, configurations
 from rnncheck.events import (
     STATE_ROLES,
     WHOLE,
@@ -52,10 +50,10 @@ from rnncheck.events import (
 )
 from rnncheck.imports import ImportTable
 from rnncheck.layout import Dim, Layout, output_axes, state_axes
-from rnncheck.positions import Positions
-from rnncheck.project import Project
 from rnncheck.sizes import Size
-from rnncheck.source import decode
+
+if TYPE_CHECKING:
+    from rnncheck.driver import Driver
 
 KEEPS_LAYOUT_METHODS = frozenset(
     {"contiguous", "clone", "detach", "float", "double", "half", "bfloat16", "to", "cpu", "cuda"}
@@ -86,11 +84,7 @@ REDUCTIONS = frozenset({"mean", "sum", "max", "amax"})
 """Pooling over the time axis keeps an output's feature width (`out.mean(1)`, `torch.max(out, 1)`)."""
 SWAP_FIRST_TWO = ((0, 1), (1, 0))
 
-MAX_INLINING = 3
-"""How deep helper methods are read at their calls."""
-
 Env = dict[str, Abstract]
-Emit = Callable[[object], None]
 
 
 @dataclass
@@ -122,155 +116,57 @@ class Frame:
         return replace(self, env=dict(self.env), refinements=dict(self.refinements))
 
 
-class Interpreter:
-    """Reads one module and emits events; `emit` is None while a class is read for its attributes."""
+@dataclass
+class Context:
+    """What a body is read with: where it stands, the names around it and what its caller gives."""
+
+    scope: str
+    globals: Env
+    attributes: Env | None = None
+    """For a method: what `self.x` holds; None for a plain function."""
+    bindings: Env = field(default_factory=dict)
+    """Parameter values the caller fixes; the others are opaque."""
+    methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
+    """The methods of the class being read, for calls of `self.helper(...)`."""
+
+
+class Reading:
+    """Reads the bodies of one module; the driver says which, with what, and whether aloud."""
 
     def __init__(
-        self,
-        module: cst.Module,
-        emit: Emit,
-        locate: Callable[[cst.CSTNode], int],
-        path: str = "",
-        project: Project | None = None,
+        self, module: cst.Module, driver: Driver, locate: Callable[[cst.CSTNode], int], path: str
     ) -> None:
-        self.module = module
+        self.driver = driver
         self.path = path
-        self.project = project or Project()
         self.imports = ImportTable(module)
         self.torch = self.imports.alias("torch")
-        self.emit_event = emit
         self.locate = locate
-        self.silent = False
-        self.rnns: dict[tuple[cst.Call, Configuration | None], Rnn] = {}
-        self.announced: set[tuple[cst.Call, Configuration | None]] = set()
         self.names: dict[cst.BaseExpression, str] = {}
         """The name each assigned value is given (`self.lstm = nn.LSTM(...)`), for messages."""
-        self.classes: dict[str, Env] = {}
-        """Each class's settled attributes, for the subclasses that follow it in the module."""
-        self.inlining: set[cst.FunctionDef] = set()
-        """Helper methods being read at a call, so a recursive helper is read once."""
-        self.foreign = False
-        """Whether this module is read for another file's sake (its RNNs then name their file)."""
-        self.configuration: Configuration | None = None
-        """The construction being followed, while a class is read with its constructor's values."""
 
-    # ---- module, classes, functions -------------------------------------------------------
-
-    def run(self) -> None:
-        """Module code silently (to learn its names), then classes and functions, then module code
-        for real, now that calling a class's instance can be followed into its `forward`."""
-        syntax.assigned(self.module)
-        module_rows = syntax.rows(self.module)
-        frame = Frame(env={}, scope="<module>", rows=module_rows)
-        loud, self.silent = not self.silent, True
-        self.block(self.module.body, frame)
-        self.silent = not loud
-        bound = syntax.binding_counts(self.module.body)
-        stable = {
-            name: value
-            for name, value in frame.env.items()
-            if bound.get(name) == 1 or (isinstance(value, Klass) and name not in bound)
-        }
-        for node in self.module.body:
-            if isinstance(node, cst.FunctionDef):
-                self.function(node, node.name.value, stable)
-            elif isinstance(node, cst.ClassDef):
-                self.klass(node, stable)
-                calls = self.project.constructions.get((self.path, node.name.value), [])
-                for configuration in configurations(node, calls)[:MAX_CONFIGURATIONS]:
-                    self.configuration = configuration
-                    self.klass(node, stable, dict(configuration.values))
-                self.configuration = None
-        self.block(self.module.body, Frame(env={}, scope="<module>", rows=module_rows))
-
-    def klass(self, node: cst.ClassDef, globals_: Env, bindings: Env | None = None) -> None:
-        """Read the methods once silently to learn `self.x` and what methods return, then for real."""
-        methods = [m for m in syntax.statements(node.body) if isinstance(m, cst.FunctionDef)]
-        methods.sort(key=lambda m: m.name.value != "__init__")
-        definitions = {m.name.value: m for m in methods}
-        inherited = self.inherited(syntax.first_base(node)) if bindings is None else {}
-        assigned: dict[str, list[Abstract]] = {}
-        returns: Env = {}
-        was_silent, self.silent = self.silent, True
-        try:
-            for method in methods:
-                attributes = {**inherited, **_settled(assigned), **returns}
-                frame = self.method_body(node, method, globals_, attributes, bindings, definitions)
-                if frame.self_name is None:
-                    continue
-                prefix = frame.self_name + "."
-                for name in syntax.self_targets(method, frame.self_name):
-                    assigned.setdefault(name, []).append(frame.env.get(prefix + name, UNKNOWN))
-                if frame.returned is not None:
-                    returns[method.name.value] = Method(frame.returned)
-        finally:
-            self.silent = was_silent
-        attributes = {**inherited, **returns, **_settled(assigned)}
-        if bindings is None:
-            self.classes[node.name.value] = attributes
-        for method in methods:
-            self.method_body(node, method, globals_, attributes, bindings, definitions)
-        for inner in syntax.statements(node.body):
-            if isinstance(inner, cst.ClassDef) and bindings is None:
-                self.klass(inner, globals_)
-
-    def inherited(self, base: str | None) -> Env:
-        """The attributes a base class sets: from this module, or from the checked file defining it."""
-        if base is None:
-            return {}
-        if base in self.classes:
-            return self.classes[base]
-        origin = self.project.definitions.get(base)
-        if origin is None or origin == self.path:
-            return {}
-        return foreign_classes(origin, self.project).get(base, {})
-
-    def method_body(
-        self,
-        owner: cst.ClassDef,
-        method: cst.FunctionDef,
-        globals_: Env,
-        attributes: Env,
-        bindings: Env | None,
-        definitions: dict[str, cst.FunctionDef],
-    ) -> Frame:
-        """A method, with the constructor's values when it is `__init__`."""
-        scope = f"{owner.name.value}.{method.name.value}"
-        constructor = method.name.value == "__init__"
-        return self.function(
-            method, scope, globals_, attributes, bindings if constructor else None, definitions
-        )
-
-    def function(
-        self,
-        node: cst.FunctionDef,
-        scope: str,
-        globals_: Env,
-        attributes: Env | None = None,
-        bindings: Env | None = None,
-        methods: dict[str, cst.FunctionDef] | None = None,
-    ) -> Frame:
+    def function(self, node: cst.FunctionDef, context: Context) -> Frame:
+        """Read a function's body with its parameters bound as the context says."""
         frame = Frame(
             env={},
-            scope=scope,
-            attributes=attributes or {},
-            globals=globals_,
-            methods=methods or {},
+            scope=context.scope,
+            attributes=context.attributes or {},
+            globals=context.globals,
+            methods=context.methods,
             rows=syntax.rows(node.body),
         )
         params = node.params
         positional = [*params.posonly_params, *params.params]
         decorators = {syntax.dotted(d.decorator) for d in node.decorators}
-        if attributes is not None and positional and "staticmethod" not in decorators:
+        if context.attributes is not None and positional and "staticmethod" not in decorators:
             if "classmethod" not in decorators:
                 frame.self_name = positional[0].name.value
             positional = positional[1:]
         for param in [*positional, *params.kwonly_params]:
             name = param.name.value
-            given = (bindings or {}).get(name)
+            given = context.bindings.get(name)
             if isinstance(given, Value):
                 given = given.but(text=name)
-            frame.env[name] = given or Opaque(f"{scope}:{name}", name)
+            frame.env[name] = given or Opaque(f"{context.scope}:{name}", name)
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 frame.env[star.name.value] = UNKNOWN
@@ -295,13 +191,12 @@ class Interpreter:
         elif isinstance(node, cst.FunctionDef):
             frame.env[node.name.value] = UNKNOWN
             if frame.scope != "<module>":
-                self.function(
-                    node, f"{frame.scope}.{node.name.value}", {**frame.globals, **frame.env}
-                )
+                scope = f"{frame.scope}.{node.name.value}"
+                self.function(node, Context(scope, {**frame.globals, **frame.env}))
         elif isinstance(node, cst.ClassDef):
             frame.env[node.name.value] = Klass(node.name.value)
             if frame.scope != "<module>":
-                self.klass(node, {**frame.globals, **frame.env})
+                self.driver.klass(node, {**frame.globals, **frame.env})
         elif isinstance(node, cst.With):
             for item in node.items:
                 self.evaluate(item.item, frame)
@@ -538,7 +433,7 @@ class Interpreter:
     def member(self, owner: Abstract, name: str, frame: Frame) -> Abstract:
         """`owner.name`: an RNN's own facts (`self.lstm.bidirectional`), an instance's attributes."""
         if isinstance(owner, Instance):
-            return self.classes.get(owner.name, {}).get(name, UNKNOWN)
+            return self.driver.classes.get(owner.name, {}).get(name, UNKNOWN)
         if not isinstance(owner, Rnn):
             return UNKNOWN
         rnn = owner
@@ -613,10 +508,10 @@ class Interpreter:
     ) -> Abstract | None:
         """A helper of the same class read again with the RNN results it is handed
         (`self.attend(output, h_n)`), as if its body stood at the call."""
-        if self.silent or not _is_self_attribute(func, frame):
+        if self.driver.silent or not _is_self_attribute(func, frame):
             return None
         definition = frame.methods.get(func.attr.value)  # type: ignore[attr-defined]
-        if definition is None or definition in self.inlining or len(self.inlining) >= MAX_INLINING:
+        if definition is None:
             return None
         params = definition.params
         names = [p.name.value for p in [*params.posonly_params, *params.params][1:]]
@@ -628,16 +523,10 @@ class Interpreter:
                 given[name] = value
         if not given:
             return None
-        owner = frame.scope.rsplit(".", 1)[0]
-        self.inlining.add(definition)
-        try:
-            scope = f"{owner}.{definition.name.value}"
-            inner = self.function(
-                definition, scope, frame.globals, frame.attributes, given, frame.methods
-            )
-        finally:
-            self.inlining.discard(definition)
-        return inner.returned
+        scope = f"{frame.scope.rsplit('.', 1)[0]}.{definition.name.value}"
+        context = Context(scope, frame.globals, frame.attributes, given, frame.methods)
+        inner = self.driver.inline(self, definition, context)
+        return inner.returned if inner is not None else None
 
     def library_call(self, qualified: str, node: cst.Call, frame: Frame) -> Abstract:
         kind = facts.RNN_CLASSES.get(qualified)
@@ -674,18 +563,19 @@ class Interpreter:
         return UNKNOWN
 
     def build(self, kind: facts.Kind, node: cst.Call, frame: Frame) -> Rnn:
-        key = (node, self.configuration)
-        rnn = self.rnns.get(key)
+        driver = self.driver
+        key = (node, driver.configuration)
+        rnn = driver.rnns.get(key)
         if rnn is None:
             layout, sources = facts.read(kind, node, lambda e: self.evaluate(e, frame))
-            origin = self.path if self.foreign else ""
+            origin = self.path if driver.foreign else ""
             name = self.names.get(node) or syntax.text(node)
             rnn = Rnn(name, layout, node, sources, self.locate, origin)
-            self.rnns[key] = rnn
+            driver.rnns[key] = rnn
         else:
             self.evaluate_all([a.value for a in node.args], frame)
-        if not self.silent and key not in self.announced:
-            self.announced.add(key)
+        if not driver.silent and key not in driver.announced:
+            driver.announced.add(key)
             self.emit(rnn)
         return rnn
 
@@ -866,8 +756,7 @@ class Interpreter:
         return replace(rnn.layout, **changes) if changes else rnn.layout
 
     def emit(self, event: object) -> None:
-        if not self.silent:
-            self.emit_event(event)
+        self.driver.emit(event)
 
 
 def _factory(node: cst.Call, arguments: list[Abstract]) -> Abstract:
@@ -955,18 +844,6 @@ def _fact_key(rnn: Rnn, name: str) -> str:
     return rnn.sources.get(name) or f"rnn@{id(rnn.call)}.{name}"
 
 
-def _settled(assigned: dict[str, list[Abstract]]) -> Env:
-    """Attributes that every assignment in the class gives the same value."""
-    settled: Env = {}
-    for name, values in assigned.items():
-        value: Abstract | None = None
-        for candidate in values:
-            value = join(value, candidate)
-        if value is not None:
-            settled[name] = value
-    return settled
-
-
 _OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
     cst.Add: operator.add,
     cst.Subtract: operator.sub,
@@ -981,42 +858,3 @@ def _is_self_attribute(node: cst.BaseExpression, frame: Frame) -> bool:
         and isinstance(node.value, cst.Name)
         and node.value.value == frame.self_name
     )
-
-
-@functools.lru_cache(maxsize=64)
-def _foreign_module(path: str) -> tuple[cst.Module, Positions] | None:
-    try:
-        with open(path, "rb") as handle:
-            text = decode(handle.read())
-        module = cst.parse_module(text) if text is not None else None
-    except (OSError, cst.ParserSyntaxError, RecursionError):
-        return None
-    return (module, Positions(module)) if module is not None else None
-
-
-_READING: set[str] = set()
-
-
-_FOREIGN: dict[str, tuple[Project, dict[str, Env]]] = {}
-"""Per file read for another's sake: the project it was read with, and its classes."""
-
-
-def foreign_classes(path: str, project: Project) -> dict[str, Env]:
-    """The settled attributes of the classes another checked file defines (read silently, once
-    per run: many subclasses share a base)."""
-    known = _FOREIGN.get(path)
-    if known is not None and known[0] is project:
-        return known[1]
-    parsed = _foreign_module(path)
-    if parsed is None or path in _READING:
-        return {}
-    module, positions = parsed
-    _READING.add(path)
-    try:
-        reader = Interpreter(module, lambda event: None, positions.line, path, project)
-        reader.silent = reader.foreign = True
-        reader.run()
-    finally:
-        _READING.discard(path)
-    _FOREIGN[path] = (project, reader.classes)
-    return reader.classes
