@@ -19,7 +19,7 @@ import time
 import traceback
 from collections.abc import Sequence
 
-from rnncheck import __version__, config, report, rules, runner
+from rnncheck import __version__, config, report, rules, runner, source
 from rnncheck.discovery import DEFAULT_EXCLUDE, Exclusion, python_files
 from rnncheck.globs import GlobError
 from rnncheck.selection import Layer, PerFileIgnores, SelectorError, resolve
@@ -151,10 +151,10 @@ def check(arguments: Sequence[str]) -> int:
         )
     if options.diff:
         return _show_diff(results, options)
-    texts = {path: after.decode("utf-8-sig") for path, (_, after) in results.changed.items()}
+    texts = {path: source.shown(after) for path, (_, after) in results.changed.items()}
     if given:
-        texts = {path: content.decode("utf-8-sig", "replace") for path, content in given.items()}
-        texts.update({p: after.decode("utf-8-sig") for p, (_, after) in results.changed.items()})
+        texts = {path: source.shown(content) for path, content in given.items()}
+        texts.update({p: source.shown(after) for p, (_, after) in results.changed.items()})
     if options.fix and given:  # an editor's filter: the fixed source out, the report aside
         (path,) = given
         sys.stdout.buffer.write(results.changed.get(path, (b"", given[path]))[1])
@@ -260,7 +260,7 @@ def _diff(path: str, before: bytes, after: bytes) -> str:
 
 
 def _diff_lines(content: bytes) -> list[str]:
-    lines = content.decode("utf-8-sig", "replace").splitlines(keepends=True)
+    lines = source.shown(content).splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += "\n\\ No newline at end of file\n"
     return lines

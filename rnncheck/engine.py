@@ -16,7 +16,8 @@ from rnncheck.positions import Positions
 from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
 from rnncheck.rules.base import Correction, Rule
-from rnncheck.source import MENTIONS_RNN
+from rnncheck.source import MENTIONS_RNN, DecodeError
+from rnncheck.source import text as decoded
 from rnncheck.syntax import forget_module
 
 PARSE_ERROR = "RNN000"
@@ -38,9 +39,9 @@ def check_source(
     if not MENTIONS_RNN.search(source):
         return []
     try:
-        text = source.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return [problem(path, f"File is not valid UTF-8: {error.reason} at byte {error.start}")]
+        text = decoded(source)
+    except DecodeError as error:
+        return [problem(path, str(error))]
     project = project if project is not None else Project.of([(path, source)])
     if path.endswith(".ipynb"):
         return _check_notebook(text, path, list(rules), project, suppress)

@@ -73,16 +73,13 @@ def _fixed(path: str, content: bytes, rules: Rules, project: Project, fixing: Fi
     text = source.decode(content)
     if text is None:  # undecodable: the check says so, and there is nothing to fix
         return Outcome(engine.check_source(content, path, rules, project))
+    encoding = source.encoding(content)  # a BOM or a coding cookie is kept
 
     def check(text: str) -> list[Finding]:
-        return engine.check_source(text.encode(), path, rules, project)
+        return engine.check_source(text.encode(encoding), path, rules, project)
 
     done = fixes.fix_text(text, path, check, fixing.unsafe)
-    changed = None
-    if done.text != text:
-        changed = (b"\xef\xbb\xbf" if content.startswith(b"\xef\xbb\xbf") else b"") + (
-            done.text.encode()
-        )
+    changed = done.text.encode(encoding) if done.text != text else None
     return Outcome(done.findings, fixed=done.fixed, broken=done.broken, content=changed)
 
 
