@@ -16,7 +16,7 @@ from rnncheck.positions import Positions
 from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
 from rnncheck.rules.base import Correction, Rule
-from rnncheck.source import MENTIONS_RNN, DecodeError
+from rnncheck.source import DecodeError, mentions_rnn
 from rnncheck.source import text as decoded
 from rnncheck.syntax import forget_module
 
@@ -36,7 +36,7 @@ def check_source(
     `project` tells what the other checked files define and construct; without it the file is
     read on its own.
     """
-    if not MENTIONS_RNN.search(source):
+    if not mentions_rnn(source):
         return []
     try:
         text = decoded(source)

@@ -16,7 +16,7 @@ from typing import Any
 
 import libcst as cst
 
-from rnncheck import facts, syntax
+from rnncheck import facts, queries, syntax
 from rnncheck.abstract import (
     UNKNOWN,
     Abstract,
@@ -176,7 +176,7 @@ class Interpreter:
                 self.function(node, node.name.value, stable)
             elif isinstance(node, cst.ClassDef):
                 self.klass(node, stable)
-                calls = self.project.constructions.get((self.path, node.name.value), [])
+                calls = self.project.built(self.path, node.name.value)
                 for configuration in configurations(node, calls)[:MAX_CONFIGURATIONS]:
                     self.configuration = configuration
                     self.klass(node, stable, dict(configuration.values))
@@ -220,7 +220,7 @@ class Interpreter:
             return {}
         if base in self.classes:
             return self.classes[base]
-        origin = self.project.definitions.get(base)
+        origin = self.project.home(base)
         if origin is None or origin == self.path:
             return {}
         return foreign_classes(origin, self.project).get(base, {})
@@ -984,7 +984,9 @@ def _is_self_attribute(node: cst.BaseExpression, frame: Frame) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _foreign_module(path: str) -> tuple[cst.Module, Positions] | None:
+def _foreign_module(path: str, digest: str | None) -> tuple[cst.Module, Positions] | None:
+    """Another checked file, parsed; `digest` (its content's) keys the parse and records, for a
+    cached result, which content the reading rested on."""
     try:
         with open(path, "rb") as handle:
             text = decode(handle.read())
@@ -997,17 +999,11 @@ def _foreign_module(path: str) -> tuple[cst.Module, Positions] | None:
 _READING: set[str] = set()
 
 
-_FOREIGN: dict[str, tuple[Project, dict[str, Env]]] = {}
-"""Per file read for another's sake: the project it was read with, and its classes."""
-
-
+@queries.remembered
 def foreign_classes(path: str, project: Project) -> dict[str, Env]:
     """The settled attributes of the classes another checked file defines (read silently, once
     per run: many subclasses share a base)."""
-    known = _FOREIGN.get(path)
-    if known is not None and known[0] is project:
-        return known[1]
-    parsed = _foreign_module(path)
+    parsed = _foreign_module(path, project.digest(path))
     if parsed is None or path in _READING:
         return {}
     module, positions = parsed
@@ -1018,5 +1014,4 @@ def foreign_classes(path: str, project: Project) -> dict[str, Env]:
         reader.run()
     finally:
         _READING.discard(path)
-    _FOREIGN[path] = (project, reader.classes)
     return reader.classes
