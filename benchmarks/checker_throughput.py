@@ -29,7 +29,7 @@ import rnncheck
 from rnncheck import config, rules, runner
 from rnncheck.discovery import DEFAULT_EXCLUDE, Exclusion, python_files
 from rnncheck.selection import Layer, PerFileIgnores, resolve
-from rnncheck.source import MENTIONS_RNN
+from rnncheck.source import mentions_rnn
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Corpus:
     """Source lines; for a notebook, the lines of its code cells."""
     bytes: int
     parsed: int
-    """Files that pass the text prefilter (`rnncheck.source.MENTIONS_RNN`) and are parsed."""
+    """Files that pass the text prefilter (`rnncheck.source.mentions_rnn`) and are parsed."""
     skipped: int
     """Files the prefilter rules out without parsing."""
 
@@ -90,7 +90,7 @@ def survey(paths: list[str]) -> Corpus:
             continue
         size += len(content)
         lines += _source_lines(path, content)
-        parsed += bool(MENTIONS_RNN.search(content))
+        parsed += mentions_rnn(content)
     return Corpus(len(paths), lines, size, parsed, len(paths) - parsed)
 
 

@@ -19,7 +19,7 @@ import time
 import traceback
 from collections.abc import Sequence
 
-from rnncheck import __version__, config, report, rules, runner
+from rnncheck import __version__, cache, config, report, rules, runner, source
 from rnncheck.discovery import DEFAULT_EXCLUDE, Exclusion, python_files
 from rnncheck.globs import GlobError
 from rnncheck.selection import Layer, PerFileIgnores, SelectorError, resolve
@@ -98,6 +98,15 @@ def check_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--jobs", type=_positive, metavar="N", help="processes (default: by file count and CPUs)"
     )
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=f"where the cache lives (default: ${cache.VARIABLE}, else {cache.FOLDER} in the "
+        "project root)",
+    )
+    parser.add_argument(
+        "-n", "--no-cache", action="store_true", help="neither read nor write the cache"
+    )
     loudness = parser.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true", help="print findings only")
     loudness.add_argument("-v", "--verbose", action="store_true", help="report progress on stderr")
@@ -110,6 +119,7 @@ def check(arguments: Sequence[str]) -> int:
     output_format = _output_format(options.output_format)
     settings = config.load(options.config) if options.config else config.find(os.getcwd())
     origin = f"`{settings.path}`" if settings.path else "the defaults"
+    root = settings.root  # the project root: where the cache lives
     selected = resolve(
         [
             Layer(origin, settings.select, settings.extend_select, settings.ignore),
@@ -134,11 +144,15 @@ def check(arguments: Sequence[str]) -> int:
         print("warning: No Python files found under the given path(s)", file=sys.stderr)
     fixing = runner.Fixing(options.unsafe_fixes) if options.fix or options.diff else None
     started = time.perf_counter()
+    kept = None
+    if not options.no_cache and not given:  # nothing is kept for standard input
+        kept = cache.Cache.open(cache.location(root, options.cache_dir))
     results = runner.check_files(
         [(path, per_file.rules_for(path, selected)) for path in paths],
         options.jobs,
         fixing,
         given,
+        kept,
     )
     if options.verbose:
         elapsed = time.perf_counter() - started
@@ -151,10 +165,10 @@ def check(arguments: Sequence[str]) -> int:
         )
     if options.diff:
         return _show_diff(results, options)
-    texts = {path: after.decode("utf-8-sig") for path, (_, after) in results.changed.items()}
+    texts = {path: source.shown(after) for path, (_, after) in results.changed.items()}
     if given:
-        texts = {path: content.decode("utf-8-sig", "replace") for path, content in given.items()}
-        texts.update({p: after.decode("utf-8-sig") for p, (_, after) in results.changed.items()})
+        texts = {path: source.shown(content) for path, content in given.items()}
+        texts.update({p: source.shown(after) for p, (_, after) in results.changed.items()})
     if options.fix and given:  # an editor's filter: the fixed source out, the report aside
         (path,) = given
         sys.stdout.buffer.write(results.changed.get(path, (b"", given[path]))[1])
@@ -260,7 +274,7 @@ def _diff(path: str, before: bytes, after: bytes) -> str:
 
 
 def _diff_lines(content: bytes) -> list[str]:
-    lines = content.decode("utf-8-sig", "replace").splitlines(keepends=True)
+    lines = source.shown(content).splitlines(keepends=True)
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += "\n\\ No newline at end of file\n"
     return lines

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import libcst as cst
 
-from rnncheck import syntax
+from rnncheck import queries, syntax
 from rnncheck.abstract import UNKNOWN, Abstract, Klass, Method, join
 from rnncheck.configurations import MAX_CONFIGURATIONS, Configuration, configurations
 from rnncheck.events import Rnn
@@ -180,16 +180,12 @@ def _parsed(text: str | None) -> cst.Module | None:
 
 
 _READING: set[str] = set()
-_FOREIGN: dict[str, tuple[Project, dict[str, Env]]] = {}
-"""Per file read for another's sake: the project it was read with, and its classes."""
 
 
+@queries.remembered
 def foreign_classes(path: str, project: Project) -> dict[str, Env]:
     """The settled attributes of the classes another project file defines (read silently, once
     per run: many subclasses share a base)."""
-    known = _FOREIGN.get(path)
-    if known is not None and known[0] is project:
-        return known[1]
     module = _parsed(project.source(path))
     if module is None or path in _READING:
         return {}
@@ -200,5 +196,4 @@ def foreign_classes(path: str, project: Project) -> dict[str, Env]:
         reader.run()
     finally:
         _READING.discard(path)
-    _FOREIGN[path] = (project, reader.classes)
     return reader.classes

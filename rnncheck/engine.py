@@ -16,7 +16,8 @@ from rnncheck.positions import Positions
 from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
 from rnncheck.rules.base import Correction, Rule
-from rnncheck.source import MENTIONS_RNN
+from rnncheck.source import DecodeError, mentions_rnn
+from rnncheck.source import text as decoded
 from rnncheck.syntax import forget_module
 
 PARSE_ERROR = "RNN000"
@@ -35,12 +36,12 @@ def check_source(
     `project` tells what the other checked files define and construct; without it the file is
     read on its own.
     """
-    if not MENTIONS_RNN.search(source):
+    if not mentions_rnn(source):
         return []
     try:
-        text = source.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        return [problem(path, f"File is not valid UTF-8: {error.reason} at byte {error.start}")]
+        text = decoded(source)
+    except DecodeError as error:
+        return [problem(path, str(error))]
     project = project if project is not None else Project.of([(path, source)])
     if path.endswith(".ipynb"):
         return _check_notebook(text, path, list(rules), project, suppress)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from rnncheck import notebook
-from rnncheck.source import decode
+from rnncheck.queries import fingerprint, query
+from rnncheck.source import decode, digest
 
 CLASS = re.compile(rb"^[ \t]*class[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 BUILDS_RNN = re.compile(rb"(?:RNN|LSTM|GRU)\s*\(")
@@ -47,17 +48,33 @@ class Construction:
     """Whether `*args` or `**kwargs` may pass arguments that cannot be seen."""
 
 
+Indexed = tuple[str, str, list[tuple[tuple[str, str], Construction]]]
+"""One file's constructions, with the digests of its content and of the class homes they came from."""
+
+
 @dataclass
 class Project:
+    """What the checked files say. A file's reading asks it only through its `@query` methods,
+    so that a cached result can tell whether what it rests on still holds (`rnncheck.queries`)."""
+
     definitions: dict[str, str] = field(default_factory=dict)
     """Class name -> the one checked file that defines a class of that name."""
     constructions: dict[tuple[str, str], list[Construction]] = field(default_factory=dict)
     """(defining file, class name) -> the calls that build that class."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Checked file -> the digest of its content."""
 
     @classmethod
-    def of(cls, files: Iterable[tuple[str, bytes]]) -> Project:
+    def of(
+        cls, files: Iterable[tuple[str, bytes]], known: dict[str, Indexed] | None = None
+    ) -> Project:
+        """The index of `files`; `known` (from the cache) holds each file's constructions as
+        last computed, reused when the file and the homes of the classes are unchanged, and
+        receives those computed now."""
+        known = {} if known is None else known
+        files = list(files)
         contents = {path: _as_source(path, content) for path, content in files}
-        project = cls()
+        project = cls(digests={path: digest(content) for path, content in files})
         defined: dict[str, set[str]] = {}
         for path, content in contents.items():
             for name in CLASS.findall(content):
@@ -70,22 +87,31 @@ class Project:
         if not relevant:
             return project
         calls = re.compile(rb"\b(?:" + b"|".join(n.encode() for n in sorted(relevant)) + rb")\s*\(")
+        homes = fingerprint(sorted((name, sorted(places)) for name, places in relevant.items()))
         for path, content in contents.items():
-            if calls.search(content):
-                for key, construction in _constructions(path, content, relevant):
-                    project.constructions.setdefault(key, []).append(construction)
+            entry = known.get(path)
+            if entry is None or entry[:2] != (project.digests[path], homes):
+                built = (
+                    list(_constructions(path, content, relevant)) if calls.search(content) else []
+                )
+                entry = known[path] = (project.digests[path], homes, built)
+            for key, construction in entry[2]:
+                project.constructions.setdefault(key, []).append(construction)
         return project
 
     # ---- queries: what a file's reading may ask about the others ---------------------------
 
+    @query
     def definition(self, name: str) -> str | None:
         """The one project file that defines a class called `name`, if only one does."""
         return self.definitions.get(name)
 
+    @query
     def constructions_of(self, path: str, name: str) -> list[Construction]:
         """The calls in the project that build the class `name` defined in `path`."""
         return self.constructions.get((path, name), [])
 
+    @query
     def source(self, path: str) -> str | None:
         """The program text of a project file (a notebook's code cells), None if unreadable."""
         try:

@@ -445,7 +445,7 @@ class _Sources:
         if path not in self._texts:
             try:
                 with open(path, "rb") as handle:
-                    self._texts[path] = handle.read().decode("utf-8-sig", errors="replace")
+                    self._texts[path] = source.shown(handle.read())
             except OSError:
                 self._texts[path] = None
         return self._texts[path]

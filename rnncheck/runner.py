@@ -13,7 +13,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
 
-from rnncheck import engine, fixes, source
+from rnncheck import cache, engine, fixes, queries, source
+from rnncheck.cache import Cache
 from rnncheck.finding import Finding
 from rnncheck.project import Project
 from rnncheck.rules.base import Rule
@@ -41,6 +42,8 @@ class Outcome:
     broken: list[Finding] = field(default_factory=list)
     content: bytes | None = None
     """The fixed file, when fixing changed it."""
+    record: queries.Record = field(default_factory=dict)
+    """What the check asked of the project: when its findings may be reused (`rnncheck.cache`)."""
 
 
 @dataclass
@@ -61,9 +64,13 @@ def check_file(
 ) -> Outcome:
     """One file's outcome; `crashed` when rnncheck itself failed on it (an internal error)."""
     try:
-        if fixing is None:
-            return Outcome(engine.check_source(content, path, rules, project))
-        return _fixed(path, content, rules, project, fixing)
+        with queries.recording() as record:
+            if fixing is None:
+                outcome = Outcome(engine.check_source(content, path, rules, project))
+            else:
+                outcome = _fixed(path, content, rules, project, fixing)
+        outcome.record = record
+        return outcome
     except Exception as error:  # one file's failure must not end the run
         message = f"internal error while checking this file: {type(error).__name__}: {error}"
         return Outcome([engine.problem(path, message)], crashed=True)
@@ -73,16 +80,13 @@ def _fixed(path: str, content: bytes, rules: Rules, project: Project, fixing: Fi
     text = source.decode(content)
     if text is None:  # undecodable: the check says so, and there is nothing to fix
         return Outcome(engine.check_source(content, path, rules, project))
+    encoding = source.encoding(content)  # a BOM or a coding cookie is kept
 
     def check(text: str) -> list[Finding]:
-        return engine.check_source(text.encode(), path, rules, project)
+        return engine.check_source(text.encode(encoding), path, rules, project)
 
     done = fixes.fix_text(text, path, check, fixing.unsafe)
-    changed = None
-    if done.text != text:
-        changed = (b"\xef\xbb\xbf" if content.startswith(b"\xef\xbb\xbf") else b"") + (
-            done.text.encode()
-        )
+    changed = done.text.encode(encoding) if done.text != text else None
     return Outcome(done.findings, fixed=done.fixed, broken=done.broken, content=changed)
 
 
@@ -91,11 +95,14 @@ def check_files(
     jobs: int | None = None,
     fixing: Fixing | None = None,
     given: Mapping[str, bytes] | None = None,
+    kept: Cache | None = None,
 ) -> Results:
     """Check each (path, rules) pair; `jobs` processes, or as many as pay off when None.
 
     Every file is read first (or taken from `given`, for standard input): the project index of
     classes and their constructions is built from all of them once, then sent with each file.
+    With a cache, a file whose findings it holds, still valid, is not checked again; fixing and
+    standard input are always checked afresh (their results are not files on disk).
     """
     given = given or {}
     results = Results()
@@ -111,18 +118,31 @@ def check_files(
             results.findings.append(
                 engine.problem(path, f"Cannot read file: {error.strerror or error}")
             )
-    project = Project.of((path, content) for path, content, _ in readable)
-    processes = jobs if jobs is not None else _automatic(len(readable))
-    if processes > 1 and len(readable) > 1:
-        chunk = max(1, len(readable) // (processes * 4))
-        columns = zip(*readable, strict=True)
+    project = Project.of(((path, content) for path, content, _ in readable), kept and kept.index)
+    reuse = kept if fixing is None and not given else None
+    outcomes = [_known(*item, project, reuse) for item in readable]
+    pending = [number for number, outcome in enumerate(outcomes) if outcome is None]
+    processes = jobs if jobs is not None else _automatic(len(pending))
+    if processes > 1 and len(pending) > 1:
+        chunk = max(1, len(pending) // (processes * 4))
+        columns = zip(*(readable[number] for number in pending), strict=True)
         with ProcessPoolExecutor(max_workers=processes) as pool:
-            outcomes = list(
-                pool.map(check_file, *columns, repeat(project), repeat(fixing), chunksize=chunk)
-            )
+            done = pool.map(check_file, *columns, repeat(project), repeat(fixing), chunksize=chunk)
+            for number, outcome in zip(pending, done, strict=True):
+                outcomes[number] = outcome
     else:
-        outcomes = [check_file(*item, project, fixing) for item in readable]
+        for number in pending:
+            outcomes[number] = check_file(*readable[number], project, fixing)
+    if kept is not None:
+        for number in pending if reuse is not None else ():
+            path, content, rules = readable[number]
+            outcome = outcomes[number]
+            if outcome is not None and not outcome.crashed:
+                configuration = cache.configuration(rules)
+                kept.keep(path, content, configuration, outcome.record, outcome.findings)
+        kept.save_index()
     for (path, content, _), outcome in zip(readable, outcomes, strict=True):
+        assert outcome is not None
         results.findings.extend(outcome.findings)
         results.fixed.extend(outcome.fixed)
         results.broken.extend(outcome.broken)
@@ -132,6 +152,17 @@ def check_files(
             results.changed[path] = (content, outcome.content)
     results.findings.sort()
     return results
+
+
+def _known(
+    path: str, content: bytes, rules: Rules, project: Project, kept: Cache | None
+) -> Outcome | None:
+    """The outcome known without reading the file: nothing, when it cannot involve an RNN, or
+    the findings kept in the cache; None when it must be checked."""
+    if not source.mentions_rnn(content):
+        return Outcome([])
+    found = kept.findings(path, content, cache.configuration(rules), project) if kept else None
+    return Outcome(found) if found is not None else None
 
 
 def _automatic(files: int) -> int:

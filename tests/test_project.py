@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import rnncheck.project as project_module
 from rnncheck.engine import check_source
 from rnncheck.project import NOT_LITERAL, Project
 
@@ -145,3 +146,31 @@ def test_notebook_classes_and_constructions_are_indexed(tmp_path: Path) -> None:
     )
     assert project.definitions == {"Encoder": str(paths["nb.ipynb"])}
     assert len(project.constructions[(str(paths["nb.ipynb"]), "Encoder")]) == 1
+
+
+def test_known_constructions_are_reused_until_the_file_or_the_class_homes_change(
+    monkeypatch,
+) -> None:
+    parsed: list[str] = []
+    constructions = project_module._constructions
+
+    def counting(path, content, relevant):  # type: ignore[no-untyped-def]
+        parsed.append(path)
+        return constructions(path, content, relevant)
+
+    monkeypatch.setattr(project_module, "_constructions", counting)
+    files = {"model.py": MODEL.encode(), "train.py": b"from model import Encoder\nEncoder(16)\n"}
+    known: dict[str, project_module.Indexed] = {}
+    first = Project.of(files.items(), known)
+    assert parsed == ["model.py", "train.py"]
+    parsed.clear()
+    assert Project.of(files.items(), known) == first
+    assert parsed == []
+    files["train.py"] = b"from model import Encoder\nEncoder(32)\n"
+    again = Project.of(files.items(), known)
+    assert parsed == ["train.py"]
+    assert again == Project.of(files.items())
+    parsed.clear()
+    files["model.py"] = MODEL.encode() + b"\n\nclass Decoder(Encoder):\n    pass\n"
+    Project.of(files.items(), known)
+    assert "train.py" in parsed  # a new class in a file that builds RNNs: every file again

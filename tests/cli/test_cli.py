@@ -153,6 +153,19 @@ def test_undecodable_file_is_reported(rnncheck, project):
     assert run.out.startswith("latin.py:1:1: RNN000 File is not valid UTF-8")
 
 
+def test_a_coding_cookie_decodes_the_file_and_columns_count_its_characters(rnncheck, project):
+    text = "# -*- coding: latin-1 -*-\nimport torch.nn as nn\né = 1; lstm = nn.LSTM(8, 16)\n"
+    write(project, {"latin.py": text.encode("latin-1")})
+    run = rnncheck("--output-format", "concise", "--quiet")
+    assert run.out == "latin.py:3:15: RNN101 An nn.LSTM is built.\n"
+
+
+def test_an_unknown_coding_cookie_is_reported(rnncheck, project):
+    write(project, {"klingon.py": b"# coding: klingon\nlstm = 1\n"})
+    run = rnncheck("--output-format", "concise", "--quiet")
+    assert run.out == "klingon.py:1:1: RNN000 Unknown encoding in the coding cookie: `klingon`\n"
+
+
 def test_empty_file_is_clean(rnncheck, project):
     write(project, {"empty.py": "", "blank.pyi": "\n"})
     run = rnncheck()

@@ -131,6 +131,18 @@ def real_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rules, "ALL_RULES", REAL_RULES)
 
 
+@pytest.mark.usefixtures("real_rules")
+@pytest.mark.parametrize(
+    ("first", "codec"), [("# -*- coding: latin-1 -*-\n", "latin-1"), ("\ufeff", "utf-8")]
+)
+def test_a_fixed_file_keeps_its_encoding(rnncheck, project, first, codec):
+    before = f"{first}import torch.nn as nn\nname = 'café'; lstm = nn.LSTM(4, 8, dropout=0.3)\n"
+    (project / "model.py").write_bytes(before.encode(codec))
+    rnncheck("--fix", "model.py")
+    after = f"{first}import torch.nn as nn\nname = 'café'; lstm = nn.LSTM(4, 8)\n"
+    assert (project / "model.py").read_bytes() == after.encode(codec)
+
+
 @needs_shared_cases
 @pytest.mark.usefixtures("real_rules")
 @pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])

@@ -1,0 +1,238 @@
+"""What a run learnt, kept in `.rnncheck_cache/` so that the next run need not learn it again.
+
+As ruff's `.ruff_cache/`: the folder sits at the project root (or where `--cache-dir` or
+`$RNNCHECK_CACHE_DIR` says) and holds a `CACHEDIR.TAG` (backup tools skip it) and a `.gitignore`
+of `*`. Inside, one folder per version of rnncheck's own code holds:
+
+- `index.json`: each file's part of the project index (the classes it builds, as
+  `Project.of` found them), with the content and the class homes it was computed from;
+- `findings/`: one entry per checked file and configuration: the findings, the digest of the
+  content they were computed from, and the project queries the reading asked
+  (`rnncheck.queries`). An entry is used only when the content is the same and every query still
+  gets the same answer.
+
+Entries are JSON, never pickles: a cache folder committed to a repository cannot run code. Every
+write goes to a temporary file that is then renamed over the entry, so two runs at once, or a
+run killed halfway, leave whole entries. An entry that cannot be read or understood is
+recomputed; a folder that cannot be written turns the cache off for the run, without an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import rnncheck
+from rnncheck import queries
+from rnncheck.finding import Edit, Finding, Fix
+from rnncheck.project import NOT_LITERAL, Construction, Indexed, Project
+from rnncheck.source import digest
+
+FOLDER = ".rnncheck_cache"
+VARIABLE = "RNNCHECK_CACHE_DIR"
+"""Moves the cache, as RUFF_CACHE_DIR does for ruff; `--cache-dir` wins over it."""
+
+TAG = """Signature: 8a477f597d28d172789f06886806bc55
+# This file is a cache directory tag created by rnncheck.
+# For information about cache directory tags see https://bford.info/cachedir/
+"""
+
+
+def location(root: str, given: str | None = None) -> str:
+    """`--cache-dir`, else $RNNCHECK_CACHE_DIR, else `.rnncheck_cache` in the project root."""
+    return os.path.abspath(given or os.environ.get(VARIABLE) or os.path.join(root, FOLDER))
+
+
+def code_version() -> str:
+    """rnncheck's version and a digest of its own source: results of other code are not used."""
+    package = Path(rnncheck.__file__).parent
+    sources = b"".join(path.read_bytes() for path in sorted(package.rglob("*.py")))
+    return f"{rnncheck.__version__}-{digest(sources)[:12]}"
+
+
+class Cache:
+    """One run's view of the cache folder: findings read and kept per file, and the index."""
+
+    def __init__(self, folder: str, version: str | None = None) -> None:
+        self.root = folder
+        self.folder = os.path.join(folder, version or code_version())
+        self.index: dict[str, Indexed] = {}
+        self._index_read: dict[str, Indexed] = {}
+
+    @classmethod
+    def open(cls, folder: str) -> Cache | None:
+        """The cache in `folder`, made if missing; None when it cannot be made (no cache)."""
+        cache = cls(folder)
+        try:
+            os.makedirs(os.path.join(cache.folder, "findings"), exist_ok=True)
+            for name, content in (("CACHEDIR.TAG", TAG), (".gitignore", "*\n")):
+                if not os.path.exists(os.path.join(folder, name)):
+                    _write(os.path.join(folder, name), content)
+            probe = os.path.join(cache.folder, ".probe")
+            _write(probe, "")  # a folder that exists may still refuse writes
+            os.remove(probe)
+        except OSError:
+            return None
+        cache._index_read = _read_index(os.path.join(cache.folder, "index.json"))
+        cache.index = dict(cache._index_read)
+        return cache
+
+    def findings(
+        self, path: str, content: bytes, configuration: str, project: Project
+    ) -> list[Finding] | None:
+        """The findings kept for this file, if its content and what its reading asked of the
+        project are unchanged; None otherwise (or when the entry cannot be read)."""
+        try:
+            with open(self._entry(path, configuration), encoding="utf-8") as handle:
+                entry = json.load(handle)
+            if entry["path"] != path or entry["digest"] != digest(content):
+                return None
+            record = {
+                (name, _tuples(arguments)): answer for name, arguments, answer in entry["record"]
+            }
+            if not queries.holds(record, project):
+                return None
+            return [_finding(item) for item in entry["findings"]]
+        except (OSError, ValueError, KeyError, TypeError):  # missing, partial or foreign: recompute
+            return None
+
+    def keep(
+        self,
+        path: str,
+        content: bytes,
+        configuration: str,
+        record: queries.Record,
+        findings: Sequence[Finding],
+    ) -> None:
+        entry = {
+            "path": path,
+            "digest": digest(content),
+            "record": [[name, arguments, answer] for (name, arguments), answer in record.items()],
+            "findings": [_plain(finding) for finding in findings],
+        }
+        self._store(self._entry(path, configuration), json.dumps(entry))
+
+    def save_index(self) -> None:
+        """Write the index back, if this run added to it."""
+        if self.index == self._index_read:
+            return
+        plain = {
+            path: [digest_, homes, [[list(key), _plain_construction(c)] for key, c in built]]
+            for path, (digest_, homes, built) in self.index.items()
+        }
+        self._store(os.path.join(self.folder, "index.json"), json.dumps(plain))
+
+    def _entry(self, path: str, configuration: str) -> str:
+        return os.path.join(self.folder, "findings", digest(f"{path}\0{configuration}".encode()))
+
+    def _store(self, target: str, content: str) -> None:
+        with contextlib.suppress(OSError):  # a full disk, a folder made read-only: never fail
+            _write(target, content)
+
+
+def configuration(rules: Sequence[type]) -> str:
+    """What, besides the file, decides its findings: the rules that run (by their qualified
+    names, so that stand-in rules never share entries with real ones)."""
+    return ",".join(sorted(f"{rule.__module__}.{rule.__qualname__}" for rule in rules))
+
+
+def _write(target: str, content: str) -> None:
+    """Write `target` whole or not at all: a temporary file beside it, then a rename."""
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _read_index(path: str) -> dict[str, Indexed]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            plain = json.load(handle)
+        return {
+            name: (digest_, homes, [(tuple(key), _construction(c)) for key, c in built])
+            for name, (digest_, homes, built) in plain.items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _tuples(value: Any) -> Any:
+    """JSON's lists back into the tuples that query arguments are."""
+    return tuple(_tuples(item) for item in value) if isinstance(value, list) else value
+
+
+def _plain(finding: Finding) -> dict[str, Any]:
+    fix = finding.fix
+    return {
+        "path": finding.path,
+        "span": [finding.row, finding.column, finding.end_row, finding.end_column],
+        "code": finding.code,
+        "message": finding.message,
+        "cell": finding.cell,
+        "fix": None
+        if fix is None
+        else [
+            fix.applicability,
+            fix.message,
+            [[e.content, e.row, e.column, e.end_row, e.end_column] for e in fix.edits],
+        ],
+    }
+
+
+def _finding(plain: dict[str, Any]) -> Finding:
+    row, column, end_row, end_column = plain["span"]
+    fix = plain["fix"]
+    return Finding(
+        plain["path"],
+        row,
+        column,
+        plain["code"],
+        plain["message"],
+        end_row,
+        end_column,
+        plain["cell"],
+        None if fix is None else Fix(fix[0], fix[1], tuple(Edit(*edit) for edit in fix[2])),
+    )
+
+
+_NOT_LITERAL = {"not": "literal"}
+
+
+def _value(value: object) -> object:
+    return _NOT_LITERAL if value is NOT_LITERAL else value
+
+
+def _literal(value: object) -> object:
+    return NOT_LITERAL if value == _NOT_LITERAL else value
+
+
+def _plain_construction(built: Construction) -> list[Any]:
+    return [
+        built.path,
+        built.line,
+        built.text,
+        [_value(value) for value in built.positional],
+        [[name, _value(value)] for name, value in built.keywords],
+        built.open_ended,
+    ]
+
+
+def _construction(plain: list[Any]) -> Construction:
+    path, line, text, positional, keywords, open_ended = plain
+    return Construction(
+        path,
+        line,
+        text,
+        tuple(_literal(value) for value in positional),
+        tuple((name, _literal(value)) for name, value in keywords),
+        open_ended,
+    )

@@ -1,0 +1,230 @@
+"""The cache: a file is read again only when its content, the configuration or a project fact
+its reading used has changed; a broken or unwritable cache never changes what is reported."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from rnncheck import cache, cli, engine, project, runner
+from rnncheck.rules import ALL_RULES
+from tests.helpers import SHARED_CASES, needs_shared_cases
+
+MODEL = """\
+import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, layers, dropout):
+        super().__init__()
+        self.rnn = nn.LSTM(4, 8, num_layers=layers, dropout=dropout)
+"""
+TRAIN = "from model import Encoder\n\nencoder = Encoder({layers}, 0.5)\n"
+"""Builds model.py's class: with one layer, model.py's dropout is reported (RNN401)."""
+OTHER = "import torch.nn as nn\n\ngru = nn.GRU(4, 8, dropout=0.1)\n"
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(cache.VARIABLE, raising=False)
+    (tmp_path / "model.py").write_text(MODEL)
+    (tmp_path / "train.py").write_text(TRAIN.format(layers=1))
+    (tmp_path / "other.py").write_text(OTHER)
+    return tmp_path
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How many times each file is read by the engine (not taken from the cache)."""
+    counted: Counter[str] = Counter()
+    check_source = engine.check_source
+
+    def counting(source: bytes, path: str, *arguments: object, **keywords: object) -> object:
+        counted[os.path.basename(path)] += 1
+        return check_source(source, path, *arguments, **keywords)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "check_source", counting)
+    return counted
+
+
+def run(tree: Path, folder: str | None = None, rules: tuple[type, ...] = ALL_RULES) -> list[str]:
+    """One in-process run with the cache in `folder` (default: the tree's own)."""
+    kept = cache.Cache.open(folder or cache.location(str(tree)))
+    paths = sorted(str(tree / name) for name in os.listdir(tree) if name.endswith(".py"))
+    results = runner.check_files([(path, rules) for path in paths], jobs=1, kept=kept)
+    return [f"{os.path.basename(f.path)}:{f.row}:{f.code}" for f in results.findings]
+
+
+def test_a_second_run_reads_nothing_and_reports_the_same(tree, reads):
+    first = run(tree)
+    assert first == ["model.py:7:RNN401", "other.py:3:RNN401"]
+    assert reads == {"model.py": 1, "other.py": 1}
+    assert run(tree) == first
+    assert reads == {"model.py": 1, "other.py": 1}
+
+
+def test_a_changed_file_is_read_again_and_only_it(tree, reads):
+    run(tree)
+    (tree / "other.py").write_text(OTHER.replace("dropout=0.1", "num_layers=2, dropout=0.1"))
+    assert run(tree) == ["model.py:7:RNN401"]
+    assert reads == {"model.py": 1, "other.py": 2}
+
+
+def test_a_changed_construction_elsewhere_invalidates_the_findings_that_rest_on_it(tree, reads):
+    run(tree)
+    (tree / "train.py").write_text(TRAIN.format(layers=2))
+    assert run(tree) == ["other.py:3:RNN401"]
+    assert reads == {"model.py": 2, "other.py": 1}
+
+
+def test_a_change_elsewhere_in_that_file_invalidates_nothing(tree, reads):
+    run(tree)
+    (tree / "train.py").write_text(TRAIN.format(layers=1) + "steps = 10\n")
+    assert run(tree) == ["model.py:7:RNN401", "other.py:3:RNN401"]
+    assert reads == {"model.py": 1, "other.py": 1}
+
+
+def test_a_changed_configuration_reads_again(tree, reads):
+    run(tree)
+    fewer = tuple(rule for rule in ALL_RULES if rule.code != "RNN401")
+    assert run(tree, rules=fewer) == []
+    assert reads == {"model.py": 2, "other.py": 2}
+
+
+def test_a_corrupt_entry_is_recomputed_and_repaired(tree, reads):
+    first = run(tree)
+    entries = list(Path(cache.location(str(tree))).glob("*/findings/*"))
+    assert len(entries) == 2
+    entries[0].write_text('{"path": ')  # cut short
+    entries[1].write_bytes(b"\x80\x81")  # not even text
+    assert run(tree) == first
+    assert reads == {"model.py": 2, "other.py": 2}
+    assert run(tree) == first
+    assert reads == {"model.py": 2, "other.py": 2}
+
+
+def test_an_entry_for_other_content_is_not_trusted(tree, reads):
+    run(tree)
+    for entry in Path(cache.location(str(tree))).glob("*/findings/*"):
+        plain = json.loads(entry.read_text())
+        plain["findings"] = []  # what the cache says, if it were believed
+        entry.write_text(json.dumps(plain))
+    (tree / "other.py").write_text(OTHER + "\n")
+    assert run(tree) == ["other.py:3:RNN401"]  # model.py's emptied entry is still valid
+    assert reads == {"model.py": 1, "other.py": 2}
+
+
+def test_the_folder_is_tagged_and_ignored_by_git(tree):
+    run(tree)
+    folder = Path(cache.location(str(tree)))
+    assert folder == tree / ".rnncheck_cache"
+    assert (
+        (folder / "CACHEDIR.TAG")
+        .read_text()
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+    assert (folder / ".gitignore").read_text() == "*\n"
+
+
+def test_an_unwritable_cache_is_no_cache(tree, reads):
+    (tree / "blocker").write_text("a file, not a folder")
+    unusable = str(tree / "blocker" / "cache")
+    assert cache.Cache.open(unusable) is None
+    assert run(tree, unusable) == ["model.py:7:RNN401", "other.py:3:RNN401"]
+    assert run(tree, unusable) == ["model.py:7:RNN401", "other.py:3:RNN401"]
+    assert reads == {"model.py": 2, "other.py": 2}
+
+
+def test_cache_dir_and_its_variable_move_the_cache(tree, monkeypatch, capsys):
+    assert cli.main(["--cache-dir", "elsewhere", "-q"]) == 1
+    assert list((tree / "elsewhere").glob("*/findings/*"))
+    monkeypatch.setenv(cache.VARIABLE, str(tree / "from-variable"))
+    assert cli.main(["-q"]) == 1
+    assert list((tree / "from-variable").glob("*/findings/*"))
+    assert not (tree / ".rnncheck_cache").exists()
+    capsys.readouterr()
+
+
+def test_no_cache_neither_reads_nor_writes(tree, capsys):
+    assert cli.main(["-q"]) == 1
+    for entry in Path(cache.location(str(tree))).glob("*/findings/*"):
+        plain = json.loads(entry.read_text())
+        plain["findings"] = []
+        entry.write_text(json.dumps(plain))
+    capsys.readouterr()
+    assert cli.main(["-q"]) == 0  # the doctored cache is believed: it is what is read
+    assert cli.main(["-q", "--no-cache"]) == 1
+    assert "RNN401" in capsys.readouterr().out
+    elsewhere = tree / "never"
+    assert cli.main(["-q", "--no-cache", "--cache-dir", str(elsewhere)]) == 1
+    assert not elsewhere.exists()
+
+
+def test_fixing_does_not_take_findings_from_the_cache(tree, capsys):
+    assert cli.main(["-q"]) == 1
+    assert cli.main(["-q", "--fix"]) == 1  # model.py's finding has no fix: one is left
+    assert (tree / "other.py").read_text() == "import torch.nn as nn\n\ngru = nn.GRU(4, 8)\n"
+    capsys.readouterr()
+
+
+def test_two_runs_at_once_both_report_everything_and_leave_whole_entries(tree):
+    for number in range(30):  # enough files for the runs to overlap
+        (tree / f"copy{number}.py").write_text(OTHER)
+    command = [sys.executable, "-m", "rnncheck", "--output-format", "json", "--jobs", "1"]
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    runs = [
+        subprocess.Popen(command, cwd=tree, env=environment, stdout=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    outputs = [json.loads(process.communicate()[0]) for process in runs]
+    assert [process.returncode for process in runs] == [1, 1]
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) == 32
+    entries = list(Path(cache.location(str(tree))).glob("*/findings/*"))
+    assert len(entries) == 32
+    for entry in entries:
+        json.loads(entry.read_text())
+    assert not list(Path(cache.location(str(tree))).glob("*/findings/.tmp-*"))
+
+
+@needs_shared_cases
+def test_findings_are_the_same_with_and_without_the_cache(tmp_path, monkeypatch):
+    monkeypatch.delenv(cache.VARIABLE, raising=False)
+    command = [sys.executable, "-m", "rnncheck", "--output-format", "json", str(SHARED_CASES)]
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+
+    def report(*arguments: str) -> str:
+        done = subprocess.run(
+            [*command, *arguments], env=environment, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 1, done.stderr
+        return done.stdout
+
+    folder = str(tmp_path / "cache")
+    uncached = report("--no-cache")
+    assert report("--cache-dir", folder) == uncached  # cold: computed and written
+    assert list(Path(folder).glob("*/findings/*"))
+    assert report("--cache-dir", folder) == uncached  # warm: read back
+
+
+def test_the_index_is_read_back_as_it_was_computed(tree):
+    (tree / "train.py").write_text("from model import Encoder\n\nencoder = Encoder(width, 0.5)\n")
+    run(tree)
+    files = [(str(path), path.read_bytes()) for path in sorted(tree.glob("*.py"))]
+    computed: dict[str, project.Indexed] = {}
+    fresh = project.Project.of(files, computed)
+    kept = cache.Cache.open(cache.location(str(tree)))
+    assert kept is not None
+    assert kept.index == computed
+    assert fresh.constructions_of(str(tree / "model.py"), "Encoder")[0].positional == (
+        project.NOT_LITERAL,
+        0.5,
+    )
+    assert project.Project.of(files, kept.index) == fresh
