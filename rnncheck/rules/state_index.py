@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rnncheck.events import STATE_ROLES, WHOLE, Selection, Span
 from rnncheck.rules.base import Correction, Report, Rule
+from rnncheck.shape_reads import Pick
 from rnncheck.sizes import Size
 
 
@@ -15,7 +16,9 @@ class StateIndexedBatchFirst(Rule):
     what = """
 Reports `h_n[:, i]` (a constant index on h_n's second axis) when the RNN was built with
 `batch_first=True`: the index was meant for the layers axis but lands on the batch. Quiet after
-`h_n.permute(1, 0, 2)` or `transpose(0, 1)`, and for RNNs that are not batch_first.
+`h_n.permute(1, 0, 2)` or `transpose(0, 1)`, for RNNs that are not batch_first, and when only
+`h_n[:, i].size(-1)` is read (hidden either way); `h_n[:, i].size(0)` is the number of rows, not
+the batch size, and is reported.
 """
     why = """
 `batch_first=True` changes the layout of the input and the output only. h_n and c_n are always
@@ -61,6 +64,7 @@ final = h_n[-1]
             f"(num_layers * num_directions, batch, hidden). Index its rows: `{fixed}`; to put "
             f"the batch first, `{base.text}.permute(1, 0, 2)`.",
             Correction("safe", f"Index the rows of h_n: `{fixed}`", ((selection.node, fixed),)),
+            Pick.along(selection, {"layers*directions": index, "batch": WHOLE}, fixed),
         )
 
 
@@ -72,7 +76,8 @@ class StateSlicedByLayers(Rule):
     what = """
 Reports `h_n[:num_layers]` (and `c_n[:num_layers]`) when h_n comes from a bidirectional RNN and the
 slice's end is the RNN's number of layers, as when an encoder's state is handed to a
-unidirectional decoder. Quiet for `h_n[0::2]` (every forward row) and for unidirectional RNNs.
+unidirectional decoder. Quiet for `h_n[0::2]` (every forward row), for unidirectional RNNs, and
+when only the slice's shape is read, which `h_n[0::2]` shares.
 """
     why = """
 The rows of a bidirectional h_n alternate directions: layer 0 forward, layer 0 backward, layer 1
@@ -120,6 +125,7 @@ state = (h[0::2], c[0::2])  # every layer's forward direction
             f"layers in both directions. For every layer's forward state write `{forward}`; "
             f"for the last layer's two directions, `{base.text}[-2:]`.",
             Correction("unsafe", "Take every layer's forward state", ((selection.node, forward),)),
+            Pick.same(selection, forward),
         )
 
 
