@@ -52,6 +52,8 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
         "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True)\nout, _ = gru(x)\ny = out[:, -1]\n",
         "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
         "out, _ = gru(x)\ny = out.mean(dim=1)\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "out, _ = gru(x)\nwidth = out[:, -1].size(-1)\n",
     )
 
     def selected(self, selection: Selection, report: Report) -> None:

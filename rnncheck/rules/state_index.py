@@ -37,11 +37,15 @@ final = h_n[-1]
 """
     fires = (
         "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True)\n_, h = gru(x)\ny = h[:, 0, :]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True)\n_, h = gru(x)\n"
+        "batch = h[:, -1].size(0)\n",
     )
     quiet = (
         "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True)\n_, h = gru(x)\n"
         "y = h.permute(1, 0, 2)[:, -1]\nz = h[:, :, 0]\n",
         "import torch.nn as nn\ngru = nn.GRU(4, 8)\n_, h = gru(x)\ny = h[:, -1]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True)\n_, h = gru(x)\n"
+        "width = h[:, -1].size(-1)\n",
     )
 
     def selected(self, selection: Selection, report: Report) -> None:
@@ -103,6 +107,8 @@ state = (h[0::2], c[0::2])  # every layer's forward direction
         "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3, bidirectional=True)\n_, h = gru(x)\n"
         "y = h[0::2]\nz = h[-2:]\n",
         "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3)\n_, h = gru(x)\ny = h[:3]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3, bidirectional=True)\n_, h = gru(x)\n"
+        "layers = h[:3].size(0)\n",
     )
 
     def selected(self, selection: Selection, report: Report) -> None:
