@@ -83,7 +83,7 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
             f"the last element. Take the forward half of the last step and the backward half of "
             f"step 0: `{both}`, the same values as `torch.cat((h_n[-2], h_n[-1]), dim=-1)`.",
             fix,
-            Pick.same(selection, both),
+            instead=Pick.same(selection, both),
         )
 
 
@@ -154,5 +154,5 @@ logits = fc(torch.cat((h_n[-2], h_n[-1]), dim=-1))
             "layer by layer, forward then backward. For the final state of both directions use "
             f"`{both}`, which is twice as wide.",
             fix,
-            Pick.along(selection, {"layers*directions": -2}, other),
+            instead=Pick.along(selection, {"layers*directions": -2}, other),
         )

@@ -60,5 +60,5 @@ final = h_n[-1]
             f"(h_n, c_n). For the last layer's hidden state write `{base.text}[0][-1]`, or unpack "
             "`output, (h_n, c_n) = ...` and take `h_n[-1]`.",
             Correction("safe", f"Take h_n's last layer: `{fixed}`", ((selection.node, fixed),)),
-            Pick("h_n", (-1,), fixed),
+            instead=Pick("h_n", (-1,), fixed),
         )

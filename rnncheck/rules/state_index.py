@@ -68,7 +68,7 @@ final = h_n[-1]
             f"(num_layers * num_directions, batch, hidden). Index its rows: `{fixed}`; to put "
             f"the batch first, `{base.text}.permute(1, 0, 2)`.",
             Correction("safe", f"Index the rows of h_n: `{fixed}`", ((selection.node, fixed),)),
-            Pick.along(selection, {"layers*directions": index, "batch": WHOLE}, fixed),
+            instead=Pick.along(selection, {"layers*directions": index, "batch": WHOLE}, fixed),
         )
 
 
@@ -131,7 +131,7 @@ state = (h[0::2], c[0::2])  # every layer's forward direction
             f"layers in both directions. For every layer's forward state write `{forward}`; "
             f"for the last layer's two directions, `{base.text}[-2:]`.",
             Correction("unsafe", "Take every layer's forward state", ((selection.node, forward),)),
-            Pick.same(selection, forward),
+            instead=Pick.same(selection, forward),
         )
 
 

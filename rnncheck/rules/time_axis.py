@@ -70,5 +70,5 @@ last = out[:, -1]
             f"`{base.text}` is the output of {base.rnn.where()}, laid out {order}. "
             f"For the last time step write `{fixed}`.",
             Correction("safe", f"Index the time axis: `{fixed}`", ((selection.node, fixed),)),
-            Pick.along(selection, {"time": -1, "batch": WHOLE}, fixed),
+            instead=Pick.along(selection, {"time": -1, "batch": WHOLE}, fixed),
         )
