@@ -11,7 +11,7 @@ import pytest
 from rnncheck import gitignore
 from rnncheck.discovery import Exclusion, python_files, walk
 
-from .conftest import relative, write
+from .conftest import FINDING, relative, write
 
 
 @pytest.fixture(autouse=True)
@@ -164,6 +164,26 @@ def test_the_walker_alone_skips_the_same(repository):
     assert relative(sorted(walk(str(repository), Exclusion((), str(repository))))) == found(
         repository
     )
+
+
+def test_the_setting_and_the_flags(rnncheck, project):
+    write(project, {".gitignore": "gen/\n", "gen/g.py": FINDING, "m.py": ""})
+    git("init", "--quiet", cwd=project)
+    assert rnncheck().code == 0
+    assert rnncheck("--no-respect-gitignore").code == 1
+    write(project, {"pyproject.toml": "[tool.rnncheck]\nrespect-gitignore = false\n"})
+    assert rnncheck().code == 1
+    assert rnncheck("--respect-gitignore").code == 0
+    assert rnncheck("--respect-gitignore", "--no-respect-gitignore").code == 1
+    assert rnncheck("--respect-gitignore", "gen/g.py").code == 1
+    assert rnncheck("--force-exclude", "--respect-gitignore", "gen/g.py").code == 0
+
+
+def test_the_setting_must_be_a_boolean(rnncheck, project):
+    write(project, {"pyproject.toml": '[tool.rnncheck]\nrespect-gitignore = "no"\n'})
+    run = rnncheck()
+    assert run.code == 2
+    assert "`respect-gitignore` in [tool.rnncheck] must be true or false" in run.err
 
 
 def test_a_pattern_pathspec_cannot_read_is_skipped_as_git_skips_it(project):
