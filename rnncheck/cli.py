@@ -75,6 +75,16 @@ def check_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--force-exclude", action="store_true", help="apply exclusions to paths named here too"
     )
+    gitignore = {"dest": "respect_gitignore", "default": None}
+    parser.add_argument(
+        "--respect-gitignore", action="store_true", **gitignore, help="skip what git ignores"
+    )
+    parser.add_argument(
+        "--no-respect-gitignore",
+        action="store_false",
+        **gitignore,
+        help="check files that git ignores too",
+    )
     parser.add_argument("--config", metavar="FILE", help="a pyproject.toml or rnncheck.toml")
     parser.add_argument(
         "--output-format",
@@ -203,10 +213,16 @@ def rule_pages(arguments: Sequence[str]) -> int:
 
 
 def _exclusion(settings: config.Config, options: argparse.Namespace) -> Exclusion:
-    """`--exclude` replaces the configured `exclude`, which replaces the defaults."""
+    """`--exclude` replaces the configured `exclude`, which replaces the defaults; the last of
+    `--respect-gitignore` and `--no-respect-gitignore` wins over `respect-gitignore`."""
     exclude = options.exclude if options.exclude is not None else settings.exclude
     patterns = DEFAULT_EXCLUDE if exclude is None else exclude
-    return Exclusion((*patterns, *settings.extend_exclude, *options.extend_exclude), settings.root)
+    respect = options.respect_gitignore
+    if respect is None:
+        respect = settings.respect_gitignore is not False
+    return Exclusion(
+        (*patterns, *settings.extend_exclude, *options.extend_exclude), settings.root, respect
+    )
 
 
 def _output_format(given: str | None) -> str:
