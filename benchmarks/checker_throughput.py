@@ -75,7 +75,11 @@ def work_list(directory: str) -> list[tuple[str, runner.Rules]]:
     )
     per_file = PerFileIgnores(settings.per_file_ignores, settings.root, rules.ALL_RULES, origin)
     patterns = DEFAULT_EXCLUDE if settings.exclude is None else settings.exclude
-    exclusion = Exclusion((*patterns, *settings.extend_exclude), settings.root)
+    exclusion = Exclusion(
+        (*patterns, *settings.extend_exclude),
+        settings.root,
+        settings.respect_gitignore is not False,
+    )
     paths = python_files([directory], exclusion)
     return [(path, per_file.rules_for(path, selected)) for path in paths]
 

@@ -1,5 +1,8 @@
 """pytest plugin: `pytest --rnncheck` checks every RNN call of the session, the marker one test's.
 
+A misuse of an RNN's results fails the test it happens in (`misuse="error"`), unless the
+marker asks otherwise (`@pytest.mark.rnncheck(misuse="warn")`).
+
 pytest loads this module in every session of anyone who installs rnncheck, so it imports
 neither torch nor rnncheck's runtime until a test asks for the checks.
 """
@@ -17,7 +20,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.getgroup("rnncheck").addoption(
         "--rnncheck",
         action="store_true",
-        help="check the shapes and equivalences of every torch RNN, LSTM and GRU call",
+        help="check every torch RNN, LSTM and GRU call, and how its results are used",
     )
 
 
@@ -35,5 +38,6 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
         return (yield)
     from rnncheck.runtime.checking import checking
 
-    with checking(**(marker.kwargs if marker is not None else {})):
+    options = {"misuse": "error", **(marker.kwargs if marker is not None else {})}
+    with checking(**options):
         return (yield)

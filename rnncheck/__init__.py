@@ -19,6 +19,8 @@ _RUNTIME: dict[str, str] = {
     "watch": "rnncheck.runtime.checking",
     "checking": "rnncheck.runtime.checking",
     "checked": "rnncheck.runtime.checking",
+    "RNNMisuseWarning": "rnncheck.runtime.misuse",
+    "RNNMisuseError": "rnncheck.runtime.misuse",
 }
 """Public runtime names and the module that defines each, imported on first access."""
 

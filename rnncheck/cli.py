@@ -1,7 +1,7 @@
-"""The `rnncheck` command line: check paths (the default), or `rule`, or `explain`.
+"""The `rnncheck` command line: check paths (the default), or `rule`, `explain` or `run`.
 
-`rnncheck [PATH ...]` checks; a first argument that is exactly `rule` or `explain` names a
-subcommand instead (write `./rule` to check a folder called rule).
+`rnncheck [PATH ...]` checks; a first argument that is exactly `rule`, `explain` or `run` names
+a subcommand instead (write `./rule` to check a folder called rule).
 
 Exit status, as ruff's: 0 when nothing is found (or `--exit-zero`), 1 when something is,
 2 for a usage or configuration error, or when rnncheck failed inside on some file (that file
@@ -45,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from rnncheck import explain
 
             return explain.main(arguments[1:])
+        if arguments[:1] == ["run"]:
+            from rnncheck.runtime import run
+
+            return run.main(arguments[1:])
         return check(arguments)
     except (UsageError, config.ConfigError, SelectorError, GlobError) as error:
         print(f"rnncheck: error: {error}", file=sys.stderr)
@@ -60,7 +64,8 @@ def check_parser() -> argparse.ArgumentParser:
         prog="rnncheck",
         description="Find misuses of PyTorch's RNN, LSTM and GRU results in Python files.",
         epilog="Subcommands: `rnncheck rule CODE|--all` prints rule documentation, "
-        "`rnncheck explain ...` explains a layout. To check a folder named rule, write ./rule.",
+        "`rnncheck explain ...` explains a layout, `rnncheck run SCRIPT` runs a program under the "
+        "runtime checks. To check a folder named rule, write ./rule.",
     )
     codes_list = {"type": _comma_separated, "action": "extend", "metavar": "CODES"}
     parser.add_argument(
@@ -74,6 +79,16 @@ def check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--extend-exclude", **globs, default=[], help="exclude these as well")
     parser.add_argument(
         "--force-exclude", action="store_true", help="apply exclusions to paths named here too"
+    )
+    gitignore = {"dest": "respect_gitignore", "default": None}
+    parser.add_argument(
+        "--respect-gitignore", action="store_true", **gitignore, help="skip what git ignores"
+    )
+    parser.add_argument(
+        "--no-respect-gitignore",
+        action="store_false",
+        **gitignore,
+        help="check files that git ignores too",
     )
     parser.add_argument("--config", metavar="FILE", help="a pyproject.toml or rnncheck.toml")
     parser.add_argument(
@@ -203,10 +218,16 @@ def rule_pages(arguments: Sequence[str]) -> int:
 
 
 def _exclusion(settings: config.Config, options: argparse.Namespace) -> Exclusion:
-    """`--exclude` replaces the configured `exclude`, which replaces the defaults."""
+    """`--exclude` replaces the configured `exclude`, which replaces the defaults; the last of
+    `--respect-gitignore` and `--no-respect-gitignore` wins over `respect-gitignore`."""
     exclude = options.exclude if options.exclude is not None else settings.exclude
     patterns = DEFAULT_EXCLUDE if exclude is None else exclude
-    return Exclusion((*patterns, *settings.extend_exclude, *options.extend_exclude), settings.root)
+    respect = options.respect_gitignore
+    if respect is None:
+        respect = settings.respect_gitignore is not False
+    return Exclusion(
+        (*patterns, *settings.extend_exclude, *options.extend_exclude), settings.root, respect
+    )
 
 
 def _output_format(given: str | None) -> str:

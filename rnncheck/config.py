@@ -21,6 +21,7 @@ CONFIG_FILES = (".rnncheck.toml", "rnncheck.toml", "pyproject.toml")
 """Looked for in this order in each folder (ruff: .ruff.toml, ruff.toml, pyproject.toml)."""
 
 LISTS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
+SWITCHES = ("respect-gitignore",)
 
 
 class ConfigError(ValueError):
@@ -40,6 +41,7 @@ class Config:
     exclude: tuple[str, ...] | None = None
     extend_exclude: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    respect_gitignore: bool | None = None
 
 
 def find(start: str) -> Config:
@@ -60,10 +62,15 @@ def load(path: str) -> Config:
     """The settings in `path` (`--config`): a pyproject.toml or an rnncheck.toml."""
     path = os.path.abspath(path)
     table = _table(path) or {}
-    unknown = sorted(set(table) - {*LISTS, "per-file-ignores"})
+    unknown = sorted(set(table) - {*LISTS, *SWITCHES, "per-file-ignores"})
     if unknown:
         raise ConfigError(f"{path}: unknown option `{unknown[0]}` in {_where(path)}")
-    values = {key.replace("-", "_"): _strings(table, key, path) for key in LISTS if key in table}
+    values: dict[str, Any] = {
+        key.replace("-", "_"): _strings(table, key, path) for key in LISTS if key in table
+    }
+    values.update(
+        {key.replace("-", "_"): _switch(table, key, path) for key in SWITCHES if key in table}
+    )
     pfi = table.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
         raise ConfigError(f"{path}: `per-file-ignores` must be a table of glob = [codes]")
@@ -93,6 +100,12 @@ def _strings(table: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{path}: `{key}` in {_where(path)} must be a list of strings")
     return tuple(value)
+
+
+def _switch(table: Mapping[str, Any], key: str, path: str) -> bool:
+    if not isinstance(table[key], bool):
+        raise ConfigError(f"{path}: `{key}` in {_where(path)} must be true or false")
+    return table[key]
 
 
 def _where(path: str) -> str:

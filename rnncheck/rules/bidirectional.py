@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from rnncheck.events import WHOLE, Role, Selection
+from rnncheck.layout import Layout
 from rnncheck.rules.base import Correction, Report, Rule
 from rnncheck.rules.describe import respelled
 from rnncheck.shape_reads import Pick
 
 
-def _hidden(selection: Selection) -> str:
-    width = selection.layout.state_width
-    return "hidden_size" if width is None else str(width)
+def last_step_message(text: str, where: str, both: str) -> str:
+    """RNN102's message, at check time and at run time."""
+    return (
+        f"`{text}` is the full-width last step of bidirectional {where}: "
+        "its forward half has read the whole sequence, but its backward half has read only "
+        f"the last element. Take the forward half of the last step and the backward half of "
+        f"step 0: `{both}`, the same values as `torch.cat((h_n[-2], h_n[-1]), dim=-1)`."
+    )
+
+
+def final_state_message(text: str, base: str, where: str, layout: Layout, both: str) -> str:
+    """RNN201's message, at check time and at run time."""
+    known = layout.state_rows
+    rows = "num_layers * 2" if known is None else str(known)
+    hidden = "hidden_size" if layout.state_width is None else str(layout.state_width)
+    return (
+        f"`{text}` is {layout.describe_row(-1)}: `{base}` of "
+        f"bidirectional {where} is ({rows}, batch, {hidden}), its rows "
+        "layer by layer, forward then backward. For the final state of both directions use "
+        f"`{both}`, which is twice as wide."
+    )
 
 
 class BidirectionalLastStep(Rule):
@@ -78,10 +97,7 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
             )
         report(
             selection.node,
-            f"`{selection.text}` is the full-width last step of bidirectional {base.rnn.where()}: "
-            "its forward half has read the whole sequence, but its backward half has read only "
-            f"the last element. Take the forward half of the last step and the backward half of "
-            f"step 0: `{both}`, the same values as `torch.cat((h_n[-2], h_n[-1]), dim=-1)`.",
+            last_step_message(selection.text, base.rnn.where(), both),
             fix,
             instead=Pick.same(selection, both),
         )
@@ -138,8 +154,6 @@ logits = fc(torch.cat((h_n[-2], h_n[-1]), dim=-1))
             return
         if not selection.items or selection.items[0] != -1 or -2 in selection.companions:
             return
-        known = selection.layout.state_rows
-        rows = "num_layers * 2" if known is None else str(known)
         other = respelled(selection, {"layers*directions": "-2"})
         both = f"{selection.torch or 'torch'}.cat(({other}, {selection.text}), dim=-1)"
         fix = None
@@ -147,12 +161,12 @@ logits = fc(torch.cat((h_n[-2], h_n[-1]), dim=-1))
             fix = Correction(
                 "unsafe", "Concatenate both directions (twice as wide)", ((selection.node, both),)
             )
+        text = final_state_message(
+            selection.text, base.text, base.rnn.where(), selection.layout, both
+        )
         report(
             selection.node,
-            f"`{selection.text}` is {selection.layout.describe_row(-1)}: `{base.text}` of "
-            f"bidirectional {base.rnn.where()} is ({rows}, batch, {_hidden(selection)}), its rows "
-            "layer by layer, forward then backward. For the final state of both directions use "
-            f"`{both}`, which is twice as wide.",
+            text,
             fix,
             instead=Pick.along(selection, {"layers*directions": -2}, other),
         )

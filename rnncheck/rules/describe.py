@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import libcst as cst
 
 from rnncheck import syntax
@@ -12,10 +14,20 @@ from rnncheck.layout import Layout
 def respelled(selection: Selection, changes: dict[str, str]) -> str:
     """The subscript written again with some axes' elements changed and the others as written."""
     axes = selection.axes or ()
-    words = [changes.get(axis, selection.written(i)) for i, axis in enumerate(axes)]
+    return spelled(selection.value_text, axes, selection.written, changes)
+
+
+def spelled(
+    value: str, axes: Sequence[str], written: Callable[[int], str], changes: dict[str, str]
+) -> str:
+    """`value[...]` with the element for each of `axes` from `changes`, else as `written`.
+
+    The static rules and their runtime twins both respell subscripts with it.
+    """
+    words = [changes.get(axis, written(i)) for i, axis in enumerate(axes)]
     while words and words[-1] == ":":
         words.pop()
-    return f"{selection.value_text}[{', '.join(words)}]" if words else selection.value_text
+    return f"{value}[{', '.join(words)}]" if words else value
 
 
 def receiver(call: MethodCall) -> str:

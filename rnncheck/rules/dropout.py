@@ -45,13 +45,16 @@ dropout = nn.Dropout(0.3)  # applied to the LSTM's output
         argument = bound.get("dropout")
         if argument is None:
             return
-        report(
-            argument,
-            f"`dropout={layout.dropout}` has no effect on {rnn.where()}: torch applies an RNN's "
-            "dropout between stacked layers, and this one has a single layer. Remove it, set "
-            "num_layers > 1, or apply nn.Dropout to the output.",
-            _without(rnn.call, argument),
-        )
+        report(argument, message(layout.dropout, rnn.where()), _without(rnn.call, argument))
+
+
+def message(dropout: object, where: str) -> str:
+    """RNN401's message, at check time and at run time."""
+    return (
+        f"`dropout={dropout}` has no effect on {where}: torch applies an RNN's "
+        "dropout between stacked layers, and this one has a single layer. Remove it, set "
+        "num_layers > 1, or apply nn.Dropout to the output."
+    )
 
 
 def _without(call: cst.Call, argument: cst.Arg) -> Correction | None:

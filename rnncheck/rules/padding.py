@@ -67,9 +67,16 @@ final = out[torch.arange(out.size(0)), lengths - 1]  # or h_n[-1] for one direct
         gather = respelled(selection, {"batch": "torch.arange(batch)", "time": "lengths - 1"})
         report(
             selection.node,
-            f"`{selection.text}` is the last padded position, not each sequence's last step: "
-            f"`{base.text}` was unpacked by pad_packed_sequence from {base.rnn.where()}, so for "
-            "every sequence shorter than the longest this position is padding (zeros). Gather "
-            f"each sequence's own last step, `{gather}`, or use h_n.",
+            message(selection.text, base.text, base.rnn.where(), gather),
             instead=Pick.same(selection, gather),
         )
+
+
+def message(text: str, base: str, where: str, gather: str) -> str:
+    """RNN103's message, at check time and at run time."""
+    return (
+        f"`{text}` is the last padded position, not each sequence's last step: "
+        f"`{base}` was unpacked by pad_packed_sequence from {where}, so for "
+        "every sequence shorter than the longest this position is padding (zeros). Gather "
+        f"each sequence's own last step, `{gather}`, or use h_n."
+    )

@@ -63,10 +63,7 @@ final = h_n[-1]
         fixed = f"{selection.value_text}[{', '.join(rest)}]"
         report(
             selection.node,
-            f"`{selection.text}` takes sample {index} of every layer: batch_first=True of "
-            f"{base.rnn.where()} applies to its input and output only, and `{base.text}` stays "
-            f"(num_layers * num_directions, batch, hidden). Index its rows: `{fixed}`; to put "
-            f"the batch first, `{base.text}.permute(1, 0, 2)`.",
+            batch_first_message(selection.text, base.text, base.rnn.where(), index, fixed),
             Correction("safe", f"Index the rows of h_n: `{fixed}`", ((selection.node, fixed),)),
             instead=Pick.along(selection, {"layers*directions": index, "batch": WHOLE}, fixed),
         )
@@ -125,15 +122,29 @@ state = (h[0::2], c[0::2])  # every layer's forward direction
         forward = f"{selection.value_text}[0::2]"
         report(
             selection.node,
-            f"`{selection.text}` is not the first {_count(layout.num_layers)} layers: the rows of "
-            f"`{base.text}` from bidirectional {base.rnn.where()} alternate directions (layer 0 "
-            "forward, layer 0 backward, layer 1 forward, ...), so this slice holds half the "
-            f"layers in both directions. For every layer's forward state write `{forward}`; "
-            f"for the last layer's two directions, `{base.text}[-2:]`.",
+            layers_message(selection.text, base.text, base.rnn.where(), layout.num_layers, forward),
             Correction("unsafe", "Take every layer's forward state", ((selection.node, forward),)),
             instead=Pick.same(selection, forward),
         )
 
 
-def _count(layers: object) -> str:
-    return str(layers) if isinstance(layers, int) else f"`{layers}`"
+def batch_first_message(text: str, base: str, where: str, index: int, fixed: str) -> str:
+    """RNN203's message, at check time and at run time."""
+    return (
+        f"`{text}` takes sample {index} of every layer: batch_first=True of "
+        f"{where} applies to its input and output only, and `{base}` stays "
+        f"(num_layers * num_directions, batch, hidden). Index its rows: `{fixed}`; to put "
+        f"the batch first, `{base}.permute(1, 0, 2)`."
+    )
+
+
+def layers_message(text: str, base: str, where: str, layers: object, forward: str) -> str:
+    """RNN207's message, at check time and at run time."""
+    count = str(layers) if isinstance(layers, int) else f"`{layers}`"
+    return (
+        f"`{text}` is not the first {count} layers: the rows of "
+        f"`{base}` from bidirectional {where} alternate directions (layer 0 "
+        "forward, layer 0 backward, layer 1 forward, ...), so this slice holds half the "
+        f"layers in both directions. For every layer's forward state write `{forward}`; "
+        f"for the last layer's two directions, `{base}[-2:]`."
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rnncheck.abstract import as_int, as_size, names_batch
 from rnncheck.events import STATE_ROLES, MethodCall
+from rnncheck.layout import Layout
 from rnncheck.rules.base import Correction, Report, Rule
 from rnncheck.rules.describe import arguments, receiver
 from rnncheck.sizes import Size
@@ -65,14 +66,12 @@ flat = h_n.permute(1, 0, 2).reshape(x.size(0), -1)
         )
         if not (per_sample or too_wide):
             return
-        base = call.base.text
         fixed = f"{receiver(call)}.permute(1, 0, 2).reshape({', '.join(arguments(call))})"
         report(
             call.node,
-            f"`{base}.{call.method}(...)` mixes samples: `{base}` of {call.base.rnn.where()} is "
-            f"({call.layout.state_rows}, batch, {state_width}), layers and directions before the "
-            "batch, so cutting it into per-sample rows takes states of several samples. Move the "
-            f"batch first: `{fixed}`.",
+            flattened_message(
+                call.base.text, call.method, call.base.rnn.where(), call.layout, fixed
+            ),
             Correction("safe", "Move the batch axis first", ((call.node, fixed),)),
         )
 
@@ -123,14 +122,10 @@ by_layer = h_n.view(3, 2, -1, 16)
         layers = Size.of(layout.num_layers)
         if first != Size.of(2) or second != layers or layers == Size.of(2):
             return
-        base = call.base.text
-        first_two, rest = arguments(call)[:2], arguments(call)[2:]
-        fixed = f"{receiver(call)}.{call.method}({', '.join([*reversed(first_two), *rest])})"
+        fixed = swapped(receiver(call), call.method, arguments(call))
         report(
             call.node,
-            f"`{base}.{call.method}(...)` puts directions before layers: the rows of `{base}` from "
-            f"{call.base.rnn.where()} are layer-major (row = layer * 2 + direction), so write "
-            f"`{fixed}` and index [layer, direction].",
+            directions_message(call.base.text, call.method, call.base.rnn.where(), fixed),
             Correction("unsafe", "View as (layers, directions, ...)", ((call.node, fixed),)),
         )
 
@@ -169,12 +164,43 @@ final = h_n[-1]
             return
         if len(call.args) != 1 or as_int(call.args[0]) != 0 or not call.layout.several_state_rows:
             return
-        base = call.base.text
         fixed = f"{receiver(call)}[-1]"
         report(
             call.node,
-            f"`{base}.squeeze(0)` does nothing: `{base}` of {call.base.rnn.where()} has "
-            f"{call.layout.state_rows} rows (num_layers * num_directions), not 1. For the last "
-            f"layer write `{fixed}`.",
+            squeezed_message(call.base.text, call.base.rnn.where(), call.layout, fixed),
             Correction("safe", "Take the last layer's row", ((call.node, fixed),)),
         )
+
+
+def flattened_message(base: str, method: str, where: str, layout: Layout, fixed: str) -> str:
+    """RNN204's message, at check time and at run time."""
+    return (
+        f"`{base}.{method}(...)` mixes samples: `{base}` of {where} is "
+        f"({layout.state_rows}, batch, {layout.state_width}), layers and directions before the "
+        "batch, so cutting it into per-sample rows takes states of several samples. Move the "
+        f"batch first: `{fixed}`."
+    )
+
+
+def swapped(receiver: str, method: str, arguments: list[str]) -> str:
+    """RNN205's fix: the view with its first two sizes swapped."""
+    first_two, rest = arguments[:2], arguments[2:]
+    return f"{receiver}.{method}({', '.join([*reversed(first_two), *rest])})"
+
+
+def directions_message(base: str, method: str, where: str, fixed: str) -> str:
+    """RNN205's message, at check time and at run time."""
+    return (
+        f"`{base}.{method}(...)` puts directions before layers: the rows of `{base}` from "
+        f"{where} are layer-major (row = layer * 2 + direction), so write "
+        f"`{fixed}` and index [layer, direction]."
+    )
+
+
+def squeezed_message(base: str, where: str, layout: Layout, fixed: str) -> str:
+    """RNN206's message, at check time and at run time."""
+    return (
+        f"`{base}.squeeze(0)` does nothing: `{base}` of {where} has "
+        f"{layout.state_rows} rows (num_layers * num_directions), not 1. For the last "
+        f"layer write `{fixed}`."
+    )

@@ -63,12 +63,19 @@ last = out[:, -1]
         if selection.along("batch") != -1 or selection.along("time") is not WHOLE:
             return
         fixed = respelled(selection, {"time": "-1", "batch": ":"})
-        order = "(batch, time, features)" if base.batch_first else "(time, batch, features)"
         report(
             selection.node,
-            f"`{selection.text}` takes the last sample of the batch, not the last time step: "
-            f"`{base.text}` is the output of {base.rnn.where()}, laid out {order}. "
-            f"For the last time step write `{fixed}`.",
+            message(selection.text, base.text, base.rnn.where(), bool(base.batch_first), fixed),
             Correction("safe", f"Index the time axis: `{fixed}`", ((selection.node, fixed),)),
             instead=Pick.along(selection, {"time": -1, "batch": WHOLE}, fixed),
         )
+
+
+def message(text: str, base: str, where: str, batch_first: bool, fixed: str) -> str:
+    """RNN101's message, at check time and at run time."""
+    order = "(batch, time, features)" if batch_first else "(time, batch, features)"
+    return (
+        f"`{text}` takes the last sample of the batch, not the last time step: "
+        f"`{base}` is the output of {where}, laid out {order}. "
+        f"For the last time step write `{fixed}`."
+    )

@@ -25,6 +25,7 @@ from weakref import WeakKeyDictionary, WeakSet
 import torch
 from torch import nn
 from torch.nn.modules.module import (
+    register_module_forward_hook,
     register_module_forward_pre_hook,
     register_module_parameter_registration_hook,
 )
@@ -34,7 +35,10 @@ from rnncheck.layout import Equivalence, Layout
 from rnncheck.runtime.batch import Batch
 from rnncheck.runtime.contracts import RNNContractError, contract_for, disabled
 from rnncheck.runtime.deferred import Deferred
+from rnncheck.runtime.misuse import MODES, Mode, Place, Reporter, user_frame
+from rnncheck.runtime.provenance import Source
 from rnncheck.runtime.reference import reproducible
+from rnncheck.runtime.tracking import Tracking
 from rnncheck.runtime.verify import compare
 
 Function = TypeVar("Function", bound=Callable[..., Any])
@@ -59,8 +63,12 @@ class Checks:
     defer: int = 0
     rtol: float | None = None
     atol: float | None = None
+    misuse: Mode = "warn"
+    """The runtime twin: "warn" (RNNMisuseWarning), "error" (RNNMisuseError) or "off"."""
 
     def __post_init__(self) -> None:
+        if self.misuse not in MODES:
+            raise ValueError(f"misuse must be one of {', '.join(MODES)}; got {self.misuse!r}")
         if self.every < 1:
             raise ValueError(f"every must be at least 1, got {self.every}")
         if self.defer < 0:
@@ -84,9 +92,14 @@ class Watch:
         self._calls: WeakKeyDictionary[nn.Module, int] = WeakKeyDictionary()
         self._pending: WeakKeyDictionary[nn.Module, bool] = WeakKeyDictionary()
         self._deferred: WeakKeyDictionary[nn.Module, Deferred] = WeakKeyDictionary()
+        self._sources: WeakKeyDictionary[nn.Module, Source] = WeakKeyDictionary()
+        self._tracking = (
+            Tracking(Reporter(checks.misuse)) if checks.misuse != "off" and not disabled() else None
+        )
         self._before = torch.compiler.disable(self._check_before)
         self._after = torch.compiler.disable(self._check_after)
         self._find = torch.compiler.disable(self._find_rnns)
+        self._leave = torch.compiler.disable(self._left)
 
     def __enter__(self) -> Watch:
         if self._discover and not disabled():
@@ -94,6 +107,9 @@ class Watch:
                 register_module_forward_pre_hook(self._find),
                 register_module_parameter_registration_hook(self._built),
             ]
+            if self._tracking is not None:
+                self._handles.append(register_module_forward_hook(self._leave, always_call=True))
+                self._tracking.__enter__()
         return self
 
     def __exit__(
@@ -103,6 +119,13 @@ class Watch:
         traceback: TracebackType | None,
     ) -> None:
         self.remove(flush=kind is None)
+        if self._discover and self._tracking is not None and not disabled():
+            self._tracking.__exit__(kind, error, traceback)
+
+    @property
+    def tracking(self) -> Tracking | None:
+        """The runtime twin's state (None when misuse="off" or RNNCHECK_DISABLE is set)."""
+        return self._tracking
 
     @property
     def modules(self) -> list[nn.Module]:
@@ -126,8 +149,22 @@ class Watch:
         self._handles.clear()
         self._hooked.clear()
         self._seen.clear()
+        tracking = self._tracking
+        if tracking is not None:
+            tracking.depth = 0
+            if flush or tracking.reporter.mode == "warn":
+                tracking.settle()
+            tracking.stop()
         if flush:
             self.flush()
+
+    def track(self, model: nn.Module) -> None:
+        """Follow RNN results inside `model`'s forward (watch has no block to follow them in)."""
+        if self._tracking is not None:
+            self._handles += [
+                model.register_forward_pre_hook(self._outermost_entered),
+                model.register_forward_hook(self._outermost_left, always_call=True),
+            ]
 
     def flush(self) -> None:
         """Read the deferred results now; raise `RNNContractError` for any broken relation."""
@@ -135,13 +172,38 @@ class Watch:
             _report_deferred(module, deferred, deferred.read())
 
     def _find_rnns(self, module: nn.Module, args: tuple[Any, ...]) -> None:
+        if self._tracking is not None:
+            self._tracking.entered()
         if module not in self._seen:
             self.attach(module)
+
+    def _left(self, module: nn.Module, args: tuple[Any, ...], result: Any) -> None:
+        if self._tracking is not None:
+            self._tracking.left()
+
+    def _outermost_entered(self, module: nn.Module, args: tuple[Any, ...]) -> None:
+        tracking = self._tracking
+        if tracking is not None and not torch.compiler.is_compiling():
+            if tracking.depth == 0:
+                tracking.__enter__()
+            tracking.entered()
+
+    def _outermost_left(self, module: nn.Module, args: tuple[Any, ...], result: Any) -> None:
+        tracking = self._tracking
+        if tracking is not None and not torch.compiler.is_compiling():
+            tracking.left()
+            if tracking.depth == 0:
+                tracking.__exit__(None, None, None)
 
     def _built(self, module: nn.Module, name: str, parameter: Any) -> None:
         """Hook an RNN as it is built inside the block, before any call can bypass the hooks."""
         if isinstance(module, nn.RNNBase) and module not in self._hooked:
             self.attach(module)
+            frame = user_frame()
+            if self._tracking is not None and frame is not None:
+                place = Place(frame).release()
+                source = self._sources[module] = Source(Layout.of(module), place.short())
+                self._tracking.built(source, place)
 
     def _check_before(self, module: nn.Module, args: tuple[Any, ...], kwargs: dict) -> None:
         calls = self._calls.get(module, 0)
@@ -158,8 +220,21 @@ class Watch:
         if module not in self._pending:
             # Found by the global pre-hook during this very call: its own pre-hook did not run.
             self._check_before(module, args, kwargs)
-        if not self._pending.pop(module):
-            return
+        if self._pending.pop(module):
+            self._check_result(module, args, kwargs, result)
+        tracking = self._tracking
+        if tracking is not None:
+            source = self._sources.get(module)
+            if source is None:
+                source = self._sources[module] = Source(Layout.of(module), None)
+                frame = user_frame()
+                if frame is not None:
+                    tracking.built(source, Place(frame).release())
+            tracking.track(source, _arguments(args, kwargs)[0], result)
+
+    def _check_result(
+        self, module: nn.Module, args: tuple[Any, ...], kwargs: dict, result: Any
+    ) -> None:
         self.checked_calls += 1
         checks = self.checks
         input, hx = _arguments(args, kwargs)
@@ -194,6 +269,7 @@ def watch(model: nn.Module, **options: Any) -> Watch:
     handle = Watch(Checks(**options))
     if not disabled():
         handle.attach(model)
+        handle.track(model)
     return handle
 
 

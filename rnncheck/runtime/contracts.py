@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import torch
 from beartype import beartype
@@ -21,7 +22,15 @@ from jaxtyping import TypeCheckError, jaxtyped
 from torch import Tensor, nn
 from torch.nn.utils.rnn import PackedSequence
 
-from rnncheck.layout import CELL_AXES, STATE_AXES, Equivalence, Layout, named_shape
+from rnncheck.layout import (
+    CELL_AXES,
+    POSITIONAL,
+    STATE_AXES,
+    Equivalence,
+    Kind,
+    Layout,
+    named_shape,
+)
 from rnncheck.runtime.annotations import Annotations, annotations_of
 from rnncheck.runtime.batch import Batch, Form
 
@@ -63,8 +72,21 @@ def check_outputs(
     contract.check_equivalences(batch, outcome)
 
 
+_SETTINGS = (*POSITIONAL[Kind.LSTM], "mode")
+"""The attributes a layout is read from: a module whose values change gets a new contract."""
+
+_BY_MODULE: WeakKeyDictionary[nn.Module, tuple[tuple[Any, ...], Contract]] = WeakKeyDictionary()
+
+
 def contract_for(module: nn.Module) -> Contract:
-    return _contract(Layout.of(module))
+    """The module's contract, resolved once per module and again only if its settings change."""
+    settings = tuple(getattr(module, name, None) for name in _SETTINGS)
+    known = _BY_MODULE.get(module)
+    if known is not None and known[0] == settings:
+        return known[1]
+    contract = _contract(Layout.of(module))
+    _BY_MODULE[module] = (settings, contract)
+    return contract
 
 
 @cache

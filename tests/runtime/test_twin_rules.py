@@ -1,0 +1,188 @@
+"""Each rule at run time: the uses it reports, and the quiet cases it shares with the static rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.nn.utils.rnn import pack_sequence, pad_packed_sequence
+
+from .twin_helpers import codes
+
+
+def gru(**settings: Any) -> tuple[torch.Tensor, torch.Tensor]:
+    module = nn.GRU(3, 4, **settings)
+    shape = (2, 5, 3) if settings.get("batch_first") else (5, 2, 3)
+    return module(torch.randn(*shape))
+
+
+def bi(**settings: Any) -> tuple[torch.Tensor, torch.Tensor]:
+    return gru(bidirectional=True, **settings)
+
+
+def deep_bi() -> torch.Tensor:
+    return nn.GRU(2, 4, num_layers=3, bidirectional=True)(torch.randn(7, 5, 2))[1]
+
+
+def padded(lengths: tuple[int, ...], total: int | None = None) -> torch.Tensor:
+    out, _ = nn.LSTM(2, 3)(pack_sequence([torch.randn(n, 2) for n in lengths]))
+    return pad_packed_sequence(out, total_length=total)[0]
+
+
+FIRES: dict[str, Callable[[], Any]] = {
+    "RNN101 batch_first out[-1]": lambda: gru(batch_first=True)[0][-1],
+    "RNN101 time-major out[:, -1]": lambda: gru()[0][:, -1],
+    "RNN101 through dropout and a cast": lambda: F.dropout(gru()[0].double(), 0.1)[:, -1],
+    "RNN101 after a transpose to time-major": lambda: gru(batch_first=True)[0].transpose(0, 1)[
+        :, -1
+    ],
+    "RNN102 batch_first": lambda: bi(batch_first=True)[0][:, -1, :],
+    "RNN102 time-major, through nn.ReLU": lambda: nn.ReLU()(bi()[0].contiguous())[-1],
+    "RNN103 a shorter sequence": lambda: padded((5, 4, 2))[-1],
+    "RNN103 padded to total_length": lambda: padded((3, 3), total=5)[-1],
+    "RNN201 h[-1]": lambda: bi()[1][-1],
+    "RNN201 h[-1, :, :] after clone": lambda: bi()[1].clone()[-1, :, :],
+    "RNN203 h[:, 0] of a batch_first RNN": lambda: gru(batch_first=True)[1][:, 0],
+    "RNN204 h.reshape(batch, -1)": lambda: deep_bi().reshape(5, -1),
+    "RNN204 h.view(-1, 2 * hidden)": lambda: deep_bi().contiguous().view(-1, 8),
+    "RNN205 h.view(directions, layers, ...)": lambda: deep_bi().view(2, 3, 5, 4),
+    "RNN206 h.squeeze(0)": lambda: deep_bi().squeeze(0),
+    "RNN206 torch.squeeze(h, 0)": lambda: torch.squeeze(deep_bi(), 0),
+    "RNN207 h[:num_layers]": lambda: deep_bi()[:3],
+    "RNN401 built inside the checks": lambda: nn.LSTM(3, 4, dropout=0.2),
+}
+
+
+@pytest.mark.parametrize("case", FIRES)
+def test_fires(case: str) -> None:
+    assert codes(FIRES[case]) == [case.split()[0]]
+
+
+def _both_rows() -> torch.Tensor:
+    _, h = bi()
+    return torch.cat((h[-1], h[-2]), dim=1)
+
+
+def _rows_on_separate_lines() -> torch.Tensor:
+    _, h = bi()
+    backward = h[-1]
+    forward = h[2 - 4]
+    return backward + forward
+
+
+def _both_ends() -> torch.Tensor:
+    out, _ = bi(batch_first=True)
+    return torch.cat((out[:, 0], out[:, -1]), dim=-1)
+
+
+def _halves() -> torch.Tensor:
+    out, _ = bi(batch_first=True)
+    return torch.cat((out[:, -1, :4], out[:, 0, 4:]), dim=-1)
+
+
+def _halves_sliced_first() -> torch.Tensor:
+    out, _ = bi()
+    return out[..., :4][-1]
+
+
+QUIET: dict[str, Callable[[], Any]] = {
+    "time-major out[-1]": lambda: gru()[0][-1],
+    "batch_first out[:, -1]": lambda: gru(batch_first=True)[0][:, -1],
+    "out[0]: sample 0 is a common, correct use": lambda: gru(batch_first=True)[0][0],
+    "unbatched out[-1] is a time step": lambda: nn.GRU(3, 4, batch_first=True)(torch.randn(5, 3))[
+        0
+    ][-1],
+    "[:, -1] after permute(1, 0, 2) made it batch-first": lambda: gru()[0].permute(1, 0, 2)[:, -1],
+    "both rows taken together, in either order": _both_rows,
+    "both rows on separate lines": _rows_on_separate_lines,
+    "both ends of a bidirectional output": _both_ends,
+    "halves sliced to one direction": _halves,
+    "features sliced before the step": _halves_sliced_first,
+    "pooling over time ends the layout": lambda: bi()[0].mean(dim=0)[-1],
+    "unidirectional h[-1]": lambda: gru(num_layers=2)[1][-1],
+    "padded batch whose sequences are equally long": lambda: padded((4, 4))[-1],
+    "h_n of a packed batch": lambda: nn.GRU(2, 3)(pack_sequence([torch.randn(3, 2)] * 2))[1][-1],
+    "h[:, 0] of a time-major RNN": lambda: gru()[1][:, 0],
+    "h.permute(1, 0, 2)[:, -1] of a batch_first RNN": lambda: gru(batch_first=True)[1].permute(
+        1, 0, 2
+    )[:, -1],
+    "h.transpose(0, 1).reshape(batch, -1)": lambda: deep_bi().transpose(0, 1).reshape(5, -1),
+    "h.view(-1, hidden)": lambda: deep_bi().view(-1, 4),
+    "h.view(layers, directions, ...)": lambda: deep_bi().view(3, 2, 5, 4),
+    "view(2, 2, ...) when the counts are equal": lambda: nn.GRU(2, 4, 2, bidirectional=True)(
+        torch.randn(7, 5, 2)
+    )[1].view(2, 2, 5, 4),
+    "a one-row h_n squeezed": lambda: gru()[1].squeeze(0),
+    "h.reshape(batch, -1) of a single row": lambda: gru()[1].reshape(2, -1),
+    "h.reshape(batch, -1) with a batch of one": lambda: nn.GRU(2, 4, 2)(torch.randn(7, 1, 2))[
+        1
+    ].reshape(1, -1),
+    "h[0::2] and h[-2:]": lambda: (deep_bi()[0::2], deep_bi()[-2:]),
+    "unidirectional h[:num_layers]": lambda: nn.GRU(2, 4, 3)(torch.randn(7, 5, 2))[1][:3],
+    "dropout between layers": lambda: nn.LSTM(3, 4, num_layers=2, dropout=0.2),
+    "a gather at each sequence's last step": lambda: padded((5, 4, 2))[
+        torch.tensor([4, 3, 1]), torch.arange(3)
+    ],
+}
+
+
+@pytest.mark.parametrize("case", QUIET)
+def test_quiet(case: str) -> None:
+    assert codes(QUIET[case]) == []
+
+
+def _pair_inside_forward() -> torch.Tensor:
+    class Model(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.gru = nn.GRU(3, 4, bidirectional=True)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            _, h = self.gru(x)
+            last = h[-1]
+            return torch.cat((h[-2], last), dim=1)
+
+    return Model()(torch.randn(5, 2, 3))
+
+
+def test_a_pair_is_decided_when_the_outermost_forward_is_over() -> None:
+    assert codes(_pair_inside_forward) == []
+
+
+def test_a_lone_row_is_reported_when_the_outermost_forward_is_over() -> None:
+    seen: list[str] = []
+
+    class Model(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.gru = nn.GRU(3, 4, bidirectional=True)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            last = self.gru(x)[1][-1]
+            seen.append("forward over")
+            return last
+
+    def run() -> None:
+        Model()(torch.randn(5, 2, 3))
+        seen.append("after")
+
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        import rnncheck
+
+        with rnncheck.checking():
+            run()
+            reported_before_exit = [str(w.message)[:6] for w in caught]
+    assert seen == ["forward over", "after"]
+    assert reported_before_exit == ["RNN201"]
+
+
+def test_rnn401_of_an_rnn_built_before_the_checks_is_reported_at_its_first_call() -> None:
+    rnn = nn.RNN(3, 4, dropout=0.3)
+    assert codes(lambda: (rnn(torch.randn(5, 3)), rnn(torch.randn(5, 3)))) == ["RNN401"]
