@@ -98,3 +98,12 @@ def test_every_rule_on_a_selection_takes_the_exemption() -> None:
     assert check(source) == check(padded) == []
     assert [f.code for f in check(padded.replace(".shape", ""))] == ["RNN103"]
     assert [f.code for f in check(bi + "c = h[:, 0].size(0)\n")] == ["RNN203"]
+
+
+def test_a_selection_whose_shape_is_not_known_keeps_the_finding() -> None:
+    source = "import torch.nn as nn\n" + (
+        "def f(x, k):\n    rnn = nn.GRU(4, 8, batch_first=True)\n    out, _ = rnn(x)\n"
+        "    return out[-1, :, k].size(0)\n"
+    )
+    (finding,) = check(source, "RNN101")
+    assert "rnncheck cannot tell whether it is the shape of `out[:, -1, k]`" in finding.message
