@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import libcst as cst
 
-from rnncheck import noqa, notebook
+from rnncheck import noqa, notebook, shape_reads
 from rnncheck.driver import Driver
 from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
 from rnncheck.finding import Edit, Finding, Fix
@@ -93,6 +93,7 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project)
     """Read the module once, handing each event to every rule that listens for it."""
     reported: dict[tuple[int, str], tuple[cst.CSTNode, str, str, Correction | None]] = {}
     positions = Positions(module)
+    tree = shape_reads.Tree(module)
 
     def dispatch(event: object) -> None:
         handler = _HANDLERS[type(event)]
@@ -100,8 +101,17 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project)
             code = rule.code
 
             def report(
-                node: cst.CSTNode, message: str, fix: Correction | None = None, code: str = code
+                node: cst.CSTNode,
+                message: str,
+                fix: Correction | None = None,
+                instead: shape_reads.Pick | None = None,
+                code: str = code,
             ) -> None:
+                if instead is not None and isinstance(event, Selection) and node is event.node:
+                    shape = shape_reads.verdict(event, instead, tree)
+                    if shape is None:
+                        return
+                    message += shape
                 configuration = driver.configuration
                 if configuration is not None:
                     # The code is shared by every construction: a fix for one would break others.

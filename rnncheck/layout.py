@@ -16,6 +16,9 @@ from rnncheck.sizes import Size
 
 Dim = int | Size
 
+Part = Literal["output", "h_n", "c_n"]
+"""The tensors an RNN returns."""
+
 STATE_AXES = ("layers*directions", "batch", "hidden")
 
 
@@ -205,6 +208,29 @@ class Layout:
         output = (batch, time, out_width) if self.batch_first else (time, batch, out_width)
         return Shapes(output, (rows, batch, width), (rows, batch, cell) if cell else None)
 
+    def dimensions(
+        self, part: Part, batch_first: bool | None = None, batched: bool = True
+    ) -> tuple[Dimension, ...] | None:
+        """What each axis of `part` counts, and its size when the facts fix it. An output's axes
+        follow `batch_first` as the code holds it (a transpose flips the layout's own), and are
+        None when that is not known."""
+        width = _state_width_name(self)
+        counts = {
+            "batch": Dimension("the batch size"),
+            "time": Dimension("the number of time steps"),
+            "layers*directions": Dimension("num_layers * num_directions", self.state_rows),
+            "hidden": Dimension(width, self.state_width),
+            "cell": Dimension("hidden_size", self.cell_width),
+            "features": Dimension(_output_width_name(self, width), self.output_width),
+        }
+        if part == "output":
+            axes = output_axes(batch_first, batched)
+        else:
+            axes = state_axes(batched)
+            if part == "c_n":
+                axes = (*axes[:-1], "cell")
+        return None if axes is None else tuple(counts[axis] for axis in axes)
+
     def equivalences(self) -> tuple[Equivalence, ...]:
         """The slices of output that equal rows of h_n, bit for bit (RNN_FACTS.md)."""
         width = _concrete(self.state_width, "hidden_size")
@@ -227,6 +253,64 @@ class Layout:
             else:
                 parts.append(f"{name}={_show(value)}")
         return f"nn.{self.kind.value}({', '.join(parts)})"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One axis of a tensor: what it counts, and its size when the facts fix it.
+
+    Two axes of one RNN's results that count the same thing (`hidden_size`, the batch size)
+    are the same size even when neither size is known.
+    """
+
+    counts: str
+    size: Dim | None = None
+
+    def same(self, other: Dimension) -> bool:
+        """Provably the same size."""
+        if self.counts == other.counts:
+            return True
+        if self.size is None or other.size is None:
+            return False
+        return Size.of(self.size) == Size.of(other.size)
+
+    def __str__(self) -> str:
+        shown = None if self.size is None else str(self.size)
+        return self.counts if shown in (None, self.counts) else f"{self.counts} ({shown})"
+
+
+Index = int | Size | str | None
+"""One element of a selection: an index (the axis goes), a slice as written (`:` keeps the axis
+whole), or None when it is not understood."""
+
+
+def selected(
+    dimensions: tuple[Dimension, ...] | None, items: tuple[Index, ...]
+) -> tuple[Dimension, ...] | None:
+    """The axes `tensor[items]` keeps, for a tensor with `dimensions`; None when not known."""
+    if dimensions is None or len(items) > len(dimensions) or None in items:
+        return None
+    kept = []
+    for position, dimension in enumerate(dimensions):
+        item = items[position] if position < len(items) else ":"
+        if isinstance(item, str):
+            sliced = Dimension(f"{dimension.counts}[{item}]")
+            kept.append(dimension if item == ":" else sliced)
+    return tuple(kept)
+
+
+def _state_width_name(layout: Layout) -> str:
+    projection = _value(layout.proj_size) if layout.proj_size is not None else None
+    if projection == 0:
+        return "hidden_size"
+    return "proj_size" if projection is not None else "proj_size or hidden_size"
+
+
+def _output_width_name(layout: Layout, width: str) -> str:
+    if layout.directions == 1:
+        return width
+    each = width if " " not in width else f"({width})"
+    return f"2 * {each}" if layout.directions == 2 else f"num_directions * {each}"
 
 
 def _value(dim: Dim | None) -> int | None:

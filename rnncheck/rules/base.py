@@ -13,6 +13,7 @@ import libcst as cst
 
 if TYPE_CHECKING:
     from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
+    from rnncheck.shape_reads import Pick
 
 Applicability = Literal["safe", "unsafe"]
 
@@ -35,7 +36,16 @@ class Correction:
 
 
 class Report(Protocol):
-    def __call__(self, node: cst.CSTNode, message: str, fix: Correction | None = None) -> None: ...
+    """`instead`, for a finding on a selection: what the fix selects, so that code reading only
+    a shape the misuse does not change goes unreported (`rnncheck.shape_reads`)."""
+
+    def __call__(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        fix: Correction | None = None,
+        instead: Pick | None = None,
+    ) -> None: ...
 
 
 class Rule:

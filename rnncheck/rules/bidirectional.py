@@ -6,6 +6,7 @@ from rnncheck.events import WHOLE, Role, Selection
 from rnncheck.layout import Layout
 from rnncheck.rules.base import Correction, Report, Rule
 from rnncheck.rules.describe import respelled
+from rnncheck.shape_reads import Pick
 
 
 def last_step_message(text: str, where: str, both: str) -> str:
@@ -39,7 +40,8 @@ class BidirectionalLastStep(Rule):
     what = """
 Reports `out[:, -1]` (batch_first) or `out[-1]` (time-major) when `out` is the output of a
 bidirectional RNN and the slice keeps every feature. Quiet when the features are sliced to one
-direction, and when the RNN is not known to be bidirectional.
+direction, when the RNN is not known to be bidirectional, and when only the slice's shape is read
+(`out[:, -1].size(-1)`): the two directions' halves, taken where each is complete, have that shape.
 """
     why = """
 At the last step, the forward half of a bidirectional output has read the whole sequence, but the
@@ -69,6 +71,8 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
         "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True)\nout, _ = gru(x)\ny = out[:, -1]\n",
         "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
         "out, _ = gru(x)\ny = out.mean(dim=1)\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "out, _ = gru(x)\nwidth = out[:, -1].size(-1)\n",
     )
 
     def selected(self, selection: Selection, report: Report) -> None:
@@ -91,7 +95,12 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
                 "Take each direction where it has read everything",
                 ((selection.node, both),),
             )
-        report(selection.node, last_step_message(selection.text, base.rnn.where(), both), fix)
+        report(
+            selection.node,
+            last_step_message(selection.text, base.rnn.where(), both),
+            fix,
+            instead=Pick.same(selection, both),
+        )
 
 
 class BidirectionalFinalState(Rule):
@@ -102,7 +111,8 @@ class BidirectionalFinalState(Rule):
     what = """
 Reports `h_n[-1]` (also `h_n[-1, :, :]`) when `h_n` comes from a bidirectional RNN. Quiet when the
 other direction is used with it (`torch.cat((h_n[-2], h_n[-1]), dim=1)`), inside
-`if rnn.bidirectional:`'s else branch, and when bidirectionality is unknown.
+`if rnn.bidirectional:`'s else branch, when bidirectionality is unknown, and when only the row's
+shape is read (`h_n[-1].size(-1)` is hidden_size, exactly what `h_n[-2]` gives).
 """
     why = """
 h_n is `(num_layers * num_directions, batch, hidden)` with rows ordered layer by layer, forward
@@ -134,6 +144,8 @@ logits = fc(torch.cat((h_n[-2], h_n[-1]), dim=-1))
         "import torch\nimport torch.nn as nn\ndef f(x, bi):\n    gru = nn.GRU(4, 8, bidirectional=bi)\n"
         "    _, h = gru(x)\n    if gru.bidirectional:\n        return torch.cat((h[-2], h[-1]), 1)\n"
         "    return h[-1]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, bidirectional=True)\n_, h = gru(x)\n"
+        "hidden_size = h[-1].size(-1)\n",
     )
 
     def selected(self, selection: Selection, report: Report) -> None:
@@ -152,4 +164,9 @@ logits = fc(torch.cat((h_n[-2], h_n[-1]), dim=-1))
         text = final_state_message(
             selection.text, base.text, base.rnn.where(), selection.layout, both
         )
-        report(selection.node, text, fix)
+        report(
+            selection.node,
+            text,
+            fix,
+            instead=Pick.along(selection, {"layers*directions": -2}, other),
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rnncheck.events import Role, Selection
 from rnncheck.rules.base import Correction, Report, Rule
+from rnncheck.shape_reads import Pick
 
 
 class LstmStateTupleIndexed(Rule):
@@ -14,7 +15,9 @@ class LstmStateTupleIndexed(Rule):
     what = """
 Reports `hidden[-1]` when `hidden` is the second result of an `nn.LSTM`, the tuple `(h_n, c_n)`.
 Quiet for `hidden[0]` and `hidden[1]`, which name h_n and c_n on purpose, and for RNN and GRU,
-whose second result is h_n itself.
+whose second result is h_n itself. Quiet when only a size that c_n shares with `hidden[0][-1]` is
+read: `hidden[-1].size(-1)` is hidden_size either way, unless the LSTM has a `proj_size`, which
+makes h_n proj_size wide but leaves c_n hidden_size wide; then it is reported.
 """
     why = """
 RNN and GRU return `(output, h_n)`; an LSTM returns `(output, (h_n, c_n))`. Code written for a GRU
@@ -35,10 +38,14 @@ final = h_n[-1]
     fires = (
         "import torch.nn as nn\nlstm = nn.LSTM(4, 8)\nout, hidden = lstm(x)\ny = hidden[-1]\n",
         "import torch.nn as nn\nlstm = nn.LSTM(4, 8)\nstate = lstm(x)[1]\ny = state[-1]\n",
+        "import torch.nn as nn\nlstm = nn.LSTM(4, 8, proj_size=2)\nout, hidden = lstm(x)\n"
+        "width = hidden[-1].size(-1)\n",
     )
     quiet = (
         "import torch.nn as nn\nlstm = nn.LSTM(4, 8)\nout, hidden = lstm(x)\ny = hidden[0][-1]\n",
         "import torch.nn as nn\ngru = nn.GRU(4, 8)\nout, hidden = gru(x)\ny = hidden[-1]\n",
+        "import torch.nn as nn\nlstm = nn.LSTM(4, 8)\nout, hidden = lstm(x)\n"
+        "width = hidden[-1].size(-1)\n",
     )
 
     def selected(self, selection: Selection, report: Report) -> None:
@@ -53,4 +60,5 @@ final = h_n[-1]
             f"(h_n, c_n). For the last layer's hidden state write `{base.text}[0][-1]`, or unpack "
             "`output, (h_n, c_n) = ...` and take `h_n[-1]`.",
             Correction("safe", f"Take h_n's last layer: `{fixed}`", ((selection.node, fixed),)),
+            instead=Pick("h_n", (-1,), fixed),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rnncheck.events import WHOLE, Role, Selection
 from rnncheck.rules.base import Report, Rule
 from rnncheck.rules.describe import respelled
+from rnncheck.shape_reads import Pick
 
 
 class PaddedLastStep(Rule):
@@ -16,7 +17,8 @@ class PaddedLastStep(Rule):
     what = """
 Reports `out[:, -1]` (batch_first) or `out[-1]` (time-major) when `out` comes from
 `pad_packed_sequence` applied to an RNN's packed output. Quiet for a gather at each sequence's
-own last step (`out[torch.arange(batch), lengths - 1]`) and for h_n.
+own last step (`out[torch.arange(batch), lengths - 1]`), for h_n, and when only the slice's shape
+is read (`out[:, -1].size(-1)`), which the gather shares.
 """
     why = """
 A packed batch holds sequences of different lengths. After `pad_packed_sequence` every sequence
@@ -63,7 +65,11 @@ final = out[torch.arange(out.size(0)), lengths - 1]  # or h_n[-1] for one direct
         if "batch" not in selection.axes:
             return
         gather = respelled(selection, {"batch": "torch.arange(batch)", "time": "lengths - 1"})
-        report(selection.node, message(selection.text, base.text, base.rnn.where(), gather))
+        report(
+            selection.node,
+            message(selection.text, base.text, base.rnn.where(), gather),
+            instead=Pick.same(selection, gather),
+        )
 
 
 def message(text: str, base: str, where: str, gather: str) -> str:

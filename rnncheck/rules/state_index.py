@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rnncheck.events import STATE_ROLES, WHOLE, Selection, Span
 from rnncheck.rules.base import Correction, Report, Rule
+from rnncheck.shape_reads import Pick
 from rnncheck.sizes import Size
 
 
@@ -15,7 +16,9 @@ class StateIndexedBatchFirst(Rule):
     what = """
 Reports `h_n[:, i]` (a constant index on h_n's second axis) when the RNN was built with
 `batch_first=True`: the index was meant for the layers axis but lands on the batch. Quiet after
-`h_n.permute(1, 0, 2)` or `transpose(0, 1)`, and for RNNs that are not batch_first.
+`h_n.permute(1, 0, 2)` or `transpose(0, 1)`, for RNNs that are not batch_first, and when only
+`h_n[:, i].size(-1)` is read (hidden either way); `h_n[:, i].size(0)` is the number of rows, not
+the batch size, and is reported.
 """
     why = """
 `batch_first=True` changes the layout of the input and the output only. h_n and c_n are always
@@ -34,11 +37,15 @@ final = h_n[-1]
 """
     fires = (
         "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True)\n_, h = gru(x)\ny = h[:, 0, :]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True)\n_, h = gru(x)\n"
+        "batch = h[:, -1].size(0)\n",
     )
     quiet = (
         "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True)\n_, h = gru(x)\n"
         "y = h.permute(1, 0, 2)[:, -1]\nz = h[:, :, 0]\n",
         "import torch.nn as nn\ngru = nn.GRU(4, 8)\n_, h = gru(x)\ny = h[:, -1]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True)\n_, h = gru(x)\n"
+        "width = h[:, -1].size(-1)\n",
     )
 
     def selected(self, selection: Selection, report: Report) -> None:
@@ -58,6 +65,7 @@ final = h_n[-1]
             selection.node,
             batch_first_message(selection.text, base.text, base.rnn.where(), index, fixed),
             Correction("safe", f"Index the rows of h_n: `{fixed}`", ((selection.node, fixed),)),
+            instead=Pick.along(selection, {"layers*directions": index, "batch": WHOLE}, fixed),
         )
 
 
@@ -69,7 +77,8 @@ class StateSlicedByLayers(Rule):
     what = """
 Reports `h_n[:num_layers]` (and `c_n[:num_layers]`) when h_n comes from a bidirectional RNN and the
 slice's end is the RNN's number of layers, as when an encoder's state is handed to a
-unidirectional decoder. Quiet for `h_n[0::2]` (every forward row) and for unidirectional RNNs.
+unidirectional decoder. Quiet for `h_n[0::2]` (every forward row), for unidirectional RNNs, and
+when only the slice's shape is read, which `h_n[0::2]` shares.
 """
     why = """
 The rows of a bidirectional h_n alternate directions: layer 0 forward, layer 0 backward, layer 1
@@ -95,6 +104,8 @@ state = (h[0::2], c[0::2])  # every layer's forward direction
         "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3, bidirectional=True)\n_, h = gru(x)\n"
         "y = h[0::2]\nz = h[-2:]\n",
         "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3)\n_, h = gru(x)\ny = h[:3]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3, bidirectional=True)\n_, h = gru(x)\n"
+        "layers = h[:3].size(0)\n",
     )
 
     def selected(self, selection: Selection, report: Report) -> None:
@@ -113,6 +124,7 @@ state = (h[0::2], c[0::2])  # every layer's forward direction
             selection.node,
             layers_message(selection.text, base.text, base.rnn.where(), layout.num_layers, forward),
             Correction("unsafe", "Take every layer's forward state", ((selection.node, forward),)),
+            instead=Pick.same(selection, forward),
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rnncheck.events import WHOLE, Role, Selection
 from rnncheck.rules.base import Correction, Report, Rule
 from rnncheck.rules.describe import respelled
+from rnncheck.shape_reads import Pick
 
 
 class TimeIndexOnBatchAxis(Rule):
@@ -16,7 +17,9 @@ class TimeIndexOnBatchAxis(Rule):
 Reports `out[-1]` when `out` is the output of a `batch_first=True` RNN, and `out[:, -1]` when it
 is the output of a time-major one (the default): the `-1` meant "last time step" lands on the
 batch axis. Quiet when the layout is unknown, after `transpose(0, 1)`, and for `out[0]` (sample 0
-of a batch of one is a common, correct use).
+of a batch of one is a common, correct use). Quiet when only a shape that the misuse leaves alone
+is read (`out[-1].size(-1)` is the feature width either way); `out[-1].size(0)` of a batch_first
+output is still reported, because it is the number of time steps, not the batch size.
 """
     why = """
 With `batch_first=True` the output is `(batch, time, features)`, so `out[-1]` is every time step of
@@ -37,6 +40,8 @@ last = out[:, -1]
     fires = (
         "import torch.nn as nn\nrnn = nn.GRU(4, 8, batch_first=True)\nout, h = rnn(x)\ny = out[-1]\n",
         "import torch.nn as nn\nrnn = nn.GRU(4, 8)\nout, h = rnn(x)\ny = out[:, -1, :]\n",
+        "import torch.nn as nn\nrnn = nn.GRU(4, 8, batch_first=True)\nout, h = rnn(x)\n"
+        "batch = out[-1].size(0)\n",
     )
     quiet = (
         "import torch.nn as nn\nrnn = nn.GRU(4, 8, batch_first=True)\nout, h = rnn(x)\ny = out[:, -1]\n",
@@ -47,6 +52,8 @@ last = out[:, -1]
         "out, h = rnn(torch.randn(5, 4))\ny = out[-1]\n",
         "import torch.nn as nn\ndef f(x, flag):\n    rnn = nn.GRU(4, 8, batch_first=flag)\n"
         "    out, h = rnn(x)\n    return out[-1]\n",
+        "import torch.nn as nn\nrnn = nn.GRU(4, 8, batch_first=True)\nout, h = rnn(x)\n"
+        "features = out[-1].size(-1)\n",
     )
 
     def selected(self, selection: Selection, report: Report) -> None:
@@ -60,6 +67,7 @@ last = out[:, -1]
             selection.node,
             message(selection.text, base.text, base.rnn.where(), bool(base.batch_first), fixed),
             Correction("safe", f"Index the time axis: `{fixed}`", ((selection.node, fixed),)),
+            instead=Pick.along(selection, {"time": -1, "batch": WHOLE}, fixed),
         )
 
 

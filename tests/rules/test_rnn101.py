@@ -86,3 +86,20 @@ def test_the_fix_respells_an_ellipsis_as_the_axes_it_covers() -> None:
     source = HEAD + "rnn = nn.GRU(4, 8, batch_first=True)\nout, _ = rnn(x)\nlast = out[-1, ...]\n"
     (finding,) = check(source, "RNN101")
     assert finding.fix is not None and finding.fix.edits[0].content == "out[:, -1]"
+
+
+def test_reported_on_the_size_the_misuse_changes() -> None:
+    source = (
+        HEAD + "rnn = nn.GRU(4, 8, batch_first=True)\nout, _ = rnn(x)\nbatch = out[-1].size(0)\n"
+    )
+    (finding,) = check(source, "RNN101")
+    assert "`out[-1].size(0)` gives the number of time steps" in finding.message
+    assert "`out[:, -1]` would give the batch size" in finding.message
+
+
+def test_quiet_on_the_feature_width_both_selections_share() -> None:
+    source = HEAD + (
+        "rnn = nn.GRU(4, 8)\nout, _ = rnn(x)\nfeatures = out[:, -1].size(-1)\n"
+        "n = out[:, -1].shape[1]\n"
+    )
+    assert rows(source, "RNN101") == []

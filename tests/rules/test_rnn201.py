@@ -62,3 +62,13 @@ def test_quiet_when_each_direction_is_taken_on_its_own_line() -> None:
 def test_a_pair_used_together_elsewhere_does_not_excuse_a_lone_last_row() -> None:
     source = BI + "both = torch.cat((h[-2], h[-1]), dim=1)\nalone = h[-1]\n"
     assert rows(source, "RNN201") == [6]
+
+
+def test_quiet_when_only_the_rows_shape_is_read() -> None:
+    source = BI + "hidden_size = h[-1].size(-1)\n"
+    in_function = HEAD + (
+        "def f(x):\n    gru = nn.GRU(4, 8, bidirectional=True)\n    _, h = gru(x)\n"
+        "    last = h[-1]\n    return last.size(0)\n"
+    )
+    assert rows(source, "RNN201") == rows(in_function, "RNN201") == []
+    assert rows(in_function.replace("last.size(0)", "last"), "RNN201") == [6]

@@ -22,3 +22,33 @@ def test_quiet_for_explicit_parts_and_for_gru() -> None:
         "g = nn.GRU(4, 8)\n_, s = g(x)\nd = s[-1]\n"
     )
     assert rows(source, "RNN202") == []
+
+
+def test_quiet_when_only_the_width_c_n_shares_with_h_n_is_read() -> None:
+    source = HEAD + (
+        "l = nn.LSTM(4, 8, num_layers=2)\nr_out, hidden_state = l(x, h_state)\n"
+        "hidden_size = hidden_state[-1].size(-1)\nwidth = hidden_state[-1].shape[-1]\n"
+    )
+    assert rows(source, "RNN202") == []
+
+
+def test_reported_on_the_width_with_a_projection_naming_both_sizes() -> None:
+    source = HEAD + "l = nn.LSTM(4, 8, proj_size=3)\n_, hidden = l(x)\nw = hidden[-1].size(-1)\n"
+    (finding,) = check(source, "RNN202")
+    assert "`hidden[-1].size(-1)` gives hidden_size (8)" in finding.message
+    assert "`hidden[0][-1]` would give proj_size (3)" in finding.message
+
+
+def test_reported_on_a_size_the_tuple_mixup_changes() -> None:
+    source = (
+        HEAD + "l = nn.LSTM(4, 8)\n_, hidden = l(x)\nb = hidden[-1].size(0)\nr = hidden[-1].dim()\n"
+    )
+    assert rows(source, "RNN202") == [4, 5]
+
+
+def test_reported_when_the_projection_is_not_known() -> None:
+    source = HEAD + (
+        "def f(x, p):\n    l = nn.LSTM(4, 8, proj_size=p)\n    _, hidden = l(x)\n"
+        "    return hidden[-1].size(-1)\n"
+    )
+    assert rows(source, "RNN202") == [5]
