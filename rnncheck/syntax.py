@@ -23,10 +23,54 @@ def literal(node: cst.BaseExpression) -> object:
             return node.evaluated_value
         except (ValueError, SyntaxError) as error:
             raise ValueError(str(error)) from None
+    if not _may_be_literal(node):
+        raise ValueError("not a literal")
     try:
         return ast.literal_eval(text(node))
     except (SyntaxError, TypeError, MemoryError, RecursionError) as error:
         raise ValueError(str(error)) from None
+
+
+LITERAL_LEAVES = (
+    cst.Integer,
+    cst.Float,
+    cst.Imaginary,
+    cst.SimpleString,
+    cst.ConcatenatedString,
+)
+LITERAL_NAMES = frozenset({"True", "False", "None"})
+
+
+def _may_be_literal(node: cst.CSTNode) -> bool:
+    """Whether `ast.literal_eval` could accept the node: most expressions are names and calls,
+    which need no compiling to be turned down."""
+    kind = type(node)
+    if kind in LITERAL_LEAVES or kind is cst.Ellipsis:
+        return True
+    if kind is cst.Name:
+        return node.value in LITERAL_NAMES  # type: ignore[attr-defined]
+    if kind is cst.Call:  # `set()`, the one call literal_eval reads
+        return dotted(node.func) == "set" and not node.args  # type: ignore[attr-defined]
+    if kind in LITERAL_PARTS:
+        try:
+            return all(_may_be_literal(child) for child in children(node))
+        except RecursionError:  # literal_eval turns it down
+            return True
+    return False
+
+
+LITERAL_PARTS = frozenset(
+    {
+        cst.UnaryOperation,
+        cst.BinaryOperation,
+        cst.Tuple,
+        cst.List,
+        cst.Set,
+        cst.Dict,
+        cst.Element,
+        cst.DictElement,
+    }
+)
 
 
 def int_literal(node: cst.BaseExpression) -> int | None:
@@ -153,21 +197,55 @@ TRIVIA = (
 )
 """Whitespace, brackets, separators and operator tokens: no name, value or row is in them."""
 
+TRIVIAL_FIELDS = frozenset(
+    {
+        "lpar",
+        "rpar",
+        "lbracket",
+        "rbracket",
+        "lbrace",
+        "rbrace",
+        "comma",
+        "semicolon",
+        "colon",
+        "equal",
+        "dot",
+        "leading_lines",
+        "lines_after_decorator",
+        "header",
+        "footer",
+        "newline",
+        "trailing_whitespace",
+        "first_line",
+        "last_line",
+        "empty_lines",
+        "leading_whitespace",
+        "first_colon",
+        "second_colon",
+    }
+)
+"""Fields that only ever hold trivia (with every `whitespace*` field): not even looked at."""
 
-def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """A node's children in source order, less its trivia (`TRIVIA`), read off its fields:
     libcst's `children` and visitors rebuild the tree to find them, which costs more than the
     whole analysis, and trivia is about half of all nodes."""
     kind = type(node)
     names = _FIELDS.get(kind)
     if names is None:
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(node))
+        fields = (f.name for f in dataclasses.fields(node))
+        names = _FIELDS[kind] = tuple(
+            n for n in fields if not n.startswith("whitespace") and n not in TRIVIAL_FIELDS
+        )
+    found = []
     for name in names:
         value = getattr(node, name)
         if _child(value):
-            yield value
+            found.append(value)
         elif type(value) in (tuple, list):
-            yield from (item for item in value if _child(item))
+            found.extend(item for item in value if _child(item))
+    return found
 
 
 def _child(value: object) -> bool:
@@ -193,7 +271,14 @@ def names(target: cst.CSTNode) -> set[str]:
 
 
 BINDS_TARGET = frozenset(
-    {cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr}
+    {
+        cst.AssignTarget,
+        cst.AnnAssign,
+        cst.AugAssign,
+        cst.For,
+        cst.CompFor,
+        cst.NamedExpr,
+    }
 )
 """Node types (exactly: type checks are cheaper than libcst's ABC isinstance) with a `target`."""
 
@@ -275,7 +360,7 @@ def _walk(root: cst.CSTNode) -> None:
                 walk.alone_at.append(position)
                 walk.alone.append((text(node.value), number))  # type: ignore[attr-defined]
         position += 1
-        pending.extend((child, -1) for child in children(node))
+        pending.extend([(child, -1) for child in children(node)])
 
 
 def assigned(node: cst.CSTNode) -> frozenset[str]:
