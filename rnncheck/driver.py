@@ -77,12 +77,15 @@ class Driver:
                 self.reading.function(node, Context(node.name.value, stable))
             elif isinstance(node, cst.ClassDef):
                 self.klass(node, stable)
+                if self.foreign:  # another file asks only what its classes hold
+                    continue
                 calls = self.project.constructions_of(self.path, node.name.value)
                 for configuration in configurations(node, calls)[:MAX_CONFIGURATIONS]:
                     self.configuration = configuration
                     self.klass(node, stable, dict(configuration.values))
                 self.configuration = None
-        self.reading.block(self.module.body, Frame(env={}, scope="<module>", rows=module_rows))
+        if not self.foreign:
+            self.reading.block(self.module.body, Frame(env={}, scope="<module>", rows=module_rows))
 
     def klass(self, node: cst.ClassDef, globals_: Env, bindings: Env | None = None) -> None:
         """Read the methods once silently to learn `self.x` and what methods return, then for real."""

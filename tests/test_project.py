@@ -154,9 +154,9 @@ def test_known_constructions_are_reused_until_the_file_or_the_class_homes_change
     parsed: list[str] = []
     constructions = project_module._constructions
 
-    def counting(path, content, relevant):  # type: ignore[no-untyped-def]
+    def counting(path, *arguments):  # type: ignore[no-untyped-def]
         parsed.append(path)
-        return constructions(path, content, relevant)
+        return constructions(path, *arguments)
 
     monkeypatch.setattr(project_module, "_constructions", counting)
     files = {"model.py": MODEL.encode(), "train.py": b"from model import Encoder\nEncoder(16)\n"}
@@ -174,3 +174,14 @@ def test_known_constructions_are_reused_until_the_file_or_the_class_homes_change
     files["model.py"] = MODEL.encode() + b"\n\nclass Decoder(Encoder):\n    pass\n"
     Project.of(files.items(), known)
     assert "train.py" in parsed  # a new class in a file that builds RNNs: every file again
+
+
+def test_constructions_in_decorators_and_after_lone_carriage_returns_are_indexed(
+    tmp_path: Path,
+) -> None:
+    decorated = "from model import Encoder\n\n\n@register(Encoder(8))\ndef make():\n    pass\n"
+    old_mac = "from model import Encoder\r\rx = 1\rm = Encoder(16)\r"
+    for text, line in ((decorated, 4), (old_mac, 4)):
+        project, paths = _project(tmp_path, {"model.py": MODEL, "train.py": text})
+        built = project.built(str(paths["model.py"]), "Encoder")
+        assert [(b.line, b.positional) for b in built] == [(line, (8,) if "@" in text else (16,))]
