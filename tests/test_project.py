@@ -183,5 +183,5 @@ def test_constructions_in_decorators_and_after_lone_carriage_returns_are_indexed
     old_mac = "from model import Encoder\r\rx = 1\rm = Encoder(16)\r"
     for text, line in ((decorated, 4), (old_mac, 4)):
         project, paths = _project(tmp_path, {"model.py": MODEL, "train.py": text})
-        built = project.built(str(paths["model.py"]), "Encoder")
+        built = project.constructions_of(str(paths["model.py"]), "Encoder")
         assert [(b.line, b.positional) for b in built] == [(line, (8,) if "@" in text else (16,))]
