@@ -8,7 +8,7 @@ spread. Fixed files are returned, not written: the command line decides (`--fix`
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -91,11 +91,14 @@ def check_files(
     jobs: int | None = None,
     fixing: Fixing | None = None,
     given: Mapping[str, bytes] | None = None,
+    project_files: Sequence[str] = (),
+    roots: tuple[str, ...] = (),
 ) -> Results:
     """Check each (path, rules) pair; `jobs` processes, or as many as pay off when None.
 
-    Every file is read first (or taken from `given`, for standard input): the project index of
-    classes and their constructions is built from all of them once, then sent with each file.
+    Every file is read first (or taken from `given`, for standard input): the project model is
+    built from them and from `project_files` (the rest of the projects under `roots`, read for
+    their facts, not checked) once, then sent with each file.
     """
     given = given or {}
     results = Results()
@@ -111,7 +114,8 @@ def check_files(
             results.findings.append(
                 engine.problem(path, f"Cannot read file: {error.strerror or error}")
             )
-    project = Project.of((path, content) for path, content, _ in readable)
+    checked = {path: content for path, content, _ in readable}
+    project = Project.of([*checked.items(), *_contents(project_files, checked)], roots)
     processes = jobs if jobs is not None else _automatic(len(readable))
     if processes > 1 and len(readable) > 1:
         chunk = max(1, len(readable) // (processes * 4))
@@ -132,6 +136,18 @@ def check_files(
             results.changed[path] = (content, outcome.content)
     results.findings.sort()
     return results
+
+
+def _contents(paths: Sequence[str], skip: Mapping[str, bytes]) -> Iterator[tuple[str, bytes]]:
+    """The files of the project that are not checked, for their facts (unreadable ones left out)."""
+    for path in paths:
+        if path in skip:
+            continue
+        try:
+            with open(path, "rb") as handle:
+                yield path, handle.read()
+        except OSError:
+            continue
 
 
 def _automatic(files: int) -> int:
