@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rnncheck.events import Linear, Rnn, Value
+from rnncheck.project import Record
 from rnncheck.sizes import Size
 
 
@@ -13,6 +14,9 @@ class Const:
     """A literal the code spells out (or a module-level constant bound to one)."""
 
     value: object
+    assumption: str = ""
+    """What must hold for the value to be this one (`--layers=1`: the parser's default); a
+    finding that rests on it says so."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,31 @@ class Instance:
 
 
 @dataclass(frozen=True)
+class ModuleRef:
+    """A project module bound to a name (`import settings as s`): its attributes are its names."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Parser:
+    """An argparse parser with the options the code is seen to add (`rnncheck.parsers`)."""
+
+    options: tuple[tuple[str, object], ...] = ()
+    escaped: bool = False
+    """Handed to code that is not followed, which may add or change options."""
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """What `parser.parse_args()` gives when the program runs with its default arguments."""
+
+    options: tuple[tuple[str, object], ...]
+    name: str = ""
+    """The name it is bound to (`args`): the name writes to it elsewhere use."""
+
+
+@dataclass(frozen=True)
 class Unknown:
     pass
 
@@ -96,6 +125,10 @@ Abstract = (
     | Method
     | Klass
     | Instance
+    | ModuleRef
+    | Parser
+    | Namespace
+    | Record
     | Value
     | Rnn
     | Linear
@@ -137,6 +170,9 @@ def as_int(value: Abstract) -> int | None:
 
 
 def truth(value: Abstract) -> bool | None:
+    """Whether a value is true, when the code makes it certain (an assumed value does not)."""
+    if isinstance(value, Const) and value.assumption:
+        return None
     if isinstance(value, Const) and isinstance(value.value, bool | int | float | str | type(None)):
         return bool(value.value)
     return None

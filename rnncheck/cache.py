@@ -2,14 +2,10 @@
 
 As ruff's `.ruff_cache/`: the folder sits at the project root (or where `--cache-dir` or
 `$RNNCHECK_CACHE_DIR` says) and holds a `CACHEDIR.TAG` (backup tools skip it) and a `.gitignore`
-of `*`. Inside, one folder per version of rnncheck's own code holds:
-
-- `index.json`: each file's part of the project index (the classes it builds, as
-  `Project.of` found them), with the content and the class homes it was computed from;
-- `findings/`: one entry per checked file and configuration: the findings, the digest of the
-  content they were computed from, and the project queries the reading asked
-  (`rnncheck.queries`). An entry is used only when the content is the same and every query still
-  gets the same answer.
+of `*`. Inside, one folder per version of rnncheck's own code holds `findings/`: one entry per
+checked file and configuration: the findings, the digest of the content they were computed
+from, and the project queries the reading asked (`rnncheck.queries`). An entry is used only
+when the content is the same and every query still gets the same answer.
 
 Entries are JSON, never pickles: a cache folder committed to a repository cannot run code. Every
 write goes to a temporary file that is then renamed over the entry, so two runs at once, or a
@@ -30,7 +26,7 @@ from typing import Any
 import rnncheck
 from rnncheck import queries
 from rnncheck.finding import Edit, Finding, Fix
-from rnncheck.project import NOT_LITERAL, Construction, Indexed, Project
+from rnncheck.project import Project
 from rnncheck.source import digest
 
 FOLDER = ".rnncheck_cache"
@@ -56,13 +52,11 @@ def code_version() -> str:
 
 
 class Cache:
-    """One run's view of the cache folder: findings read and kept per file, and the index."""
+    """One run's view of the cache folder: findings read and kept per file."""
 
     def __init__(self, folder: str, version: str | None = None) -> None:
         self.root = folder
         self.folder = os.path.join(folder, version or code_version())
-        self.index: dict[str, Indexed] = {}
-        self._index_read: dict[str, Indexed] = {}
 
     @classmethod
     def open(cls, folder: str) -> Cache | None:
@@ -78,8 +72,6 @@ class Cache:
             os.remove(probe)
         except OSError:
             return None
-        cache._index_read = _read_index(os.path.join(cache.folder, "index.json"))
-        cache.index = dict(cache._index_read)
         return cache
 
     def findings(
@@ -117,16 +109,6 @@ class Cache:
         }
         self._store(self._entry(path, configuration), json.dumps(entry))
 
-    def save_index(self) -> None:
-        """Write the index back, if this run added to it."""
-        if self.index == self._index_read:
-            return
-        plain = {
-            path: [digest_, homes, [[list(key), _plain_construction(c)] for key, c in built]]
-            for path, (digest_, homes, built) in self.index.items()
-        }
-        self._store(os.path.join(self.folder, "index.json"), json.dumps(plain))
-
     def _entry(self, path: str, configuration: str) -> str:
         return os.path.join(self.folder, "findings", digest(f"{path}\0{configuration}".encode()))
 
@@ -151,18 +133,6 @@ def _write(target: str, content: str) -> None:
     except BaseException:
         os.unlink(temporary)
         raise
-
-
-def _read_index(path: str) -> dict[str, Indexed]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            plain = json.load(handle)
-        return {
-            name: (digest_, homes, [(tuple(key), _construction(c)) for key, c in built])
-            for name, (digest_, homes, built) in plain.items()
-        }
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
 
 
 def _tuples(value: Any) -> Any:
@@ -201,38 +171,4 @@ def _finding(plain: dict[str, Any]) -> Finding:
         end_column,
         plain["cell"],
         None if fix is None else Fix(fix[0], fix[1], tuple(Edit(*edit) for edit in fix[2])),
-    )
-
-
-_NOT_LITERAL = {"not": "literal"}
-
-
-def _value(value: object) -> object:
-    return _NOT_LITERAL if value is NOT_LITERAL else value
-
-
-def _literal(value: object) -> object:
-    return NOT_LITERAL if value == _NOT_LITERAL else value
-
-
-def _plain_construction(built: Construction) -> list[Any]:
-    return [
-        built.path,
-        built.line,
-        built.text,
-        [_value(value) for value in built.positional],
-        [[name, _value(value)] for name, value in built.keywords],
-        built.open_ended,
-    ]
-
-
-def _construction(plain: list[Any]) -> Construction:
-    path, line, text, positional, keywords, open_ended = plain
-    return Construction(
-        path,
-        line,
-        text,
-        tuple(_literal(value) for value in positional),
-        tuple((name, _literal(value)) for name, value in keywords),
-        open_ended,
     )

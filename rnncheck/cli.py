@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from rnncheck import __version__, cache, config, report, rules, runner, source
 from rnncheck.discovery import DEFAULT_EXCLUDE, Exclusion, python_files
 from rnncheck.globs import GlobError
+from rnncheck.project import root_of
 from rnncheck.selection import Layer, PerFileIgnores, SelectorError, resolve
 
 FORMAT_VARIABLE = "RNNCHECK_OUTPUT_FORMAT"
@@ -92,6 +93,11 @@ def check_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", metavar="FILE", help="a pyproject.toml or rnncheck.toml")
     parser.add_argument(
+        "--project",
+        metavar="DIR",
+        help="the project whose files give facts (default: found from each file, see README)",
+    )
+    parser.add_argument(
         "--output-format",
         choices=tuple(report.FORMATS),
         help=f"how findings print (default: ${FORMAT_VARIABLE}, else full)",
@@ -134,7 +140,6 @@ def check(arguments: Sequence[str]) -> int:
     output_format = _output_format(options.output_format)
     settings = config.load(options.config) if options.config else config.find(os.getcwd())
     origin = f"`{settings.path}`" if settings.path else "the defaults"
-    root = settings.root  # the project root: where the cache lives
     selected = resolve(
         [
             Layer(origin, settings.select, settings.extend_select, settings.ignore),
@@ -146,28 +151,33 @@ def check(arguments: Sequence[str]) -> int:
     )
     per_file = PerFileIgnores(settings.per_file_ignores, settings.root, rules.ALL_RULES, origin)
     given = _standard_input(options)
+    exclusion = _exclusion(settings, options)
+    named = options.paths or ["."]
     if given:
         paths = list(given)
+        named = [os.path.dirname(path) if path != STDIN else "." for path in paths]
     else:
         try:
-            paths = python_files(
-                options.paths or ["."], _exclusion(settings, options), options.force_exclude
-            )
+            paths = python_files(named, exclusion, options.force_exclude)
         except FileNotFoundError as missing:
             raise UsageError(f"path does not exist: {missing}") from None
+    roots = _roots(paths, named, options.project)
     if not paths and not options.quiet:
         print("warning: No Python files found under the given path(s)", file=sys.stderr)
     fixing = runner.Fixing(options.unsafe_fixes) if options.fix or options.diff else None
     started = time.perf_counter()
     kept = None
     if not options.no_cache and not given:  # nothing is kept for standard input
-        kept = cache.Cache.open(cache.location(root, options.cache_dir))
+        home = roots[0] if len(roots) == 1 else settings.root  # where the cache lives
+        kept = cache.Cache.open(cache.location(home, options.cache_dir))
     results = runner.check_files(
         [(path, per_file.rules_for(path, selected)) for path in paths],
         options.jobs,
         fixing,
         given,
         kept,
+        python_files(roots, exclusion),
+        roots,
     )
     if options.verbose:
         elapsed = time.perf_counter() - started
@@ -198,6 +208,21 @@ def check(arguments: Sequence[str]) -> int:
     if results.crashed:
         return EXIT_ERROR
     return EXIT_FOUND if results.findings and not options.exit_zero else EXIT_CLEAN
+
+
+def _roots(paths: Sequence[str], named: Sequence[str], project: str | None) -> tuple[str, ...]:
+    """The projects the checked files belong to (`--project`, else each file's own root)."""
+    if project is not None:
+        if not os.path.isdir(project):
+            raise UsageError(f"--project must be a folder: {project}")
+        return (os.path.abspath(project),)
+    cwd = os.getcwd()
+    found: set[str] = set()
+    for given in named:
+        folder = os.path.abspath(given)
+        inside = [p for p in paths if p == folder or p.startswith(folder.rstrip(os.sep) + os.sep)]
+        found.update(root_of(path, given, cwd) for path in inside)
+    return tuple(sorted(found))
 
 
 def rule_pages(arguments: Sequence[str]) -> int:

@@ -8,7 +8,8 @@ import libcst as cst
 
 from rnncheck import syntax
 from rnncheck.abstract import Abstract, Const
-from rnncheck.project import NOT_LITERAL, SCALARS, Construction
+from rnncheck.index import NOT_LITERAL, SCALARS
+from rnncheck.project import Construction, Record
 
 MAX_CONFIGURATIONS = 8
 """How many distinct constructions of one class are followed; more are rare and cost time."""
@@ -58,6 +59,8 @@ def configurations(node: cst.ClassDef, constructions: list[Construction]) -> lis
                 continue
             if isinstance(value, SCALARS):
                 values.append((name, Const(value)))
+            elif isinstance(value, Record):
+                values.append((name, value))
         key = tuple(values)
         if key and key not in seen:
             seen.add(key)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import libcst as cst
 
 from rnncheck import queries, syntax
-from rnncheck.abstract import UNKNOWN, Abstract, Klass, Method, join
+from rnncheck.abstract import UNKNOWN, Abstract, Method, join
 from rnncheck.configurations import MAX_CONFIGURATIONS, Configuration, configurations
 from rnncheck.events import Rnn
 from rnncheck.positions import Positions
@@ -67,22 +67,22 @@ class Driver:
         self.reading.block(self.module.body, frame)
         self.silent = not loud
         bound = syntax.binding_counts(self.module.body)
-        stable = {
-            name: value
-            for name, value in frame.env.items()
-            if bound.get(name) == 1 or (isinstance(value, Klass) and name not in bound)
-        }
+        # Names no statement assigns come from `def`, `class` and `from ... import`: bound once.
+        stable = {name: value for name, value in frame.env.items() if bound.get(name, 1) == 1}
         for node in self.module.body:
             if isinstance(node, cst.FunctionDef):
                 self.reading.function(node, Context(node.name.value, stable))
             elif isinstance(node, cst.ClassDef):
                 self.klass(node, stable)
+                if self.foreign:  # another file asks only what its classes hold
+                    continue
                 calls = self.project.constructions_of(self.path, node.name.value)
                 for configuration in configurations(node, calls)[:MAX_CONFIGURATIONS]:
                     self.configuration = configuration
                     self.klass(node, stable, dict(configuration.values))
                 self.configuration = None
-        self.reading.block(self.module.body, Frame(env={}, scope="<module>", rows=module_rows))
+        if not self.foreign:
+            self.reading.block(self.module.body, Frame(env={}, scope="<module>", rows=module_rows))
 
     def klass(self, node: cst.ClassDef, globals_: Env, bindings: Env | None = None) -> None:
         """Read the methods once silently to learn `self.x` and what methods return, then for real."""

@@ -10,7 +10,7 @@ import libcst as cst
 
 from rnncheck import noqa, notebook, shape_reads
 from rnncheck.driver import Driver
-from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
+from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection, rnn_of
 from rnncheck.finding import Edit, Finding, Fix
 from rnncheck.positions import Positions
 from rnncheck.project import Project
@@ -116,6 +116,10 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project)
                 if configuration is not None:
                     # The code is shared by every construction: a fix for one would break others.
                     message += f" ({configuration.describe(path)})"
+                    fix = None
+                rnn = rnn_of(event)
+                if rnn is not None and rnn.assumptions:
+                    message += f" (with the default arguments: {', '.join(rnn.assumptions)})"
                     fix = None
                 reported.setdefault((id(node), code), (node, code, message, fix))
 

@@ -34,6 +34,8 @@ class Rnn:
     """Finds a node's line; positions are computed only when a file has something to report."""
     origin: str = ""
     """The file that builds it, when that is not the file being checked."""
+    assumptions: tuple[str, ...] = ()
+    """What its facts rest on beyond the code (`--layers=1`, a parser's default)."""
 
     @property
     def line(self) -> int:
@@ -187,3 +189,16 @@ class RnnCall:
     input: Abstract
     state: Abstract
     layout: Layout
+
+
+def rnn_of(event: object) -> Rnn | None:
+    """The RNN an event is about."""
+    if isinstance(event, Rnn):
+        return event
+    if isinstance(event, RnnCall):
+        return event.rnn
+    if isinstance(event, Selection | MethodCall):
+        return event.base.rnn
+    if isinstance(event, Application):
+        return event.argument.rnn
+    return None

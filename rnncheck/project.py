@@ -1,38 +1,136 @@
-"""What the checked files say about each other: where classes live and how the code builds them.
+"""The project model: what the whole project says, asked through a few pure queries.
 
-Built once per run from the text of every checked file, before any file is analysed, with the
-standard library's `ast` (a fraction of libcst's cost) and only on files a regular expression
-picks out. Plain data, so worker processes receive it whole.
+A project is the files under its root (`root_of`): every Python file and notebook there, and the
+files named on the command line. Findings are reported for the named files only, but facts come
+from all of them, so a file's findings do not depend on which others are named.
+
+Each file is indexed on its own with the standard library's `ast` (`rnncheck.index`), lazily,
+once per process. A file's reading asks about the other files only through these queries, whose
+arguments are hashable and whose answers depend only on the project files' contents (so a cache
+can record each question and its answer, and replay them to know whether a file's findings still
+hold):
+
+- `module_file(importer, module, level)`: the project file an import names, seen from `importer`;
+- `symbol(path, name)`: what a module-level name of a project file is (a constant, a class, a
+  function, a module), followed through imports, package re-exports and star imports;
+- `import_target(importer, module, level, name)`: what an import statement binds;
+- `exported(path)`: the names `from <path's module> import *` binds;
+- `definition(name)`: the one project file that defines a class of that name;
+- `constructions_of(path, name)`: the calls that build a project class, with their literal
+  arguments;
+- `writes_attribute(owner, name)`: whether any project file may assign `owner.name`;
+- `source(path)`: a project file's program text, for reading another file's class bodies.
+
+Each is marked `@query` (`rnncheck.queries`), which records it while a file is read.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
+import os
 import re
+from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from rnncheck import notebook
-from rnncheck.queries import fingerprint, query
-from rnncheck.source import decode, digest
+from rnncheck.index import NOT_LITERAL, REQUIRED, SCALARS, Import, ModuleIndex, literal
+from rnncheck.queries import query
+from rnncheck.source import decode
 
-CLASS = re.compile(rb"^[ \t]*class[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+CLASS = re.compile(rb"class[ \t]+([A-Za-z_]\w*)")
 BUILDS_RNN = re.compile(rb"(?:RNN|LSTM|GRU)\s*\(")
 """Only a class in a file that builds an RNN can turn constructor values into RNN facts."""
+LONE_CR = re.compile(rb"\r(?!\n)")
 
 
-class NotLiteral:
-    """An argument whose value the code does not spell out."""
+def _classes(content: bytes) -> Iterable[bytes]:
+    """The names after `class` at the start of a line (a pattern that begins with the word
+    itself is searched ten times faster than one anchored at every line)."""
+    for found in CLASS.finditer(content):
+        start = content.rfind(b"\n", 0, found.start()) + 1
+        if not content[start : found.start()].strip(b" \t"):
+            yield found.group(1)
 
-    def __repr__(self) -> str:
-        return "NOT_LITERAL"
+
+def _builds_rnn(content: bytes) -> bool:
+    """Whether a file calls an RNN class (a plain search first: most files name none)."""
+    return any(word in content for word in (b"RNN", b"LSTM", b"GRU")) and bool(
+        BUILDS_RNN.search(content)
+    )
 
 
-NOT_LITERAL = NotLiteral()
+ATTRIBUTE_WRITE = re.compile(
+    rb"(?<![\w.])(\w+(?:\.\w+)*)\.(\w+)\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"
+)
+"""`owner.name = ...` (or `+=` and the like): a write of attribute `name`."""
+DYNAMIC_WRITE = re.compile(rb"\bsetattr\s*\(|__dict__|\bvars\s*\(")
+"""A file that may write any attribute: no attribute value is then certain."""
+ROOT_MARKERS = ("pyproject.toml", "rnncheck.toml", ".rnncheck.toml")
+MAX_IMPORT_CHAIN = 16
+"""How many re-exports a name is followed through before it counts as unknown."""
 
-SCALARS = (bool, int, float, str, type(None))
-"""The literal values a construction can fix: what RNN facts are made of (and hashable)."""
+
+def root_of(path: str, named: str, cwd: str) -> str:
+    """The root of the project `path` belongs to: the nearest folder above it with a
+    pyproject.toml or rnncheck.toml, else the git work tree's root, else the named folder that
+    holds it (a file named on its own: the current folder if it lies under it, else its own)."""
+    start = os.path.dirname(os.path.abspath(path))
+    for markers in (ROOT_MARKERS, (".git",)):
+        found = _marked(start, markers)
+        if found is not None:
+            return found
+    named = os.path.abspath(named)
+    if os.path.isdir(named):
+        return named
+    cwd = os.path.abspath(cwd)
+    return cwd if start == cwd or start.startswith(cwd + os.sep) else start
+
+
+@functools.lru_cache(maxsize=1024)
+def _marked(folder: str, markers: tuple[str, ...]) -> str | None:
+    """The nearest folder from `folder` up that holds one of `markers`."""
+    if any(os.path.exists(os.path.join(folder, marker)) for marker in markers):
+        return folder
+    parent = os.path.dirname(folder)
+    return None if parent == folder else _marked(parent, markers)
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A module-level name bound once to a literal."""
+
+    value: object
+
+
+@dataclass(frozen=True)
+class Module:
+    """A project module, by its file."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Defined:
+    """A class or function a project file defines."""
+
+    kind: str
+    path: str
+    name: str
+
+
+Symbol = Constant | Module | Defined
+
+
+@dataclass(frozen=True)
+class Record:
+    """A dataclass or NamedTuple built with literal values: each field's value, in order."""
+
+    name: str
+    fields: tuple[tuple[str, object], ...]
 
 
 @dataclass(frozen=True)
@@ -48,56 +146,63 @@ class Construction:
     """Whether `*args` or `**kwargs` may pass arguments that cannot be seen."""
 
 
-Indexed = tuple[str, str, list[tuple[tuple[str, str], Construction]]]
-"""One file's constructions, with the digests of its content and of the class homes they came from."""
-
-
 @dataclass
 class Project:
-    """What the checked files say. A file's reading asks it only through its `@query` methods,
-    so that a cached result can tell whether what it rests on still holds (`rnncheck.queries`)."""
-
+    paths: frozenset[str] = frozenset()
+    """Every file of the project (absolute paths)."""
+    roots: tuple[str, ...] = ()
+    """The projects' top folders (`root_of`): the last place a bare import is looked for."""
     definitions: dict[str, str] = field(default_factory=dict)
-    """Class name -> the one checked file that defines a class of that name."""
+    """Class name -> the one project file that defines a class of that name."""
     constructions: dict[tuple[str, str], list[Construction]] = field(default_factory=dict)
     """(defining file, class name) -> the calls that build that class."""
-    digests: dict[str, str] = field(default_factory=dict)
-    """Checked file -> the digest of its content."""
+    written: frozenset[tuple[str, str]] = frozenset()
+    """(owner, attribute) for each `owner.attribute = ...` in the project, owner being the name
+    just before the attribute (`args` in `self.args.layers`); ("*", "*") when some file writes
+    attributes by computed name (`setattr`, `__dict__`)."""
+    _indexes: dict[str, ModuleIndex | None] = field(default_factory=dict, repr=False)
+    _given: dict[str, bytes] = field(default_factory=dict, repr=False)
+    """The files' program texts, while the model is built from them (then dropped)."""
+    """Each file's index, made when first asked for (per process: not sent to workers)."""
 
     @classmethod
-    def of(
-        cls, files: Iterable[tuple[str, bytes]], known: dict[str, Indexed] | None = None
-    ) -> Project:
-        """The index of `files`; `known` (from the cache) holds each file's constructions as
-        last computed, reused when the file and the homes of the classes are unchanged, and
-        receives those computed now."""
-        known = {} if known is None else known
-        files = list(files)
+    def of(cls, files: Iterable[tuple[str, bytes]], roots: tuple[str, ...] = ()) -> Project:
         contents = {path: _as_source(path, content) for path, content in files}
-        project = cls(digests={path: digest(content) for path, content in files})
+        written: set[tuple[str, str]] = set()
+        for content in contents.values():
+            for owner, name in ATTRIBUTE_WRITE.findall(content):
+                written.add((owner.rsplit(b".", 1)[-1].decode(), name.decode()))
+            if DYNAMIC_WRITE.search(content):
+                written.add(("*", "*"))
+        project = cls(paths=frozenset(contents), roots=roots, written=frozenset(written))
+        project._given = contents
+        try:
+            project._find_constructions(contents)
+        finally:
+            project._given = {}
+        return project
+
+    def _find_constructions(self, contents: dict[str, bytes]) -> None:
+        """Where each class is defined, and the calls that build the classes of RNN files."""
         defined: dict[str, set[str]] = {}
         for path, content in contents.items():
-            for name in CLASS.findall(content):
+            for name in _classes(content):
                 defined.setdefault(name.decode(), set()).add(path)
-        project.definitions = {
+        self.definitions = {
             name: next(iter(homes)) for name, homes in defined.items() if len(homes) == 1
         }
-        builders = {path for path, content in contents.items() if BUILDS_RNN.search(content)}
+        builders = {path for path, content in contents.items() if _builds_rnn(content)}
         relevant = {name: homes for name, homes in defined.items() if homes & builders}
         if not relevant:
-            return project
+            return
         calls = re.compile(rb"\b(?:" + b"|".join(n.encode() for n in sorted(relevant)) + rb")\s*\(")
-        homes = fingerprint(sorted((name, sorted(places)) for name, places in relevant.items()))
         for path, content in contents.items():
-            entry = known.get(path)
-            if entry is None or entry[:2] != (project.digests[path], homes):
-                built = (
-                    list(_constructions(path, content, relevant)) if calls.search(content) else []
-                )
-                entry = known[path] = (project.digests[path], homes, built)
-            for key, construction in entry[2]:
-                project.constructions.setdefault(key, []).append(construction)
-        return project
+            if calls.search(content):
+                for key, construction in _constructions(self, path, content, relevant, calls):
+                    self.constructions.setdefault(key, []).append(construction)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_indexes": {}, "_given": {}}
 
     # ---- queries: what a file's reading may ask about the others ---------------------------
 
@@ -112,6 +217,60 @@ class Project:
         return self.constructions.get((path, name), [])
 
     @query
+    def module_file(self, importer: str, module: str | None, level: int = 0) -> str | None:
+        """The project file that `import module` (with `level` leading dots) in `importer`
+        names: a script's own folder first, then the folder above its top package, then the
+        root; None when the module is not the project's."""
+        if level:
+            base = os.path.dirname(importer)
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            bases = [base]
+        else:
+            bases = self._search_path(importer)
+        parts = module.split(".") if module else []
+        for base in bases:
+            found = self._file(os.path.join(base, *parts))
+            if found is not None:
+                return found
+        return None
+
+    @query
+    def symbol(self, path: str, name: str) -> Symbol | None:
+        """What the module-level `name` of a project file is, followed to where it is made."""
+        return self._symbol(path, name, MAX_IMPORT_CHAIN)
+
+    @query
+    def import_target(
+        self, importer: str, module: str | None, level: int, name: str | None
+    ) -> Symbol | None:
+        """What `from module import name` (or `import module`, when `name` is None) in
+        `importer` binds, when the project makes it."""
+        return self._imported(importer, Import(module, level, name), MAX_IMPORT_CHAIN)
+
+    @query
+    def exported(self, path: str) -> tuple[str, ...]:
+        """The names `from <path's module> import *` binds."""
+        index = self._index(path)
+        if index is None:
+            return ()
+        names = set(index.exported())
+        for star in index.stars if index.public is None else []:
+            source = self.module_file(path, star.module, star.level)
+            if source is not None and source != path:
+                names.update(self._index_exported(source))
+        return tuple(sorted(names))
+
+    @query
+    def writes_attribute(self, owner: str, name: str) -> bool:
+        """Whether some project file may assign attribute `name` of an object it calls `owner`
+        (`args.layers = 3`), so that no value seen for it is certain. `owner` "*" asks about
+        any object but `self`."""
+        if ("*", "*") in self.written or (owner, name) in self.written:
+            return True
+        return owner == "*" and any(n == name and o != "self" for o, n in self.written)
+
+    @query
     def source(self, path: str) -> str | None:
         """The program text of a project file (a notebook's code cells), None if unreadable."""
         try:
@@ -120,6 +279,79 @@ class Project:
         except OSError:
             return None
         return decode(_as_source(path, content))
+
+    # ---- the parts the queries share ------------------------------------------------------
+
+    def _symbol(self, path: str, name: str, budget: int) -> Symbol | None:
+        index = self._index(path)
+        if index is None or budget == 0:
+            return None
+        if name in index.constants:
+            return Constant(index.constants[name])
+        if name in index.classes or name in index.functions:
+            return Defined("class" if name in index.classes else "function", path, name)
+        imported = index.imports.get(name)
+        if imported is not None:
+            return self._imported(path, imported, budget - 1)
+        for star in index.stars:
+            source = self.module_file(path, star.module, star.level)
+            if source is not None and source != path and name in self._index_exported(source):
+                return self._symbol(source, name, budget - 1)
+        if os.path.basename(path) == "__init__.py":
+            submodule = self._file(os.path.join(os.path.dirname(path), name))
+            return Module(submodule) if submodule is not None else None
+        return None
+
+    def _imported(self, importer: str, imported: Import, budget: int) -> Symbol | None:
+        if imported.name is None:
+            target = self.module_file(importer, imported.module, imported.level)
+            return Module(target) if target is not None else None
+        source = self.module_file(importer, imported.module, imported.level)
+        if source is not None and source != importer:
+            found = self._symbol(source, imported.name, budget)
+            if found is not None:
+                return found
+        dotted = f"{imported.module}.{imported.name}" if imported.module else imported.name
+        submodule = self.module_file(importer, dotted, imported.level)
+        return Module(submodule) if submodule is not None else None
+
+    def _index_exported(self, path: str) -> list[str]:
+        index = self._index(path)
+        return index.exported() if index is not None else []
+
+    def _index(self, path: str) -> ModuleIndex | None:
+        if path not in self._indexes:
+            given = self._given.get(path)
+            self._indexes[path] = None if path not in self.paths else _read_index(path, given)
+        return self._indexes[path]
+
+    def _file(self, stem: str) -> str | None:
+        for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+            if candidate in self.paths:
+                return candidate
+        return None
+
+    def _search_path(self, importer: str) -> list[str]:
+        """Where a bare import is looked for: the importer's folder, the folder above its
+        outermost package, and the folders up to the project's top."""
+        folder = os.path.dirname(importer)
+        package = folder
+        while os.path.join(package, "__init__.py") in self.paths:
+            package = os.path.dirname(package)
+        top = max((r for r in self.roots if folder.startswith(r)), key=len, default="")
+        return list(dict.fromkeys(f for f in (folder, package, top) if f))
+
+
+def _read_index(path: str, given: bytes | None) -> ModuleIndex | None:
+    """A file's index, from the program text given (`given`) or else read from disk."""
+    try:
+        if given is None:
+            with open(path, "rb") as handle:
+                given = _as_source(path, handle.read())
+        text = decode(given)
+        return ModuleIndex.of(ast.parse(text)) if text is not None else None
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _as_source(path: str, content: bytes) -> bytes:
@@ -134,9 +366,14 @@ def _as_source(path: str, content: bytes) -> bytes:
 
 
 def _constructions(
-    path: str, content: bytes, defined: dict[str, set[str]]
+    project: Project,
+    path: str,
+    content: bytes,
+    defined: dict[str, set[str]],
+    calls: re.Pattern[bytes],
 ) -> Iterable[tuple[tuple[str, str], Construction]]:
-    """The calls in one file of the classes in `defined`, keyed by the class each one builds."""
+    """The calls in one file of the classes in `defined` (found by `calls`), keyed by the class
+    each one builds."""
     text = decode(content)
     if text is None:
         return
@@ -144,17 +381,17 @@ def _constructions(
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         return
-    constants = _constants(tree)
+    value = _Literals(project, path).value
     sources = _imported_from(tree)
     lines = text.splitlines()
-    for node in ast.walk(tree):
+    for node in _walk_lines(tree, _lines(calls, content)):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
             continue
         home = _home(node.func.id, path, defined, sources)
         if home is None:
             continue
-        positional = tuple(_literal(a, constants) for a in node.args)
-        keywords = tuple((k.arg, _literal(k.value, constants)) for k in node.keywords if k.arg)
+        positional = tuple(value(a) for a in node.args)
+        keywords = tuple((k.arg, value(k.value)) for k in node.keywords if k.arg)
         open_ended = any(isinstance(a, ast.Starred) for a in node.args) or any(
             k.arg is None for k in node.keywords
         )
@@ -163,6 +400,37 @@ def _constructions(
             path, node.lineno, " ".join(source.split()), positional, keywords, open_ended
         )
         yield (home, node.func.id), built
+
+
+def _lines(pattern: re.Pattern[bytes], content: bytes) -> list[int] | None:
+    """The lines (1-based, in order) on which `pattern` matches; None when lone carriage
+    returns, which Python counts as line breaks, make counting newlines wrong."""
+    if LONE_CR.search(content):
+        return None
+    found, line, counted = [], 1, 0
+    for match in pattern.finditer(content):
+        line += content.count(b"\n", counted, match.start())
+        counted = match.start()
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
+def _walk_lines(tree: ast.AST, lines: list[int] | None) -> Iterable[ast.AST]:
+    """`ast.walk`, in its order, less the subtrees that span none of `lines`: most of a file."""
+    pending = deque([tree])
+    while pending:
+        node = pending.popleft()
+        for child in ast.iter_child_nodes(node):
+            end = getattr(child, "end_lineno", None)
+            if lines is None or end is None:
+                pending.append(child)
+                continue
+            decorators = getattr(child, "decorator_list", ())  # above the `def` line
+            start = min([child.lineno, *(decorator.lineno for decorator in decorators)])
+            if bisect_left(lines, start) < bisect_right(lines, end):
+                pending.append(child)
+        yield node
 
 
 def _segment(lines: list[str], node: ast.expr) -> str:
@@ -205,24 +473,40 @@ def _module_name(path: str) -> str:
     return file.parent.name if file.stem == "__init__" else file.stem
 
 
-def _constants(tree: ast.Module) -> dict[str, object]:
-    """Module-level names bound exactly once, to a literal."""
-    values: dict[str, object] = {}
-    counts: dict[str, int] = {}
-    for statement in tree.body:
-        if isinstance(statement, ast.Assign):
-            for target in statement.targets:
-                if isinstance(target, ast.Name):
-                    counts[target.id] = counts.get(target.id, 0) + 1
-                    values[target.id] = _literal(statement.value, {})
-    return {name: value for name, value in values.items() if counts[name] == 1}
+@dataclass
+class _Literals:
+    """The values a construction's arguments spell out in one file: literals, the project's
+    constants, and records built from them (`Config(hidden=64)`)."""
 
+    project: Project
+    path: str
 
-def _literal(node: ast.expr, constants: dict[str, object]) -> object:
-    if isinstance(node, ast.Name) and node.id in constants:
-        return constants[node.id]
-    try:
-        value = ast.literal_eval(node)
-    except (ValueError, TypeError, SyntaxError, RecursionError):
-        return NOT_LITERAL
-    return value if isinstance(value, SCALARS) else NOT_LITERAL
+    def value(self, node: ast.expr) -> object:
+        if isinstance(node, ast.Name):
+            symbol = self.project.symbol(self.path, node.id)
+            return symbol.value if isinstance(symbol, Constant) else NOT_LITERAL
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return self.record(node.func.id, node)
+        found = literal(node)
+        return found if isinstance(found, SCALARS) else NOT_LITERAL
+
+    def record(self, name: str, call: ast.Call) -> object:
+        """`Config(...)` of a project dataclass or NamedTuple, when every field is known."""
+        symbol = self.project.symbol(self.path, name)
+        index = self.project._index(symbol.path) if isinstance(symbol, Defined) else None
+        fields = index.records.get(name) if index is not None else None
+        if fields is None or any(isinstance(a, ast.Starred) for a in call.args):
+            return NOT_LITERAL
+        if len(call.args) > len(fields) or any(k.arg is None for k in call.keywords):
+            return NOT_LITERAL
+        values = dict(fields)
+        values.update(
+            (field, self.value(a)) for (field, _), a in zip(fields, call.args, strict=False)
+        )
+        for keyword in call.keywords:
+            if keyword.arg not in values:
+                return NOT_LITERAL
+            values[keyword.arg] = self.value(keyword.value)  # type: ignore[index]
+        if any(v is REQUIRED for v in values.values()):
+            return NOT_LITERAL
+        return Record(name, tuple(values.items()))

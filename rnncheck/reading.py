@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from rnncheck import facts, syntax
+from rnncheck import facts, parsers, syntax
 from rnncheck.abstract import (
     UNKNOWN,
     Abstract,
@@ -25,8 +25,11 @@ from rnncheck.abstract import (
     Items,
     Klass,
     Method,
+    ModuleRef,
+    Namespace,
     Opaque,
     Packed,
+    Parser,
     Passthrough,
     Tensor,
     as_int,
@@ -49,7 +52,9 @@ from rnncheck.events import (
     Value,
 )
 from rnncheck.imports import ImportTable
+from rnncheck.index import NOT_LITERAL, SCALARS
 from rnncheck.layout import Dim, Layout, output_axes, state_axes
+from rnncheck.project import Constant, Module, Record, Symbol
 from rnncheck.sizes import Size
 
 if TYPE_CHECKING:
@@ -79,6 +84,7 @@ KEEPS_LAYOUT_MODULES = frozenset(
 CONCATENATE = frozenset({"torch.cat", "torch.concat", "torch.concatenate"})
 PACK = frozenset({"torch.nn.utils.rnn.pack_padded_sequence", "torch.nn.utils.rnn.pack_sequence"})
 UNPACK = "torch.nn.utils.rnn.pad_packed_sequence"
+PARSER = "argparse.ArgumentParser"
 FACTORIES = frozenset({"torch.randn", "torch.rand", "torch.zeros", "torch.ones", "torch.empty"})
 REDUCTIONS = frozenset({"mean", "sum", "max", "amax"})
 """Pooling over the time axis keeps an output's feature width (`out.mean(1)`, `torch.max(out, 1)`)."""
@@ -233,10 +239,45 @@ class Reading:
         elif isinstance(node, cst.Del):
             self.forget(node.target, frame)
         elif isinstance(node, cst.Import | cst.ImportFrom):
-            return
+            self.imported(node, frame)
         else:
             for child in syntax.expressions(node):
                 self.evaluate(child, frame)
+
+    def imported(self, node: cst.Import | cst.ImportFrom, frame: Frame) -> None:
+        """The project's modules and constants an import binds; torch's names stay the import
+        table's."""
+        project = self.driver.project
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                dotted = syntax.dotted(alias.name)
+                local = syntax.dotted(alias.asname.name) if alias.asname else dotted.split(".")[0]
+                if dotted.split(".")[0] != "torch":
+                    target = dotted if alias.asname else local
+                    self.bind_symbol(
+                        local, project.import_target(self.path, target, 0, None), frame
+                    )
+            return
+        module = syntax.dotted(node.module) if node.module is not None else None
+        level = len(node.relative)
+        if level == 0 and (module or "").split(".")[0] == "torch":
+            return
+        if isinstance(node.names, cst.ImportStar):
+            source = project.module_file(self.path, module, level)
+            for name in project.exported(source) if source is not None else ():
+                self.bind_symbol(name, project.symbol(source, name), frame)  # type: ignore[arg-type]
+            return
+        for alias in node.names:
+            name = syntax.dotted(alias.name)
+            local = syntax.dotted(alias.asname.name) if alias.asname else name
+            self.bind_symbol(local, project.import_target(self.path, module, level, name), frame)
+
+    def bind_symbol(self, local: str, symbol: Symbol | None, frame: Frame) -> None:
+        value = _symbol_value(symbol)
+        if value is not None:
+            frame.env[local] = value
+        elif local in frame.env:
+            frame.env[local] = UNKNOWN
 
     def branching(self, node: cst.If, frame: Frame) -> None:
         """Each live arm with the test's answer as a fact; arms that return do not flow on."""
@@ -341,8 +382,12 @@ class Reading:
             name = syntax.text(target)
             if isinstance(value, Value):
                 value = value.but(text=name)
+            if isinstance(value, Namespace):
+                value = replace(value, name=name.rsplit(".", 1)[-1])
             if isinstance(target, cst.Name) or _is_self_attribute(target, frame):
                 frame.env[name] = value
+            elif isinstance(target.value, cst.Name):
+                self.overwritten(target.value.value, target.attr.value, frame)  # type: ignore[attr-defined]
             return
         if isinstance(target, cst.Tuple | cst.List):
             elements = [e.value for e in target.elements]
@@ -352,6 +397,13 @@ class Reading:
                 return
             for element, part in zip(elements, parts, strict=True):
                 self.bind(element, part, frame)
+
+    def overwritten(self, owner: str, attribute: str, frame: Frame) -> None:
+        """`args.layers = ...`: the parser's default no longer holds."""
+        namespace = frame.lookup(owner)
+        if isinstance(namespace, Namespace):
+            options = {**dict(namespace.options), attribute: NOT_LITERAL}
+            frame.env[owner] = replace(namespace, options=tuple(options.items()))
 
     def unpack(self, value: Abstract, count: int, frame: Frame) -> list[Abstract] | None:
         if isinstance(value, Items):
@@ -388,7 +440,7 @@ class Reading:
             inner = self.evaluate(node.expression, frame)
             negative = isinstance(node.operator, cst.Minus) and isinstance(inner, Const)
             if negative and type(inner.value) in (int, float):  # type: ignore[union-attr]
-                return Const(-inner.value)  # type: ignore[union-attr, operator]
+                return Const(-inner.value, inner.assumption)  # type: ignore[union-attr, operator]
             if isinstance(node.operator, cst.Not) and truth(inner) is not None:
                 return Const(not truth(inner))
             return UNKNOWN
@@ -426,7 +478,7 @@ class Reading:
         if _is_self_attribute(node, frame):
             found = frame.lookup(text)
             return UNKNOWN if found is None else found
-        if self.imports.qualify(node) is not None and syntax.head(node) not in frame.env:
+        if self.imports.qualify(node) is not None and not _bound_here(node, frame):
             return UNKNOWN
         return self.member(self.evaluate(node.value, frame), node.attr.value, frame)
 
@@ -434,6 +486,20 @@ class Reading:
         """`owner.name`: an RNN's own facts (`self.lstm.bidirectional`), an instance's attributes."""
         if isinstance(owner, Instance):
             return self.driver.classes.get(owner.name, {}).get(name, UNKNOWN)
+        if isinstance(owner, ModuleRef):
+            return _symbol_value(self.driver.project.symbol(owner.path, name)) or UNKNOWN
+        if isinstance(owner, Record):
+            value = dict(owner.fields).get(name, NOT_LITERAL)
+            known = isinstance(value, SCALARS) and not self.driver.project.writes_attribute(
+                "*", name
+            )
+            return Const(value) if known else UNKNOWN
+        if isinstance(owner, Namespace):
+            value = dict(owner.options).get(name, NOT_LITERAL)
+            written = self.driver.project.writes_attribute(owner.name or "*", name)
+            if not isinstance(value, SCALARS) or written:
+                return UNKNOWN
+            return Const(value, f"--{name}={value!r}")
         if not isinstance(owner, Rnn):
             return UNKNOWN
         rnn = owner
@@ -447,6 +513,8 @@ class Reading:
 
     def arithmetic(self, node: cst.BinaryOperation, frame: Frame) -> Abstract:
         left, right = self.evaluate_all([node.left, node.right], frame)
+        if any(isinstance(v, Const) and v.assumption for v in (left, right)):
+            return UNKNOWN  # an assumed value stays where a message can name it
         operator = type(node.operator)
         numbers = [
             v.value if isinstance(v, Const) and type(v.value) in (int, float) else None
@@ -469,7 +537,7 @@ class Reading:
     # ---- calls -----------------------------------------------------------------------------
 
     def call(self, node: cst.Call, frame: Frame) -> Abstract:
-        qualified = None if syntax.head(node.func) in frame.env else self.imports.qualify(node.func)
+        qualified = None if _bound_here(node.func, frame) else self.imports.qualify(node.func)
         if qualified is not None:
             return self.library_call(qualified, node, frame)
         func = node.func
@@ -477,6 +545,8 @@ class Reading:
             owner = self.evaluate(func.value, frame)
             if isinstance(owner, Value):
                 return self.method(owner, node, frame)
+            if isinstance(owner, Parser):
+                return self.parser_call(owner, node, frame)
             if func.attr.value == "size" and len(node.args) == 1:
                 self.evaluate_all([a.value for a in node.args], frame)
                 return Extent(syntax.text(node))
@@ -487,6 +557,9 @@ class Reading:
         else:
             callee = self.evaluate(func, frame)
         arguments = self.evaluate_all([a.value for a in node.args], frame)
+        for arg, value in zip(node.args, arguments, strict=True):
+            if isinstance(value, Parser) and isinstance(arg.value, cst.Name):
+                frame.env[arg.value.value] = replace(value, escaped=True)
         if isinstance(callee, Rnn):
             return self.rnn_call(callee, node, arguments, frame)
         if isinstance(callee, Linear) and arguments and isinstance(arguments[0], Value):
@@ -501,6 +574,30 @@ class Reading:
         if isinstance(callee, Instance):
             forward = self.member(callee, "forward", frame)
             return forward.returns if isinstance(forward, Method) else UNKNOWN
+        return UNKNOWN
+
+    def parser_call(self, parser: Parser, node: cst.Call, frame: Frame) -> Abstract:
+        """`parser.add_argument(...)` and `set_defaults(...)` add what `parse_args()` gives."""
+        name = node.func.attr.value  # type: ignore[attr-defined]
+        arguments = self.evaluate_all([a.value for a in node.args], frame)
+        if name in ("parse_args", "parse_known_args"):
+            if node.args or parser.escaped:
+                return UNKNOWN
+            parsed = Namespace(parser.options)
+            return parsed if name == "parse_args" else Items((parsed, UNKNOWN))
+        values = [_literal_value(a, v) for a, v in zip(node.args, arguments, strict=True)]
+        flags = [v for a, v in zip(node.args, values, strict=True) if a.keyword is None]
+        keywords = {a.keyword.value: v for a, v in zip(node.args, values, strict=True) if a.keyword}
+        if name == "add_argument" and not any(a.star for a in node.args):
+            added = parsers.option(flags, keywords)
+            changes = [added] if added is not None else []
+        elif name == "set_defaults" and not flags and not any(a.star for a in node.args):
+            changes = list(keywords.items())
+        else:
+            return UNKNOWN
+        if isinstance(node.func.value, cst.Name):  # type: ignore[attr-defined]
+            options = {**dict(parser.options), **dict(changes)}
+            frame.env[node.func.value.value] = replace(parser, options=tuple(options.items()))  # type: ignore[attr-defined]
         return UNKNOWN
 
     def inline(
@@ -536,7 +633,9 @@ class Reading:
         if qualified == "torch.nn.Linear":
             bound, _ = facts.bind(node, ("in_features", "out_features"))
             features = bound.get("in_features")
-            size = as_size(arguments[node.args.index(features)]) if features else None
+            given = arguments[node.args.index(features)] if features else UNKNOWN
+            assumed = isinstance(given, Const) and given.assumption
+            size = as_size(given) if not assumed else None
             return Linear(self.names.get(node) or syntax.text(node), size, node, self.locate)
         if qualified in KEEPS_LAYOUT_MODULES:
             return Passthrough(qualified)
@@ -560,6 +659,8 @@ class Reading:
             return self.unpacked(first, node, frame)
         if qualified in FACTORIES:
             return _factory(node, arguments)
+        if qualified == PARSER:
+            return Parser()
         return UNKNOWN
 
     def build(self, kind: facts.Kind, node: cst.Call, frame: Frame) -> Rnn:
@@ -567,10 +668,19 @@ class Reading:
         key = (node, driver.configuration)
         rnn = driver.rnns.get(key)
         if rnn is None:
-            layout, sources = facts.read(kind, node, lambda e: self.evaluate(e, frame))
+            assumed: list[str] = []
+
+            def evaluate(expression: cst.BaseExpression) -> Abstract:
+                value = self.evaluate(expression, frame)
+                if isinstance(value, Const) and value.assumption:
+                    assumed.append(value.assumption)
+                return value
+
+            layout, sources = facts.read(kind, node, evaluate)
             origin = self.path if driver.foreign else ""
             name = self.names.get(node) or syntax.text(node)
-            rnn = Rnn(name, layout, node, sources, self.locate, origin)
+            assumptions = tuple(dict.fromkeys(assumed))
+            rnn = Rnn(name, layout, node, sources, self.locate, origin, assumptions)
             driver.rnns[key] = rnn
         else:
             self.evaluate_all([a.value for a in node.args], frame)
@@ -838,6 +948,31 @@ def _span_width(span: Span, width: Dim | None) -> Dim | None:
     if any(bound.value is not None and bound.value < 0 for bound in (lower, upper)):
         return None
     return upper - lower
+
+
+def _literal_value(arg: cst.Arg, value: Abstract) -> object:
+    """An argument as a Python value where it is a literal (`type=int` as the name `int`)."""
+    if isinstance(value, Const) and not value.assumption:
+        return value.value
+    if arg.keyword is not None and arg.keyword.value == "type":
+        return syntax.dotted(arg.value) or NOT_LITERAL
+    return NOT_LITERAL
+
+
+def _bound_here(node: cst.BaseExpression, frame: Frame) -> bool:
+    """Whether the name an expression starts with is the body's own, or a project module's:
+    then it is not the imported library name the import table knows."""
+    head = syntax.head(node)
+    return head in frame.env or isinstance(frame.globals.get(head or ""), ModuleRef)
+
+
+def _symbol_value(symbol: Symbol | None) -> Abstract | None:
+    """What a project name is worth here: a constant's value, a module; else nothing known."""
+    if isinstance(symbol, Constant):
+        return Const(symbol.value)
+    if isinstance(symbol, Module):
+        return ModuleRef(symbol.path)
+    return None
 
 
 def _fact_key(rnn: Rnn, name: str) -> str:

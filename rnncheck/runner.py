@@ -8,7 +8,7 @@ spread. Fixed files are returned, not written: the command line decides (`--fix`
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -96,11 +96,14 @@ def check_files(
     fixing: Fixing | None = None,
     given: Mapping[str, bytes] | None = None,
     kept: Cache | None = None,
+    project_files: Sequence[str] = (),
+    roots: tuple[str, ...] = (),
 ) -> Results:
     """Check each (path, rules) pair; `jobs` processes, or as many as pay off when None.
 
-    Every file is read first (or taken from `given`, for standard input): the project index of
-    classes and their constructions is built from all of them once, then sent with each file.
+    Every file is read first (or taken from `given`, for standard input): the project model is
+    built from them and from `project_files` (the rest of the projects under `roots`, read for
+    their facts, not checked) once, then sent with each file.
     With a cache, a file whose findings it holds, still valid, is not checked again; fixing and
     standard input are always checked afresh (their results are not files on disk).
     """
@@ -118,7 +121,8 @@ def check_files(
             results.findings.append(
                 engine.problem(path, f"Cannot read file: {error.strerror or error}")
             )
-    project = Project.of(((path, content) for path, content, _ in readable), kept and kept.index)
+    checked = {path: content for path, content, _ in readable}
+    project = Project.of([*checked.items(), *_contents(project_files, checked)], roots)
     reuse = kept if fixing is None and not given else None
     outcomes = [_known(*item, project, reuse) for item in readable]
     pending = [number for number, outcome in enumerate(outcomes) if outcome is None]
@@ -140,7 +144,6 @@ def check_files(
             if outcome is not None and not outcome.crashed:
                 configuration = cache.configuration(rules)
                 kept.keep(path, content, configuration, outcome.record, outcome.findings)
-        kept.save_index()
     for (path, content, _), outcome in zip(readable, outcomes, strict=True):
         assert outcome is not None
         results.findings.extend(outcome.findings)
@@ -163,6 +166,18 @@ def _known(
         return Outcome([])
     found = kept.findings(path, content, cache.configuration(rules), project) if kept else None
     return Outcome(found) if found is not None else None
+
+
+def _contents(paths: Sequence[str], skip: Mapping[str, bytes]) -> Iterator[tuple[str, bytes]]:
+    """The files of the project that are not checked, for their facts (unreadable ones left out)."""
+    for path in paths:
+        if path in skip:
+            continue
+        try:
+            with open(path, "rb") as handle:
+                yield path, handle.read()
+        except OSError:
+            continue
 
 
 def _automatic(files: int) -> int:

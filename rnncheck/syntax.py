@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -22,10 +23,54 @@ def literal(node: cst.BaseExpression) -> object:
             return node.evaluated_value
         except (ValueError, SyntaxError) as error:
             raise ValueError(str(error)) from None
+    if not _may_be_literal(node):
+        raise ValueError("not a literal")
     try:
         return ast.literal_eval(text(node))
     except (SyntaxError, TypeError, MemoryError, RecursionError) as error:
         raise ValueError(str(error)) from None
+
+
+LITERAL_LEAVES = (
+    cst.Integer,
+    cst.Float,
+    cst.Imaginary,
+    cst.SimpleString,
+    cst.ConcatenatedString,
+)
+LITERAL_NAMES = frozenset({"True", "False", "None"})
+
+
+def _may_be_literal(node: cst.CSTNode) -> bool:
+    """Whether `ast.literal_eval` could accept the node: most expressions are names and calls,
+    which need no compiling to be turned down."""
+    kind = type(node)
+    if kind in LITERAL_LEAVES or kind is cst.Ellipsis:
+        return True
+    if kind is cst.Name:
+        return node.value in LITERAL_NAMES  # type: ignore[attr-defined]
+    if kind is cst.Call:  # `set()`, the one call literal_eval reads
+        return dotted(node.func) == "set" and not node.args  # type: ignore[attr-defined]
+    if kind in LITERAL_PARTS:
+        try:
+            return all(_may_be_literal(child) for child in children(node))
+        except RecursionError:  # literal_eval turns it down
+            return True
+    return False
+
+
+LITERAL_PARTS = frozenset(
+    {
+        cst.UnaryOperation,
+        cst.BinaryOperation,
+        cst.Tuple,
+        cst.List,
+        cst.Set,
+        cst.Dict,
+        cst.Element,
+        cst.DictElement,
+    }
+)
 
 
 def int_literal(node: cst.BaseExpression) -> int | None:
@@ -44,7 +89,22 @@ _CODE = cst.Module([])
 
 
 def text(node: cst.CSTNode) -> str:
+    """A node's source; names and plain attribute chains are spelt without generating code,
+    which is most of the calls and costs a hundred times more."""
+    kind = type(node)
+    if kind is cst.Name and not node.lpar:  # type: ignore[attr-defined]
+        return node.value  # type: ignore[attr-defined]
+    if kind is cst.Attribute and not node.lpar and _tight(node.dot):  # type: ignore[attr-defined]
+        return f"{text(node.value)}.{node.attr.value}"  # type: ignore[attr-defined]
     return _CODE.code_for_node(node)
+
+
+def _tight(dot: cst.Dot) -> bool:
+    """A `.` with no space or line break on either side."""
+    return all(
+        type(space) is cst.SimpleWhitespace and not space.value
+        for space in (dot.whitespace_before, dot.whitespace_after)
+    )
 
 
 def dotted(node: cst.BaseExpression) -> str:
@@ -106,30 +166,95 @@ def inner_statements(node: cst.CSTNode) -> Iterator[cst.BaseStatement]:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
-_IS_NODE: dict[type, bool] = {}
+_IS_CHILD: dict[type, bool] = {}
+
+TRIVIA = (
+    cst.BaseParenthesizableWhitespace,
+    cst.EmptyLine,
+    cst.TrailingWhitespace,
+    cst.Newline,
+    cst.Comment,
+    cst.LeftParen,
+    cst.RightParen,
+    cst.LeftSquareBracket,
+    cst.RightSquareBracket,
+    cst.LeftCurlyBrace,
+    cst.RightCurlyBrace,
+    cst.Comma,
+    cst.Semicolon,
+    cst.Colon,
+    cst.Dot,
+    cst.AssignEqual,
+    cst.ImportStar,
+    cst.ParamStar,
+    cst.ParamSlash,
+    cst.Asynchronous,
+    cst.BaseBinaryOp,
+    cst.BaseBooleanOp,
+    cst.BaseCompOp,
+    cst.BaseUnaryOp,
+    cst.BaseAugOp,
+)
+"""Whitespace, brackets, separators and operator tokens: no name, value or row is in them."""
+
+TRIVIAL_FIELDS = frozenset(
+    {
+        "lpar",
+        "rpar",
+        "lbracket",
+        "rbracket",
+        "lbrace",
+        "rbrace",
+        "comma",
+        "semicolon",
+        "colon",
+        "equal",
+        "dot",
+        "leading_lines",
+        "lines_after_decorator",
+        "header",
+        "footer",
+        "newline",
+        "trailing_whitespace",
+        "first_line",
+        "last_line",
+        "empty_lines",
+        "leading_whitespace",
+        "first_colon",
+        "second_colon",
+    }
+)
+"""Fields that only ever hold trivia (with every `whitespace*` field): not even looked at."""
 
 
-def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """A node's children in source order, read off its fields: libcst's `children` and visitors
-    rebuild the tree to find them, which costs more than the whole analysis."""
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """A node's children in source order, less its trivia (`TRIVIA`), read off its fields:
+    libcst's `children` and visitors rebuild the tree to find them, which costs more than the
+    whole analysis, and trivia is about half of all nodes."""
     kind = type(node)
     names = _FIELDS.get(kind)
     if names is None:
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(node))
+        fields = (f.name for f in dataclasses.fields(node))
+        names = _FIELDS[kind] = tuple(
+            n for n in fields if not n.startswith("whitespace") and n not in TRIVIAL_FIELDS
+        )
+    found = []
     for name in names:
         value = getattr(node, name)
-        if _node(value):
-            yield value
+        if _child(value):
+            found.append(value)
         elif type(value) in (tuple, list):
-            yield from (item for item in value if _node(item))
+            found.extend(item for item in value if _child(item))
+    return found
 
 
-def _node(value: object) -> bool:
-    """`isinstance(value, cst.CSTNode)`, remembered per type: the ABC check is slow."""
+def _child(value: object) -> bool:
+    """Whether a field's value is a node worth visiting, remembered per type (the ABC check is
+    slow)."""
     kind = type(value)
-    known = _IS_NODE.get(kind)
+    known = _IS_CHILD.get(kind)
     if known is None:
-        known = _IS_NODE[kind] = isinstance(value, cst.CSTNode)
+        known = _IS_CHILD[kind] = isinstance(value, cst.CSTNode) and not isinstance(value, TRIVIA)
     return known
 
 
@@ -146,42 +271,106 @@ def names(target: cst.CSTNode) -> set[str]:
 
 
 BINDS_TARGET = frozenset(
-    {cst.AssignTarget, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr}
+    {
+        cst.AssignTarget,
+        cst.AnnAssign,
+        cst.AugAssign,
+        cst.For,
+        cst.CompFor,
+        cst.NamedExpr,
+    }
 )
 """Node types (exactly: type checks are cheaper than libcst's ABC isinstance) with a `target`."""
 
 
+@dataclass
+class _Walk:
+    """One walk of a tree, every node numbered in visiting order, so that a subtree is a range of
+    numbers and what it binds, or which rows it takes, is a slice of what the walk found."""
+
+    bound_at: list[int] = dataclasses.field(default_factory=list)
+    bound: list[frozenset[str]] = dataclasses.field(default_factory=list)
+    alone_at: list[int] = dataclasses.field(default_factory=list)
+    alone: list[tuple[str, int]] = dataclasses.field(default_factory=list)
+    """Subscripts with a constant first index that are not taken together with another row."""
+    together: dict[cst.Subscript, frozenset[int]] = dataclasses.field(default_factory=dict)
+
+
+_SPANS: dict[cst.CSTNode, tuple[_Walk, int, int]] = {}
+"""Statement-like nodes -> their walk and their range in it; filled by one walk per module
+(`forget_module` empties it)."""
 _BOUND: dict[cst.CSTNode, frozenset[str]] = {}
-"""Every node's bound names, filled bottom-up once per module (`forget_module` empties it)."""
 _NOTHING: frozenset[str] = frozenset()
+_SPANNED: dict[type, bool] = {}
 
 
 def forget_module() -> None:
     """Drop what was remembered about the module just read."""
+    _SPANS.clear()
     _BOUND.clear()
     _ROWS.clear()
+
+
+def _span(node: cst.CSTNode) -> tuple[_Walk, int, int]:
+    known = _SPANS.get(node)
+    if known is None:
+        _walk(node)
+        known = _SPANS[node]
+    return known
+
+
+def _spanned(kind: type) -> bool:
+    """Whether a node of this type may be asked what it binds or which rows it takes: the
+    walk remembers only those nodes' ranges (any other is walked on its own when asked)."""
+    known = _SPANNED.get(kind)
+    if known is None:
+        known = _SPANNED[kind] = issubclass(
+            kind,
+            cst.Module
+            | cst.BaseStatement
+            | cst.BaseSmallStatement
+            | cst.BaseSuite
+            | cst.Lambda
+            | cst.BaseComp,
+        )
+    return known
+
+
+def _walk(root: cst.CSTNode) -> None:
+    """Visit every node under `root` once: what each binds, and the rows each expression takes."""
+    walk = _Walk()
+    position = 0
+    pending: list[tuple[cst.CSTNode, int]] = [(root, -1)]
+    while pending:
+        node, start = pending.pop()
+        if start >= 0:
+            _SPANS[node] = (walk, start, position)
+            continue
+        kind = type(node)
+        if node is root or _spanned(kind):
+            pending.append((node, position))
+        own = _own_bindings(node)
+        if own:
+            walk.bound_at.append(position)
+            walk.bound.append(own)
+        _pair(node, walk.together)
+        if kind is cst.Subscript and node not in walk.together:
+            number = first_index(node)  # type: ignore[arg-type]
+            if number is not None:
+                walk.alone_at.append(position)
+                walk.alone.append((text(node.value), number))  # type: ignore[attr-defined]
+        position += 1
+        pending.extend([(child, -1) for child in children(node)])
 
 
 def assigned(node: cst.CSTNode) -> frozenset[str]:
     """Every name a node binds anywhere inside it (targets, loop variables, `as` names)."""
     known = _BOUND.get(node)
-    if known is not None:
-        return known
-    pending: list[tuple[cst.CSTNode, bool]] = [(node, False)]
-    while pending:
-        current, children_done = pending.pop()
-        if current in _BOUND:
-            continue
-        if not children_done:
-            pending.append((current, True))
-            pending.extend((child, False) for child in children(current) if child not in _BOUND)
-            continue
-        names = _own_bindings(current)
-        for child in children(current):
-            if _BOUND[child]:
-                names = names | _BOUND[child]
-        _BOUND[current] = names
-    return _BOUND[node]
+    if known is None:
+        walk, start, end = _span(node)
+        found = walk.bound[bisect_left(walk.bound_at, start) : bisect_left(walk.bound_at, end)]
+        known = _BOUND[node] = frozenset().union(*found) if found else _NOTHING
+    return known
 
 
 def _own_bindings(node: cst.CSTNode) -> frozenset[str]:
@@ -241,30 +430,19 @@ _ROWS: dict[cst.CSTNode, Rows] = {}
 
 
 def rows(node: cst.CSTNode) -> Rows:
-    """The constant rows taken in a body (read once per module: functions are read many times)."""
+    """The constant rows taken in a body (found by the module's one walk, gathered once per body:
+    functions are read many times)."""
     known = _ROWS.get(node)
-    if known is not None:
-        return known
-    alone: dict[str, set[int]] = {}
-    together: dict[cst.Subscript, frozenset[int]] = {}
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        by_base: dict[str, list[tuple[cst.Subscript, int]]] = {}
-        for subscript, number in _side_by_side(current):
-            by_base.setdefault(text(subscript.value), []).append((subscript, number))
-        for entries in by_base.values():
-            numbers = frozenset(number for _, number in entries)
-            if len(numbers) > 1:
-                together.update((subscript, numbers) for subscript, _ in entries)
-        if type(current) is cst.Subscript and current not in together:
-            number = first_index(current)  # type: ignore[arg-type]
-            if number is not None:
-                alone.setdefault(text(current.value), set()).add(number)  # type: ignore[attr-defined]
-        pending.extend(children(current))
-    found = Rows(together, {base: frozenset(numbers) for base, numbers in alone.items()})
-    _ROWS[node] = found
-    return found
+    if known is None:
+        walk, start, end = _span(node)
+        alone: dict[str, set[int]] = {}
+        for base, number in walk.alone[
+            bisect_left(walk.alone_at, start) : bisect_left(walk.alone_at, end)
+        ]:
+            alone.setdefault(base, set()).add(number)
+        found = {base: frozenset(numbers) for base, numbers in alone.items()}
+        known = _ROWS[node] = Rows(walk.together, found)
+    return known
 
 
 def first_index(node: cst.Subscript) -> int | None:
@@ -273,18 +451,23 @@ def first_index(node: cst.Subscript) -> int | None:
     return int_literal(first.value) if isinstance(first, cst.Index) else None
 
 
-def _side_by_side(node: cst.CSTNode) -> list[tuple[cst.Subscript, int]]:
-    """Subscripts with a constant first index that are direct elements of one expression."""
-    if isinstance(node, cst.Tuple | cst.List):
-        parts = [element.value for element in node.elements]
-    elif isinstance(node, cst.Call):
-        parts = [arg.value for arg in node.args]
-    elif isinstance(node, cst.BinaryOperation):
-        parts = [node.left, node.right]
+def _pair(node: cst.CSTNode, together: dict[cst.Subscript, frozenset[int]]) -> None:
+    """Note the subscripts with a constant first index that are direct elements of one
+    expression (a tuple, list, call or operation) and take different rows of the same base."""
+    kind = type(node)
+    if kind is cst.Tuple or kind is cst.List:
+        parts = [element.value for element in node.elements]  # type: ignore[attr-defined]
+    elif kind is cst.Call:
+        parts = [arg.value for arg in node.args]  # type: ignore[attr-defined]
+    elif kind is cst.BinaryOperation:
+        parts = [node.left, node.right]  # type: ignore[attr-defined]
     else:
-        return []
-    return [
-        (part, number)
-        for part in parts
-        if isinstance(part, cst.Subscript) and (number := first_index(part)) is not None
-    ]
+        return
+    by_base: dict[str, list[tuple[cst.Subscript, int]]] = {}
+    for part in parts:
+        if type(part) is cst.Subscript and (number := first_index(part)) is not None:
+            by_base.setdefault(text(part.value), []).append((part, number))
+    for entries in by_base.values():
+        numbers = frozenset(number for _, number in entries)
+        if len(numbers) > 1:
+            together.update((subscript, numbers) for subscript, _ in entries)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rnncheck import cache, cli, engine, project, runner
+from rnncheck import cache, cli, engine, runner
 from rnncheck.rules import ALL_RULES
 from tests.helpers import SHARED_CASES, needs_shared_cases
 
@@ -212,19 +212,3 @@ def test_findings_are_the_same_with_and_without_the_cache(tmp_path, monkeypatch)
     assert report("--cache-dir", folder) == uncached  # cold: computed and written
     assert list(Path(folder).glob("*/findings/*"))
     assert report("--cache-dir", folder) == uncached  # warm: read back
-
-
-def test_the_index_is_read_back_as_it_was_computed(tree):
-    (tree / "train.py").write_text("from model import Encoder\n\nencoder = Encoder(width, 0.5)\n")
-    run(tree)
-    files = [(str(path), path.read_bytes()) for path in sorted(tree.glob("*.py"))]
-    computed: dict[str, project.Indexed] = {}
-    fresh = project.Project.of(files, computed)
-    kept = cache.Cache.open(cache.location(str(tree)))
-    assert kept is not None
-    assert kept.index == computed
-    assert fresh.constructions_of(str(tree / "model.py"), "Encoder")[0].positional == (
-        project.NOT_LITERAL,
-        0.5,
-    )
-    assert project.Project.of(files, kept.index) == fresh

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ast
+import json
 from pathlib import Path
 
-import rnncheck.project as project_module
+import pytest
+
+from rnncheck import cli
 from rnncheck.engine import check_source
-from rnncheck.project import NOT_LITERAL, Project
+from rnncheck.index import ModuleIndex
+from rnncheck.project import NOT_LITERAL, Project, root_of
 
 MODEL = """\
 import torch.nn as nn
@@ -148,29 +153,303 @@ def test_notebook_classes_and_constructions_are_indexed(tmp_path: Path) -> None:
     assert len(project.constructions[(str(paths["nb.ipynb"]), "Encoder")]) == 1
 
 
-def test_known_constructions_are_reused_until_the_file_or_the_class_homes_change(
-    monkeypatch,
+def test_constructions_in_decorators_and_after_lone_carriage_returns_are_indexed(
+    tmp_path: Path,
 ) -> None:
-    parsed: list[str] = []
-    constructions = project_module._constructions
+    decorated = "from model import Encoder\n\n\n@register(Encoder(8))\ndef make():\n    pass\n"
+    old_mac = "from model import Encoder\r\rx = 1\rm = Encoder(16)\r"
+    for text, line in ((decorated, 4), (old_mac, 4)):
+        project, paths = _project(tmp_path, {"model.py": MODEL, "train.py": text})
+        built = project.constructions_of(str(paths["model.py"]), "Encoder")
+        assert [(b.line, b.positional) for b in built] == [(line, (8,) if "@" in text else (16,))]
 
-    def counting(path, content, relevant):  # type: ignore[no-untyped-def]
-        parsed.append(path)
-        return constructions(path, content, relevant)
 
-    monkeypatch.setattr(project_module, "_constructions", counting)
-    files = {"model.py": MODEL.encode(), "train.py": b"from model import Encoder\nEncoder(16)\n"}
-    known: dict[str, project_module.Indexed] = {}
-    first = Project.of(files.items(), known)
-    assert parsed == ["model.py", "train.py"]
-    parsed.clear()
-    assert Project.of(files.items(), known) == first
-    assert parsed == []
-    files["train.py"] = b"from model import Encoder\nEncoder(32)\n"
-    again = Project.of(files.items(), known)
-    assert parsed == ["train.py"]
-    assert again == Project.of(files.items())
-    parsed.clear()
-    files["model.py"] = MODEL.encode() + b"\n\nclass Decoder(Encoder):\n    pass\n"
-    Project.of(files.items(), known)
-    assert "train.py" in parsed  # a new class in a file that builds RNNs: every file again
+# ---- the project model: roots, modules, names ------------------------------------------------
+
+GRU_MODEL = """\
+from torch import nn
+
+{imports}
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 8, {layers})
+
+    def forward(self, x):
+        _, h = self.gru(x)
+        return h.squeeze(0)
+"""
+"""Squeezing h_n is RNN206 exactly when the imported layer count is more than 1 (line 13)."""
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+def _run(capsys: pytest.CaptureFixture[str], *arguments: str) -> list[tuple[str, int, str]]:
+    cli.main(["--output-format", "json", "--exit-zero", *arguments])
+    found = json.loads(capsys.readouterr().out)
+    return sorted((Path(f["filename"]).name, f["location"]["row"], f["code"]) for f in found)
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "rnncheck.toml").write_text("")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_same_named_modules_in_different_packages_are_told_apart(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(
+        tree,
+        {
+            "exp/__init__.py": "",
+            "exp/large/__init__.py": "",
+            "exp/large/config.py": "LAYERS = 3\n",
+            "exp/large/model.py": GRU_MODEL.format(
+                imports="from .config import LAYERS", layers="LAYERS"
+            ),
+            "exp/small/__init__.py": "",
+            "exp/small/config.py": "LAYERS = 1\n",
+            "exp/small/model.py": GRU_MODEL.format(
+                imports="from .config import LAYERS", layers="LAYERS"
+            ),
+        },
+    )
+    whole = _run(capsys, ".")
+    assert whole == [("model.py", 13, "RNN206")]
+    assert _run(capsys, "exp/large/model.py") == whole
+    assert _run(capsys, "exp/small/model.py") == []
+
+
+def test_a_script_looks_in_its_own_folder_first(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(
+        tree,
+        {
+            "settings.py": "LAYERS = 1\n",
+            "app/settings.py": "LAYERS = 3\n",
+            "app/model.py": GRU_MODEL.format(
+                imports="from settings import LAYERS", layers="LAYERS"
+            ),
+            "other/model.py": GRU_MODEL.format(
+                imports="from settings import LAYERS", layers="LAYERS"
+            ),
+        },
+    )
+    assert _run(capsys, ".") == [("model.py", 13, "RNN206")]
+    assert _run(capsys, "app/model.py") == [("model.py", 13, "RNN206")]
+    assert _run(capsys, "other/model.py") == []
+
+
+@pytest.mark.parametrize(
+    ("imports", "layers", "extra"),
+    [
+        ("from settings import *", "LAYERS", {}),
+        ("import settings as s", "s.LAYERS", {}),
+        ("import pkg.settings", "pkg.settings.LAYERS", {"pkg/__init__.py": ""}),
+        ("from pkg import LAYERS", "LAYERS", {"pkg/__init__.py": "from .settings import *\n"}),
+        ("from pkg import settings", "settings.LAYERS", {"pkg/__init__.py": ""}),
+    ],
+)
+def test_imported_constants_are_followed(
+    tree: Path, capsys: pytest.CaptureFixture[str], imports: str, layers: str, extra: dict[str, str]
+) -> None:
+    settings = "__all__ = ['LAYERS']\nLAYERS = 3\n"
+    _write(
+        tree,
+        {
+            "settings.py": settings,
+            "pkg/settings.py": settings,
+            "model.py": GRU_MODEL.format(imports=imports, layers=layers),
+            **extra,
+        },
+    )
+    assert _run(capsys, "model.py") == [("model.py", 13, "RNN206")]
+
+
+def test_a_star_import_binds_only_what_all_lists(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _write(
+        tree,
+        {
+            "settings.py": "__all__ = ['HIDDEN']\nHIDDEN = 8\nLAYERS = 3\n",
+            "model.py": GRU_MODEL.format(imports="from settings import *", layers="LAYERS"),
+        },
+    )
+    assert _run(capsys, "model.py") == []
+
+
+def test_a_name_bound_twice_or_not_to_a_literal_is_not_a_constant(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for settings in (
+        "LAYERS = 3\nLAYERS = 1\n",
+        "LAYERS = int('3')\n",
+        "LAYERS = 3\nLAYERS += 1\n",
+    ):
+        _write(
+            tree,
+            {
+                "settings.py": settings,
+                "model.py": GRU_MODEL.format(
+                    imports="from settings import LAYERS", layers="LAYERS"
+                ),
+            },
+        )
+        assert _run(capsys, "model.py") == [], settings
+
+
+def test_module_constants_inside_main_guards_and_try_blocks() -> None:
+    index = ModuleIndex.of(
+        ast.parse(
+            "A = 1\nif __name__ == '__main__':\n    B = 2\ntry:\n    C = 3\nexcept ImportError:\n"
+            "    D = 4\nE = 5\nE = 6\ndef f():\n    F = 7\n"
+        )
+    )
+    assert index.constants == {"A": 1, "B": 2, "C": 3, "D": 4}
+
+
+def test_a_project_checked_whole_or_file_by_file_gives_the_same_findings(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(
+        tree,
+        {
+            "settings.py": "LAYERS = 2\nBI = True\n",
+            "pkg/__init__.py": "from .net import Net\n",
+            "pkg/net.py": "from torch import nn\nfrom settings import *\n\n\nclass Net(nn.Module):\n"
+            "    def __init__(self):\n        super().__init__()\n"
+            "        self.gru = nn.GRU(8, 8, LAYERS, bidirectional=BI)\n\n"
+            "    def forward(self, x):\n        _, h = self.gru(x)\n        return h[-1]\n",
+            "model.py": GRU_MODEL.format(imports="import settings", layers="settings.LAYERS"),
+        },
+    )
+    whole = _run(capsys, ".")
+    assert whole == [("model.py", 13, "RNN206"), ("net.py", 12, "RNN201")]
+    one_by_one = sorted(f for name in ("model.py", "pkg/net.py") for f in _run(capsys, name))
+    assert one_by_one == whole
+    monkeypatch.chdir(tree / "pkg")
+    assert _run(capsys, "net.py") == [("net.py", 12, "RNN201")]
+
+
+def test_the_project_root_is_found_from_the_file(tmp_path: Path) -> None:
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "sub" / "deep").mkdir(parents=True)
+    (tmp_path / "repo" / "sub" / "pyproject.toml").write_text("")
+    (tmp_path / "loose" / "inner").mkdir(parents=True)
+    repo, loose = tmp_path / "repo", tmp_path / "loose"
+    deep = str(repo / "sub" / "deep" / "f.py")
+    assert root_of(deep, deep, str(tmp_path)) == str(repo / "sub")
+    assert root_of(str(repo / "g.py"), str(repo), str(tmp_path)) == str(repo)
+    inner = str(loose / "inner" / "f.py")
+    assert root_of(inner, str(loose), str(tmp_path)) == str(loose)
+    assert root_of(inner, inner, str(loose)) == str(loose)
+    assert root_of(inner, inner, str(repo)) == str(loose / "inner")
+
+
+def test_the_project_option_names_the_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(
+        tmp_path,
+        {
+            "settings.py": "LAYERS = 3\n",
+            "app/rnncheck.toml": "",
+            "app/model.py": GRU_MODEL.format(
+                imports="from settings import LAYERS", layers="LAYERS"
+            ),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    assert _run(capsys, "app/model.py") == []
+    assert _run(capsys, "--project", ".", "app/model.py") == [("model.py", 13, "RNN206")]
+
+
+# ---- configuration records -----------------------------------------------------------------
+
+TAGGER = """\
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from torch import nn
+
+
+@dataclass
+class Config:
+    hidden: int = 8
+    bidirectional: bool = False
+
+
+class Options(NamedTuple):
+    hidden: int
+    bidirectional: bool = True
+
+
+class Tagger(nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        self.gru = nn.GRU(4, cfg.hidden, bidirectional=cfg.bidirectional)
+
+    def forward(self, x):
+        _, h = self.gru(x)
+        return h[-1]
+
+
+{built}
+"""
+
+
+@pytest.mark.parametrize(
+    "built",
+    [
+        "tagger = Tagger(Config(bidirectional=True))",
+        "tagger = Tagger(Config(8, True))",
+        "tagger = Tagger(Options(8))",
+        "tagger = Tagger(cfg=Options(hidden=8, bidirectional=True))",
+    ],
+)
+def test_a_record_built_with_literals_carries_its_fields(built: str) -> None:
+    (finding,) = check_source(TAGGER.format(built=built).encode(), "tagger.py")
+    assert (finding.code, finding.row) == ("RNN201", 25)
+    assert f"when built as `{built.split(' = ')[1]}`" in finding.message
+
+
+@pytest.mark.parametrize(
+    "built",
+    [
+        "tagger = Tagger(Config())",
+        "tagger = Tagger(Options())",
+        "tagger = Tagger(Config(bidirectional=flag))",
+        "tagger = Tagger(Config(**given))",
+        "tagger = Tagger(Config(bidirectional=True))\ndef tune(cfg):\n    cfg.bidirectional = False",
+    ],
+)
+def test_a_record_field_that_is_not_certain_stays_quiet(built: str) -> None:
+    assert check_source(TAGGER.format(built=built).encode(), "tagger.py") == []
+
+
+def test_a_record_from_another_module_is_read_from_its_definition(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = TAGGER.format(built="").replace("@dataclass\nclass Config", "class Unused")
+    _write(
+        tree,
+        {
+            "config.py": "from dataclasses import dataclass\n\n\n@dataclass\nclass Config:\n"
+            "    hidden: int = 8\n    bidirectional: bool = False\n",
+            "model.py": "from config import Config\n" + model,
+            "train.py": "from config import Config\nfrom model import Tagger\n"
+            "Tagger(Config(bidirectional=True))\n",
+        },
+    )
+    assert _run(capsys, ".") == [("model.py", 25, "RNN201")]
+    assert _run(capsys, "model.py") == [("model.py", 25, "RNN201")]

@@ -116,4 +116,11 @@ def test_reading_a_file_asks_the_project_only_through_queries(tmp_path):
             found = engine.check_source(content, path, ALL_RULES, OnlyQueries(project))  # type: ignore[arg-type]
         assert found == engine.check_source(content, path, ALL_RULES, project)
         asked |= {name for name, _ in record}
-    assert asked == {"Project.constructions_of", "Project.definition", "Project.source"}
+    assert asked == {
+        "Project.constructions_of",
+        "Project.definition",
+        "Project.import_target",
+        "Project.module_file",
+        "Project.source",
+        "Project.writes_attribute",
+    }

@@ -1,0 +1,198 @@
+"""What one file says by itself about its module-level names, read with the standard library's `ast`.
+
+A pure function of the file's text (as ty's per-file semantic index is): the classes and
+functions it defines, the names it binds once to a literal, what it imports and from where, and
+its `__all__`. The project model (`rnncheck.project`) joins these indexes into a whole.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+SCALARS = (bool, int, float, str, type(None))
+"""The literal values a constant can hold: what RNN facts are made of (and hashable)."""
+
+
+class Required:
+    """A record field without a default."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED = Required()
+
+
+class NotLiteral:
+    """A value the code does not spell out."""
+
+    def __repr__(self) -> str:
+        return "NOT_LITERAL"
+
+
+NOT_LITERAL = NotLiteral()
+
+
+@dataclass(frozen=True)
+class Import:
+    """What an import binds a local name to: module `module` (`level` dots up), or its `name`."""
+
+    module: str | None
+    level: int = 0
+    name: str | None = None
+    """None when the name is bound to the module itself (`import settings as s`)."""
+
+
+@dataclass
+class ModuleIndex:
+    classes: set[str] = field(default_factory=set)
+    functions: set[str] = field(default_factory=set)
+    constants: dict[str, object] = field(default_factory=dict)
+    """Names bound exactly once at module level (in plain `if`/`try` blocks too), to a literal."""
+    imports: dict[str, Import] = field(default_factory=dict)
+    stars: list[Import] = field(default_factory=list)
+    """`from m import *`, in order."""
+    public: tuple[str, ...] | None = None
+    """`__all__`, when it is a literal list of names."""
+    records: dict[str, tuple[tuple[str, object], ...]] = field(default_factory=dict)
+    """Each dataclass or NamedTuple: its fields in order, with their literal defaults
+    (`REQUIRED` for a field without one, NOT_LITERAL for one the code does not spell out)."""
+
+    @classmethod
+    def of(cls, tree: ast.Module) -> ModuleIndex:
+        index = cls()
+        counts: dict[str, int] = {}
+        values: dict[str, object] = {}
+        for statement in module_statements(tree):
+            for name, value in _bindings(statement, index):
+                counts[name] = counts.get(name, 0) + 1
+                values[name] = value
+        index.constants = {
+            name: value
+            for name, value in values.items()
+            if counts[name] == 1 and value is not NOT_LITERAL
+        }
+        listed = values.get("__all__") if counts.get("__all__") == 1 else None
+        if isinstance(listed, tuple):
+            index.public = listed
+        return index
+
+    def exported(self) -> list[str]:
+        """The names `from this import *` binds: `__all__`, else every public name."""
+        if self.public is not None:
+            return list(self.public)
+        names = [*self.classes, *self.functions, *self.constants, *self.imports]
+        return sorted({name for name in names if not name.startswith("_")})
+
+
+def module_statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    """The statements that run at module level: the body, and inside plain `if` and `try`."""
+    pending = list(reversed(tree.body))
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, ast.If):
+            pending.extend(reversed([*statement.body, *statement.orelse]))
+        elif isinstance(statement, ast.Try):
+            blocks = [*statement.body, *statement.orelse, *statement.finalbody]
+            for handler in statement.handlers:
+                blocks.extend(handler.body)
+            pending.extend(reversed(blocks))
+        else:
+            yield statement
+
+
+def _bindings(statement: ast.stmt, index: ModuleIndex) -> Iterator[tuple[str, object]]:
+    """The names a module-level statement binds, each with its literal value (or NOT_LITERAL);
+    definitions and imports are also recorded in `index`."""
+    if isinstance(statement, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+        kinds = index.classes if isinstance(statement, ast.ClassDef) else index.functions
+        kinds.add(statement.name)
+        if isinstance(statement, ast.ClassDef) and _is_record(statement):
+            index.records[statement.name] = _fields(statement)
+        yield statement.name, NOT_LITERAL
+    elif isinstance(statement, ast.Import):
+        for alias in statement.names:
+            local = alias.asname or alias.name.split(".")[0]
+            index.imports[local] = Import(alias.name if alias.asname else local)
+            yield local, NOT_LITERAL
+    elif isinstance(statement, ast.ImportFrom):
+        for alias in statement.names:
+            bound = Import(statement.module, statement.level, alias.name)
+            if alias.name == "*":
+                index.stars.append(bound)
+                continue
+            index.imports[alias.asname or alias.name] = bound
+            yield alias.asname or alias.name, NOT_LITERAL
+    elif isinstance(statement, ast.Assign):
+        value = literal(statement.value)
+        for target in statement.targets:
+            for name in _names(target):
+                yield name, value if isinstance(target, ast.Name) else NOT_LITERAL
+    elif isinstance(statement, ast.AnnAssign | ast.AugAssign):
+        given = statement.value if isinstance(statement, ast.AnnAssign) else None
+        for name in _names(statement.target):
+            yield name, literal(given) if given is not None else NOT_LITERAL
+        if isinstance(statement, ast.AugAssign):
+            yield from ((name, NOT_LITERAL) for name in _names(statement.target))
+    elif isinstance(statement, ast.For | ast.AsyncFor | ast.With | ast.AsyncWith):
+        targets = (
+            [statement.target]
+            if isinstance(statement, ast.For | ast.AsyncFor)
+            else [item.optional_vars for item in statement.items if item.optional_vars]
+        )
+        for target in targets:
+            yield from ((name, NOT_LITERAL) for name in _names(target))
+
+
+RECORD_DECORATORS = frozenset({"dataclass", "dataclasses.dataclass"})
+RECORD_BASES = frozenset({"NamedTuple", "typing.NamedTuple"})
+
+
+def _is_record(node: ast.ClassDef) -> bool:
+    """A dataclass or a NamedTuple: a class whose constructor its fields make."""
+    decorators = {_dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
+    bases = {_dotted(base) for base in node.bases}
+    return bool(decorators & RECORD_DECORATORS or bases & RECORD_BASES)
+
+
+def _fields(node: ast.ClassDef) -> tuple[tuple[str, object], ...]:
+    """A record's annotated fields in order, each with its literal default or REQUIRED."""
+    fields: dict[str, object] = {}
+    for statement in node.body:
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            if "ClassVar" in ast.dump(statement.annotation):
+                continue
+            value = statement.value
+            fields[statement.target.id] = REQUIRED if value is None else literal(value)
+    return tuple(fields.items())
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
+
+
+def _names(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Tuple | ast.List):
+        return [name for element in target.elts for name in _names(element)]
+    if isinstance(target, ast.Starred):
+        return _names(target.value)
+    return []
+
+
+def literal(node: ast.expr) -> object:
+    """The scalar (or tuple of strings, for `__all__`) a node spells out, else NOT_LITERAL."""
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return NOT_LITERAL
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return value if isinstance(value, SCALARS) else NOT_LITERAL

@@ -1,0 +1,102 @@
+"""What the tree says by itself, checked against slower, independent ways of asking."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import libcst as cst
+import pytest
+
+from rnncheck import syntax
+
+MODULE = textwrap.dedent(
+    """\
+    import torch
+    a, (b, c) = 1, (2, 3)
+
+    def outer(x, h):
+        y = h[-1]
+        for i in range(3):
+            z = [w for w in x if (v := w)]
+        def inner():
+            q = h[-2], h[-1]
+            with open("f") as handle:
+                r = h[0]
+        return y
+
+    class Model:
+        def forward(self, x):
+            self.out, _ = x
+            match x:
+                case [first, *rest]:
+                    pass
+    """
+)
+
+
+def _naive_bound(node: cst.CSTNode) -> set[str]:
+    """Every bound name under `node`, found through libcst's own `children`."""
+    found: set[str] = set()
+    if type(node) in syntax.BINDS_TARGET:
+        found |= syntax.names(node.target)  # type: ignore[attr-defined]
+    elif isinstance(node, cst.AsName):
+        found |= syntax.names(node.name)
+    elif isinstance(node, cst.MatchAs) and node.name is not None:
+        found.add(node.name.value)
+    for child in node.children:
+        found |= _naive_bound(child)
+    return found
+
+
+def _every(node: cst.CSTNode) -> list[cst.CSTNode]:
+    return [node, *(inner for child in node.children for inner in _every(child))]
+
+
+def test_what_each_node_binds_is_what_a_walk_of_it_alone_finds():
+    module = cst.parse_module(MODULE)
+    try:
+        syntax.assigned(module)
+        nodes = _every(module)
+        assert all(set(syntax.assigned(node)) == _naive_bound(node) for node in nodes)
+        assert {"a", "b", "c", "y", "i", "z", "w", "v", "q", "handle", "r"} <= syntax.assigned(
+            module
+        )
+        assert "self.out" in syntax.assigned(module)
+    finally:
+        syntax.forget_module()
+
+
+def test_rows_are_those_of_the_body_asked_about():
+    module = cst.parse_module(MODULE)
+    outer = module.body[2]
+    assert isinstance(outer, cst.FunctionDef)
+    inner = next(s for s in syntax.statements(outer.body) if isinstance(s, cst.FunctionDef))
+    try:
+        syntax.assigned(module)
+        assert syntax.rows(outer.body).alone == {"h": frozenset({-1, 0})}
+        assert syntax.rows(inner.body).alone == {"h": frozenset({0})}  # h[-1] of y is outside
+        pair = [node for node in _every(inner) if isinstance(node, cst.Subscript)][:2]
+        assert [syntax.rows(inner.body).beside(node) for node in pair] == [
+            frozenset({-1}),
+            frozenset({-2}),
+        ]
+    finally:
+        syntax.forget_module()
+
+
+LITERALS = ["(1, 2)", "-3", "[1, 'a', None]", "{1: {2: 3}}", "set()", "...", "1 + 2j", "'a' 'b'"]
+OTHERS = ["x", "f(1)", "(1, x)", "{**x}", "(*a,)", "-x", "f'x'", "a.b", "[i for i in x]", "1 + 2"]
+
+
+@pytest.mark.parametrize("source", [*LITERALS, *OTHERS])
+def test_a_literal_is_what_literal_eval_reads(source):
+    try:
+        expected: object = ast.literal_eval(source)
+    except ValueError:
+        expected = ValueError
+    try:
+        found: object = syntax.literal(cst.parse_expression(source))
+    except ValueError:
+        found = ValueError
+    assert found == expected
