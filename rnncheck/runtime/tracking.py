@@ -49,12 +49,11 @@ class Tracking(TorchFunctionMode):
     def __torch_function__(
         self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: Any = None
     ) -> Any:
-        result = func(*args, **(kwargs or {}))
-        if not self.table or not args:
-            return result
-        trace = self.table.get(args[0])
-        if trace is not None:
-            self._follow(func.__name__, trace, args, kwargs or {}, result, sys._getframe(1))
+        result = func(*args, **kwargs) if kwargs else func(*args)
+        if args and self.table:
+            trace = self.table.get(args[0])
+            if trace is not None:
+                self._follow(func.__name__, trace, args, kwargs or {}, result, sys._getframe(1))
         return result
 
     def built(self, source: Source, place: Place) -> None:
