@@ -42,7 +42,7 @@ class Source:
 
     def describe(self) -> str:
         place = f"built at {self.built_at}" if self.built_at else "built before the checks began"
-        return f"{self.layout.constructor()}, {place}"
+        return f"{self.layout.constructor()} ({place})"
 
 
 @dataclass(eq=False)

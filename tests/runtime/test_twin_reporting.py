@@ -30,7 +30,7 @@ def test_the_warning_points_at_the_users_line_and_names_the_rnn() -> None:
     assert (seen.filename, seen.lineno) == (__file__, lines[0])
     message = str(seen.message)
     assert message.startswith("RNN101 `out[-1]` takes the last sample of the batch")
-    assert "nn.GRU(3, 4, batch_first=True), built at test_twin_reporting.py:20" in message
+    assert "nn.GRU(3, 4, batch_first=True) (built at test_twin_reporting.py:20)" in message
     assert "write `out[:, -1]`" in message
 
 
@@ -44,7 +44,7 @@ def test_an_rnn_built_before_the_checks_is_named_so() -> None:
     assert "RNN201 `gru(torch.randn(5, 2, 3))[1][-1]` is only the last layer's backward" in str(
         seen.message
     )
-    assert "built before the checks began" in str(seen.message)
+    assert "nn.GRU(3, 4, bidirectional=True) (built before the checks began)" in str(seen.message)
 
 
 def test_each_place_is_reported_once_by_default() -> None:
