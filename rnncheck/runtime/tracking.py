@@ -44,6 +44,7 @@ class Tracking(TorchFunctionMode):
         self.table = Table(self._released)
         self.depth = 0
         self._pending: list[tuple[Call, twin.Misuse, Place]] = []
+        self._follow = torch.compiler.disable(self._follow)  # type: ignore[method-assign]
         self._released_calls: set[Call] = set()
 
     def __torch_function__(
