@@ -4,8 +4,8 @@ A classifier around `nn.LSTM(64, 128, num_layers=2, bidirectional=True, batch_fi
 a few Linear layers takes a training step (forward, backward, SGD) on batches of 32 x 50 steps,
 unchecked and inside `rnncheck.checking()` in several ways. A second model adds 200 small
 non-RNN operations after the LSTM, which the twin's torch function mode sees one by one. Runs
-are interleaved so that drift in the machine's speed hits all of them; each figure is the median
-of per-round ratios after a warm-up. The target for the full checks is a ratio of at most 1.15.
+are interleaved, in an order that turns each round, so that drift in the machine's speed hits all
+of them; each figure is the median of per-round ratios after a warm-up. The target for the full checks is a ratio of at most 1.15.
 
     python benchmarks/twin_overhead.py [--rounds 30] [--repeats 20000]
 """
@@ -71,10 +71,11 @@ def measure(runs: dict[str, Callable[[], None]], rounds: int) -> dict[str, float
         run()
         run()
     times: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(rounds):
-        for name, run in runs.items():
+    names = list(runs)
+    for round in range(rounds):
+        for name in names[round % len(names) :] + names[: round % len(names)]:
             start = time.perf_counter()
-            run()
+            runs[name]()
             times[name].append(time.perf_counter() - start)
     base = times["unchecked"]
     ratios = {
