@@ -98,6 +98,7 @@ def test_error_mode_raises_a_waiting_misuse_when_the_block_ends() -> None:
         line = sys._getframe().f_lineno + 1
         h[-1]
     assert (raised.value.filename, raised.value.lineno) == (__file__, line)
+    assert not torch.overrides._is_torch_function_mode_enabled()
 
 
 def test_off_and_the_disable_variable_turn_the_twin_off(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,3 +153,12 @@ def test_checked_reports_too() -> None:
 
     with pytest.raises(rnncheck.RNNMisuseError):
         run()
+
+
+def test_watch_in_error_mode_raises_when_the_forward_is_over_and_leaves_no_mode_behind() -> None:
+    model = Classifier()
+    handle = rnncheck.watch(model, misuse="error")
+    with pytest.raises(rnncheck.RNNMisuseError, match=r"^RNN201"):
+        model(torch.randn(5, 2, 3))
+    handle.remove()
+    assert not torch.overrides._is_torch_function_mode_enabled()
