@@ -80,6 +80,13 @@ def _rows_on_separate_lines() -> torch.Tensor:
     return backward + forward
 
 
+def _rows_with_a_module_call_between() -> torch.Tensor:
+    _, h = bi()
+    backward = h[-1]
+    nn.Linear(4, 4)(backward)
+    return torch.cat((h[-2], backward), dim=1)
+
+
 def _both_ends() -> torch.Tensor:
     out, _ = bi(batch_first=True)
     return torch.cat((out[:, 0], out[:, -1]), dim=-1)
@@ -105,6 +112,7 @@ QUIET: dict[str, Callable[[], Any]] = {
     "[:, -1] after permute(1, 0, 2) made it batch-first": lambda: gru()[0].permute(1, 0, 2)[:, -1],
     "both rows taken together, in either order": _both_rows,
     "both rows on separate lines": _rows_on_separate_lines,
+    "both rows, a module called between them": _rows_with_a_module_call_between,
     "both ends of a bidirectional output": _both_ends,
     "halves sliced to one direction": _halves,
     "features sliced before the step": _halves_sliced_first,
