@@ -13,6 +13,7 @@ import sys
 
 from rnncheck.facts import layout_from_text
 from rnncheck.layout import CELL_AXES, STATE_AXES, Equivalence, Layout, named_shape
+from rnncheck.rules import ALL_RULES
 
 
 def main(argv: list[str]) -> int:
@@ -44,6 +45,7 @@ def explain(layout: Layout, batch: int, time: int) -> str:
         _rows(layout),
         _equal(layout, batch),
         _not_equal(layout),
+        _at_run_time(),
     ]
     return "\n\n".join(sections)
 
@@ -150,6 +152,15 @@ def _not_equal(layout: Layout) -> str:
         " shorter sequences have zeros there"
     )
     return "Not equal, though tempting:\n" + "\n".join(lines)
+
+
+def _at_run_time() -> str:
+    """Which rules the runtime twin also checks, where this module's settings are all known."""
+    lines = [f"  {rule.code} {rule.name}" for rule in ALL_RULES if rule.runtime]
+    return (
+        "Also checked while the program runs (`rnncheck run SCRIPT`, `rnncheck.checking()`,"
+        " `pytest --rnncheck`), with every setting known:\n" + "\n".join(lines)
+    )
 
 
 def _table(pairs: list[tuple[str, str]]) -> str:

@@ -26,6 +26,14 @@ FIX_NOTES: dict[Applicability | None, str] = {
 }
 
 
+RUNTIME_NOTE = (
+    "Also checked while the program runs, where every fact is known (settings read from a "
+    "config file, the batch size, a packed batch's lengths): inside `rnncheck.checking()`, "
+    "`rnncheck.watch(model)`, `@rnncheck.checked`, `pytest --rnncheck` and `rnncheck run "
+    "SCRIPT`. A misuse is an `rnncheck.RNNMisuseWarning` at the line that made it."
+)
+
+
 @dataclass(frozen=True)
 class Correction:
     """A fix in the tree's terms: each node's code replaced; the engine turns it into edits."""
@@ -66,6 +74,8 @@ class Rule:
     """The kind of fix the rule's findings carry, if any."""
     opt_in: ClassVar[bool] = False
     """Runs only when selected by name, a prefix or ALL, never by default (as ruff's RUF100)."""
+    runtime: ClassVar[bool] = False
+    """Also checked while the program runs, by the runtime twin (`rnncheck.runtime.twin`)."""
 
     def built(self, rnn: Rnn, report: Report) -> None:
         """An RNN is constructed."""
@@ -110,5 +120,6 @@ class Rule:
                 "## Fix",
                 FIX_NOTES[cls.fix],
                 "",
+                *(("## At run time", RUNTIME_NOTE, "") if cls.runtime else ()),
             ]
         )

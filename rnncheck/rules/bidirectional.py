@@ -34,6 +34,7 @@ def final_state_message(text: str, base: str, where: str, layout: Layout, both: 
 
 class BidirectionalLastStep(Rule):
     code = "RNN102"
+    runtime = True
     fix = "safe"
     name = "bidirectional-last-step"
     summary = "The full-width last step of a bidirectional output used as a summary."
@@ -105,6 +106,7 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
 
 class BidirectionalFinalState(Rule):
     code = "RNN201"
+    runtime = True
     fix = "unsafe"
     name = "bidirectional-hn-last"
     summary = "`h_n[-1]` of a bidirectional RNN taken as its final state."

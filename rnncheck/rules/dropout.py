@@ -12,6 +12,7 @@ from rnncheck.rules.base import Correction, Report, Rule
 
 class DropoutSingleLayer(Rule):
     code = "RNN401"
+    runtime = True
     fix = "safe"
     name = "dropout-single-layer"
     summary = "`dropout` > 0 on an RNN with one layer, where it has no effect."

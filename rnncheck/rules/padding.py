@@ -10,6 +10,7 @@ from rnncheck.shape_reads import Pick
 
 class PaddedLastStep(Rule):
     code = "RNN103"
+    runtime = True
     name = "padded-last-step"
     summary = (
         "The last position of an output unpacked by pad_packed_sequence used as the final state."

@@ -10,6 +10,7 @@ from rnncheck.sizes import Size
 
 class StateIndexedBatchFirst(Rule):
     code = "RNN203"
+    runtime = True
     fix = "safe"
     name = "state-indexed-batch-first"
     summary = "h_n or c_n indexed as if batch_first applied to it."
@@ -71,6 +72,7 @@ final = h_n[-1]
 
 class StateSlicedByLayers(Rule):
     code = "RNN207"
+    runtime = True
     fix = "unsafe"
     name = "state-sliced-by-layers"
     summary = "h_n of a bidirectional RNN sliced by a layer count."

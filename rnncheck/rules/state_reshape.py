@@ -18,6 +18,7 @@ def _reshape(call: MethodCall) -> bool:
 
 class StateFlattenedPerSample(Rule):
     code = "RNN204"
+    runtime = True
     fix = "safe"
     name = "state-flattened-per-sample"
     summary = "h_n flattened per sample without moving the batch axis first."
@@ -78,6 +79,7 @@ flat = h_n.permute(1, 0, 2).reshape(x.size(0), -1)
 
 class StateViewedDirectionsFirst(Rule):
     code = "RNN205"
+    runtime = True
     fix = "unsafe"
     name = "state-viewed-directions-first"
     summary = "h_n viewed as (directions, layers, ...) instead of (layers, directions, ...)."
@@ -132,6 +134,7 @@ by_layer = h_n.view(3, 2, -1, 16)
 
 class StateSqueezedWithSeveralRows(Rule):
     code = "RNN206"
+    runtime = True
     fix = "safe"
     name = "state-squeezed-with-several-rows"
     summary = "`h_n.squeeze(0)` when h_n has more than one layer or direction."

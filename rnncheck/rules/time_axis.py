@@ -10,6 +10,7 @@ from rnncheck.shape_reads import Pick
 
 class TimeIndexOnBatchAxis(Rule):
     code = "RNN101"
+    runtime = True
     fix = "safe"
     name = "time-index-on-batch-axis"
     summary = "A last-time-step index applied to the batch axis of an RNN's output."

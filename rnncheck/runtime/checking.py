@@ -118,9 +118,11 @@ class Watch:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.remove(flush=kind is None)
-        if self._discover and self._tracking is not None and not disabled():
-            self._tracking.__exit__(kind, error, traceback)
+        try:
+            self.remove(flush=kind is None)
+        finally:
+            if self._discover and self._tracking is not None and not disabled():
+                self._tracking.__exit__(kind, error, traceback)
 
     @property
     def tracking(self) -> Tracking | None:
@@ -152,9 +154,11 @@ class Watch:
         tracking = self._tracking
         if tracking is not None:
             tracking.depth = 0
-            if flush or tracking.reporter.mode == "warn":
-                tracking.settle()
-            tracking.stop()
+            try:
+                if flush or tracking.reporter.mode == "warn":
+                    tracking.settle()
+            finally:
+                tracking.stop()
         if flush:
             self.flush()
 
@@ -191,9 +195,11 @@ class Watch:
     def _outermost_left(self, module: nn.Module, args: tuple[Any, ...], result: Any) -> None:
         tracking = self._tracking
         if tracking is not None and not torch.compiler.is_compiling():
-            tracking.left()
-            if tracking.depth == 0:
-                tracking.__exit__(None, None, None)
+            try:
+                tracking.left()
+            finally:
+                if tracking.depth == 0:
+                    tracking.__exit__(None, None, None)
 
     def _built(self, module: nn.Module, name: str, parameter: Any) -> None:
         """Hook an RNN as it is built inside the block, before any call can bypass the hooks."""

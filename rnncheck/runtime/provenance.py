@@ -42,7 +42,7 @@ class Source:
 
     def describe(self) -> str:
         place = f"built at {self.built_at}" if self.built_at else "built before the checks began"
-        return f"{self.layout.constructor()}, {place}"
+        return f"{self.layout.constructor()} ({place})"
 
 
 @dataclass(eq=False)
@@ -114,8 +114,8 @@ class Table:
         self._entries: dict[int, tuple[weakref.ref[Tensor], Trace]] = {}
         self._released = released
 
-    def __bool__(self) -> bool:
-        return bool(self._entries)
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def get(self, value: object) -> Trace | None:
         entry = self._entries.get(id(value))

@@ -43,18 +43,19 @@ class Tracking(TorchFunctionMode):
         self.reporter = reporter
         self.table = Table(self._released)
         self.depth = 0
-        self._pending: list[tuple[Call, twin.Misuse, Place]] = []
+        self._pending: list[tuple[Call, twin.Misuse, Place, bool]] = []
+        """Misuses that a later use may excuse: (call, misuse, place, made inside a module call)."""
+        self._follow = torch.compiler.disable(self._follow)  # type: ignore[method-assign]
         self._released_calls: set[Call] = set()
 
     def __torch_function__(
         self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: Any = None
     ) -> Any:
-        result = func(*args, **(kwargs or {}))
-        if not self.table or not args:
-            return result
-        trace = self.table.get(args[0])
-        if trace is not None:
-            self._follow(func.__name__, trace, args, kwargs or {}, result, sys._getframe(1))
+        result = func(*args, **kwargs) if kwargs else func(*args)
+        if args and self.table:
+            trace = self.table.get(args[0])
+            if trace is not None:
+                self._follow(func.__name__, trace, args, kwargs or {}, result, sys._getframe(1))
         return result
 
     def built(self, source: Source, place: Place) -> None:
@@ -91,13 +92,18 @@ class Tracking(TorchFunctionMode):
     def left(self) -> None:
         self.depth -= 1
         if self.depth == 0 and self._pending:
-            self.settle()
+            self.settle(inside=True)
 
-    def settle(self, calls: set[Call] | None = None) -> None:
-        """Report the waiting misuses (of `calls`, or all) that nothing since has excused."""
-        waiting = [entry for entry in self._pending if calls is None or entry[0] in calls]
+    def settle(self, calls: set[Call] | None = None, *, inside: bool = False) -> None:
+        """Report the waiting misuses that nothing since has excused: those of `calls`, or
+        those made inside module calls, or all."""
+        waiting = [
+            entry
+            for entry in self._pending
+            if (calls is None or entry[0] in calls) and (entry[3] or not inside)
+        ]
         self._pending = [entry for entry in self._pending if entry not in waiting]
-        for _, misuse, place in waiting:
+        for _, misuse, place, _ in waiting:
             assert misuse.excused is not None
             if not misuse.excused():
                 self.reporter.report(misuse.code, misuse.message, place)
@@ -157,7 +163,7 @@ class Tracking(TorchFunctionMode):
             if misuse.excused is None:
                 self.reporter.report(misuse.code, misuse.message, place)
             else:
-                self._pending.append((call, misuse, place))
+                self._pending.append((call, misuse, place, self.depth > 0))
 
     def _keep_shape(self, trace: Trace, tensor: Tensor, result: Any) -> None:
         if isinstance(result, Tensor) and result.shape == tensor.shape:

@@ -22,11 +22,6 @@ WHOLE = slice(None)
 OTHER = object()
 """A subscript element the rules do not read: a tensor, a list, a name-dependent value."""
 
-RUNTIME_CODES = frozenset(
-    {"RNN101", "RNN102", "RNN103", "RNN201", "RNN203", "RNN204", "RNN205", "RNN206", "RNN207"}
-    | {"RNN401"}
-)
-
 
 @dataclass(frozen=True)
 class Misuse:

@@ -179,3 +179,15 @@ def test_the_switch_turns_direct_checks_off(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("RNNCHECK_DISABLE", "0")
     with pytest.raises(rnncheck.RNNContractError):
         rnncheck.check_outputs(module, x, (x, x))
+
+
+def test_a_modules_contract_is_kept_until_its_settings_change() -> None:
+    from rnncheck.runtime.contracts import contract_for
+
+    module = nn.GRU(3, 4, batch_first=True)
+    first = contract_for(module)
+    assert contract_for(module) is first
+    module.batch_first = False
+    changed = contract_for(module)
+    assert changed is not first
+    assert changed.layout.batch_first is False

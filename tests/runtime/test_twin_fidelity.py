@@ -95,3 +95,19 @@ def test_a_compiled_model_runs_without_false_alarm() -> None:
     expected = model(x)
     found = misuses(lambda: torch.equal(compiled(x), expected) or pytest.fail("results differ"))
     assert found == []
+
+
+@pytest.mark.filterwarnings("ignore:Using `torch.compile\\(module\\)`")
+def test_a_misuse_in_a_compiled_model_is_still_seen() -> None:
+    class Misused(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.gru = nn.GRU(3, 4, batch_first=True)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            out, _ = self.gru(x)
+            return out[-1]
+
+    torch._dynamo.reset()
+    compiled = torch.compile(Misused(), backend="eager")
+    assert codes(lambda: compiled(torch.randn(2, 5, 3))) == ["RNN101"]

@@ -30,7 +30,7 @@ def test_the_warning_points_at_the_users_line_and_names_the_rnn() -> None:
     assert (seen.filename, seen.lineno) == (__file__, lines[0])
     message = str(seen.message)
     assert message.startswith("RNN101 `out[-1]` takes the last sample of the batch")
-    assert "nn.GRU(3, 4, batch_first=True), built at test_twin_reporting.py:20" in message
+    assert "nn.GRU(3, 4, batch_first=True) (built at test_twin_reporting.py:20)" in message
     assert "write `out[:, -1]`" in message
 
 
@@ -44,7 +44,7 @@ def test_an_rnn_built_before_the_checks_is_named_so() -> None:
     assert "RNN201 `gru(torch.randn(5, 2, 3))[1][-1]` is only the last layer's backward" in str(
         seen.message
     )
-    assert "built before the checks began" in str(seen.message)
+    assert "nn.GRU(3, 4, bidirectional=True) (built before the checks began)" in str(seen.message)
 
 
 def test_each_place_is_reported_once_by_default() -> None:
@@ -98,6 +98,7 @@ def test_error_mode_raises_a_waiting_misuse_when_the_block_ends() -> None:
         line = sys._getframe().f_lineno + 1
         h[-1]
     assert (raised.value.filename, raised.value.lineno) == (__file__, line)
+    assert not torch.overrides._is_torch_function_mode_enabled()
 
 
 def test_off_and_the_disable_variable_turn_the_twin_off(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -152,3 +153,12 @@ def test_checked_reports_too() -> None:
 
     with pytest.raises(rnncheck.RNNMisuseError):
         run()
+
+
+def test_watch_in_error_mode_raises_when_the_forward_is_over_and_leaves_no_mode_behind() -> None:
+    model = Classifier()
+    handle = rnncheck.watch(model, misuse="error")
+    with pytest.raises(rnncheck.RNNMisuseError, match=r"^RNN201"):
+        model(torch.randn(5, 2, 3))
+    handle.remove()
+    assert not torch.overrides._is_torch_function_mode_enabled()

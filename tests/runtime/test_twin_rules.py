@@ -11,6 +11,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import pack_sequence, pad_packed_sequence
 
+from rnncheck.rules import ALL_RULES
+
 from .twin_helpers import codes
 
 
@@ -62,6 +64,10 @@ def test_fires(case: str) -> None:
     assert codes(FIRES[case]) == [case.split()[0]]
 
 
+def test_the_rules_marked_runtime_are_the_ones_that_fire_at_run_time() -> None:
+    assert {case.split()[0] for case in FIRES} == {rule.code for rule in ALL_RULES if rule.runtime}
+
+
 def _both_rows() -> torch.Tensor:
     _, h = bi()
     return torch.cat((h[-1], h[-2]), dim=1)
@@ -72,6 +78,13 @@ def _rows_on_separate_lines() -> torch.Tensor:
     backward = h[-1]
     forward = h[2 - 4]
     return backward + forward
+
+
+def _rows_with_a_module_call_between() -> torch.Tensor:
+    _, h = bi()
+    backward = h[-1]
+    nn.Linear(4, 4)(backward)
+    return torch.cat((h[-2], backward), dim=1)
 
 
 def _both_ends() -> torch.Tensor:
@@ -99,6 +112,7 @@ QUIET: dict[str, Callable[[], Any]] = {
     "[:, -1] after permute(1, 0, 2) made it batch-first": lambda: gru()[0].permute(1, 0, 2)[:, -1],
     "both rows taken together, in either order": _both_rows,
     "both rows on separate lines": _rows_on_separate_lines,
+    "both rows, a module called between them": _rows_with_a_module_call_between,
     "both ends of a bidirectional output": _both_ends,
     "halves sliced to one direction": _halves,
     "features sliced before the step": _halves_sliced_first,
@@ -186,3 +200,16 @@ def test_a_lone_row_is_reported_when_the_outermost_forward_is_over() -> None:
 def test_rnn401_of_an_rnn_built_before_the_checks_is_reported_at_its_first_call() -> None:
     rnn = nn.RNN(3, 4, dropout=0.3)
     assert codes(lambda: (rnn(torch.randn(5, 3)), rnn(torch.randn(5, 3)))) == ["RNN401"]
+
+
+def test_rule_pages_and_explain_say_which_rules_run_at_run_time() -> None:
+    from rnncheck.explain import explain
+    from rnncheck.layout import Kind, Layout
+    from rnncheck.rules import by_code
+
+    rules = by_code()
+    assert "## At run time" in rules["RNN201"].page()
+    assert "## At run time" not in rules["RNN202"].page()
+    told = explain(Layout(Kind.GRU, 3, 4), batch=2, time=5).split("Also checked while")[1]
+    assert "RNN201 bidirectional-hn-last" in told
+    assert "RNN202" not in told
