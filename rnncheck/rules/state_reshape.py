@@ -70,7 +70,8 @@ flat = h_n.permute(1, 0, 2).reshape(x.size(0), -1)
         report(
             call.node,
             f"`{base}.{call.method}(...)` mixes samples: `{base}` of {call.base.rnn.where()} is "
-            f"({call.layout.state_rows}, batch, {state_width}), layers and directions before the "
+            f"({_shown(call.layout.state_rows, 'num_layers * num_directions')}, batch, "
+            f"{_shown(state_width, 'hidden')}), layers and directions before the "
             "batch, so cutting it into per-sample rows takes states of several samples. Move the "
             f"batch first: `{fixed}`.",
             Correction("safe", "Move the batch axis first", ((call.node, fixed),)),
@@ -174,7 +175,12 @@ final = h_n[-1]
         report(
             call.node,
             f"`{base}.squeeze(0)` does nothing: `{base}` of {call.base.rnn.where()} has "
-            f"{call.layout.state_rows} rows (num_layers * num_directions), not 1. For the last "
+            f"{_shown(call.layout.state_rows, 'several')} rows (num_layers * num_directions), not 1. For the last "
             f"layer write `{fixed}`.",
             Correction("safe", "Take the last layer's row", ((call.node, fixed),)),
         )
+
+
+def _shown(size: object, unknown: str) -> str:
+    """A size for a message, or what it stands for when the code does not fix it."""
+    return unknown if size is None else str(size)
