@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rnncheck.events import Linear, Rnn, Value
+from rnncheck.layout import Kind
 from rnncheck.project import Record
 from rnncheck.sizes import Size
 
@@ -69,9 +71,11 @@ class Method:
 
 @dataclass(frozen=True)
 class Klass:
-    """A class the checked files define; calling it builds an Instance."""
+    """A class the project defines; calling it builds an Instance."""
 
     name: str
+    path: str = ""
+    """The file that defines it."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,34 @@ class Instance:
     """An object of a class the checked files define: calling it runs its `forward`."""
 
     name: str
+    bindings: tuple[tuple[str, Abstract], ...] = ()
+    """The constructor's parameters that the call that built it fixes."""
+    site: Any = None
+    """That call (a libcst node), for messages."""
+    path: str = ""
+    """The file that defines its class."""
+
+
+@dataclass(frozen=True)
+class Function:
+    """A module-level function of the project: calling it reads its body with the arguments."""
+
+    name: str
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class RnnClass:
+    """nn.RNN, nn.LSTM or nn.GRU as a value (`cell = nn.GRU`), or one of several of them."""
+
+    kinds: tuple[Kind, ...]
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A dict literal whose keys are constants (`{"gru": nn.GRU, "rnn": nn.RNN}`)."""
+
+    items: tuple[tuple[object, Abstract], ...]
 
 
 @dataclass(frozen=True)
@@ -126,6 +158,9 @@ Abstract = (
     | Klass
     | Instance
     | ModuleRef
+    | Function
+    | RnnClass
+    | Mapping
     | Parser
     | Namespace
     | Record

@@ -2,28 +2,92 @@
 
 A module is read silently first (to learn its names), then its classes and functions, then its
 code aloud. A class is read twice per context: silently, to learn what `self.x` holds and what
-methods return, then aloud. Each construction the project model lists for a class is one more
-context (bounded by `MAX_CONFIGURATIONS`). Helper methods are read again at their calls, up to
-`MAX_INLINING` deep. A base class in another file is read once per run, silently.
+methods return, then aloud. Its contexts are the generic one (parameters unknown), each
+construction the project model lists (`configurations`), and each object the module's code is
+seen to build with known values (`Seq2Seq(encoder, decoder)`). A function's contexts are the
+generic one and each call, in this module or another file, that fixes some argument: those are
+read until no new call appears (a fixpoint, bounded by `MAX_ROUNDS`), as pytype's call records
+are. Calling an object or a project function reads its body silently with the arguments
+(memoised, at most `MAX_CALL_DEPTH` deep and `MAX_CONTEXTS` argument lists per function). Another
+file is read once per run, silently, for its classes, objects, functions and calls.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import libcst as cst
 
-from rnncheck import queries, syntax
-from rnncheck.abstract import UNKNOWN, Abstract, Method, join
+from rnncheck import syntax
+from rnncheck.abstract import (
+    UNKNOWN,
+    Abstract,
+    Const,
+    Function,
+    Instance,
+    Items,
+    Klass,
+    Method,
+    Opaque,
+    RnnClass,
+    join,
+)
 from rnncheck.configurations import MAX_CONFIGURATIONS, Configuration, configurations
-from rnncheck.events import Rnn
+from rnncheck.events import Rnn, Value
 from rnncheck.positions import Positions
-from rnncheck.project import Project
-from rnncheck.reading import Context, Env, Frame, Reading
+from rnncheck.project import Project, Record
+from rnncheck.reading import Context, Env, Frame, Reading, bound
 
 MAX_INLINING = 3
 """How deep helper methods are read at their calls."""
+MAX_CALL_DEPTH = 4
+"""How deep calls of project functions and objects are followed."""
+MAX_CONTEXTS = 8
+"""How many distinct argument lists one function is read with."""
+MAX_CALLERS = 4
+"""How many other files' calls of one function are looked at."""
+MAX_ROUNDS = 4
+"""How many times the readings in callers' contexts are repeated to reach a fixpoint
+(script -> train_loop -> train_step -> helper)."""
+
+
+@dataclass(frozen=True)
+class Built:
+    """An object the module's code builds, as the context its class is read in."""
+
+    instance: Instance
+    locate: Callable[[cst.CSTNode], int] = field(compare=False, repr=False)
+
+    def describe(self, here: str) -> str:
+        site = self.instance.site
+        text = " ".join(syntax.text(site).split())
+        return f"when built as `{text}`, line {self.locate(site)}"
+
+
+@dataclass(frozen=True)
+class Site:
+    """A call of a project function, with the values of its arguments there."""
+
+    path: str
+    node: cst.Call
+    arguments: tuple[Abstract, ...]
+    locate: Callable[[cst.CSTNode], int] = field(compare=False, repr=False)
+    """Finds the call's line (positions are computed only for a message)."""
+
+    @property
+    def line(self) -> int:
+        return self.locate(self.node)
+
+    def describe(self, here: str) -> str:
+        if self.path == here:
+            return f"when called from line {self.line}"
+        shown = os.path.relpath(self.path, os.path.dirname(here) or ".")
+        return f"when called from {shown}:{self.line}"
+
 
 Emit = Callable[[object], None]
 
@@ -44,23 +108,63 @@ class Driver:
         self.project = project or Project()
         self.emit_event = emit
         self.silent = False
-        self.rnns: dict[tuple[cst.Call, Configuration | None], Rnn] = {}
-        """Each RNN built, once per construction context."""
-        self.announced: set[tuple[cst.Call, Configuration | None]] = set()
+        self.rnns: dict[
+            tuple[cst.Call, Configuration | Built | Site | None, object | None], Rnn
+        ] = {}
+        """Each RNN built, once per construction context and per object or call followed."""
+        self.announced: set[tuple[cst.Call, Configuration | Built | Site | None, object | None]] = (
+            set()
+        )
         self.classes: dict[str, Env] = {}
         """Each class's settled attributes, for the subclasses that follow it in the module."""
         self.inlining: set[cst.FunctionDef] = set()
         """Helper methods being read at a call, so a recursive helper is read once."""
         self.foreign = False
         """Whether this module is read for another file's sake (its RNNs then name their file)."""
-        self.configuration: Configuration | None = None
+        self.configuration: Configuration | Built | Site | None = None
         """The construction being followed, while a class is read with its constructor's values."""
+        self.instance: object | None = None
+        """The object (or the function call) being followed, while it is read for what it gives
+        back: what is built there belongs to it."""
+        self.class_nodes: dict[str, cst.ClassDef] = {}
+        self.instances: dict[str, list[Instance]] = {}
+        """The objects the module's code builds with known constructor values, per class: each
+        one is a context its class is read in."""
+        self.objects: dict[Instance, Env] = {}
+        """What `self.x` holds in each object followed (memo)."""
+        self.calls: dict[tuple[Instance | Function, tuple[Abstract, ...]], Abstract | None] = {}
+        """What calling an object or a function with these arguments gives back (memo)."""
+        self.contexts: dict[Function, int] = {}
+        """How many argument lists each function has been read with."""
+        self.depth = 0
+        """How many calls deep the reading now is."""
+        self.function_nodes: dict[str, cst.FunctionDef] = {}
+        self.wanting: set[str] = set()
+        """The functions whose generic reading calls a parameter or reads one's attribute:
+        only their callers' arguments can tell them more."""
+        self.sites: dict[Function, list[Site]] = {}
+        """The calls this module's readings make of project functions, with telling arguments."""
+        self.globals: Env = {}
+        """The module's names that hold one value throughout."""
+        self.prepared = self.done = False
+        """Whether the module's names are known, and whether the generic readings were made."""
         self.reading = Reading(module, self, locate, path)
 
     def run(self) -> None:
         """Module code silently (to learn its names), then classes and functions, then module code
         for real, now that calling a class's instance can be followed into its `forward`."""
+        self.prepare()
+        self.generic()
+
+    def prepare(self) -> None:
+        """The module's definitions, and its names, from a silent reading of its code."""
         syntax.assigned(self.module)
+        self.class_nodes = {
+            n.name.value: n for n in self.module.body if isinstance(n, cst.ClassDef)
+        }
+        self.function_nodes = {
+            n.name.value: n for n in self.module.body if isinstance(n, cst.FunctionDef)
+        }
         module_rows = syntax.rows(self.module)
         frame = Frame(env={}, scope="<module>", rows=module_rows)
         loud, self.silent = not self.silent, True
@@ -69,6 +173,21 @@ class Driver:
         bound = syntax.binding_counts(self.module.body)
         # Names no statement assigns come from `def`, `class` and `from ... import`: bound once.
         stable = {name: value for name, value in frame.env.items() if bound.get(name, 1) == 1}
+        self.globals = stable
+        # What calls gave back before the module's names were known is forgotten.
+        self.calls.clear()
+        self.objects.clear()
+        self.contexts.clear()
+        self.prepared = True
+
+    def generic(self) -> Driver:
+        """Read every class and function in its generic context, then the module code (once:
+        another file's module is read so only when something needs its classes or calls)."""
+        if self.done or not self.prepared:
+            return self
+        self.done = True
+        stable = self.globals
+        module_rows = syntax.rows(self.module)
         for node in self.module.body:
             if isinstance(node, cst.FunctionDef):
                 self.reading.function(node, Context(node.name.value, stable))
@@ -81,13 +200,204 @@ class Driver:
                     self.configuration = configuration
                     self.klass(node, stable, dict(configuration.values))
                 self.configuration = None
+        self.reading.block(self.module.body, Frame(env={}, scope="<module>", rows=module_rows))
         if not self.foreign:
-            self.reading.block(self.module.body, Frame(env={}, scope="<module>", rows=module_rows))
+            self.objects_built()
+            self.called()
+        return self
+
+    def called(self) -> None:
+        """Read each function again with the arguments of each call that fixes some of them,
+        in this module or another, until no new call appears (pytype's call records)."""
+        done: set[tuple[Function, tuple[Abstract, ...]]] = set()
+        for _ in range(MAX_ROUNDS):
+            pending = [
+                (definition, site)
+                for name, definition in self.function_nodes.items()
+                if name in self.wanting
+                for site in self.calls_of(Function(name, self.path))
+                if (Function(name, self.path), site.arguments) not in done
+            ]
+            if not pending:
+                return
+            for definition, site in pending:
+                function = Function(definition.name.value, self.path)
+                done.add((function, site.arguments))
+                given = bound(definition, site.node, list(site.arguments), method=False)
+                context = Context(function.name, self.globals, None, given)
+                self.configuration = site
+                try:
+                    self.reading.function(definition, context)
+                finally:
+                    self.configuration = None
+
+    def calls_of(self, function: Function) -> list[Site]:
+        """The calls of a function of this module that fix some argument: here and in the
+        other files that call it."""
+        sites = list(self.sites.get(function, []))
+        for caller in self.project.callers(self.path, function.name)[:MAX_CALLERS]:
+            reader = foreign_driver(caller, self.project)
+            if reader is not None:
+                sites.extend(reader.generic().sites.get(function, []))
+        distinct = {site.arguments: site for site in sites}
+        return list(distinct.values())[:MAX_CONTEXTS]
+
+    def wants(self, parameter: Opaque) -> None:
+        """A parameter is called, or an attribute of it read: its callers may tell what it is."""
+        self.wanting.add(parameter.key.split(":", 1)[0])
+
+    def calling(self, function: Function, node: cst.Call, arguments: list[Abstract]) -> None:
+        """A call this module's code makes: remembered when it fixes some argument."""
+        if any(_telling(value) for value in arguments):
+            site = Site(self.path, node, tuple(arguments), self.reading.locate)
+            known = self.sites.setdefault(function, [])
+            if all(other.arguments != site.arguments for other in known):
+                known.append(site)
+
+    def objects_built(self) -> None:
+        """Read each class again as each object the code builds of it (`Seq2Seq(encoder,
+        decoder)`), until no new one appears (at most `MAX_CONFIGURATIONS` per class)."""
+        done: set[Instance] = set()
+        while True:
+            pending = [
+                instance
+                for built in self.instances.values()
+                for instance in built[:MAX_CONFIGURATIONS]
+                if instance not in done
+            ]
+            if not pending:
+                return
+            for instance in pending:
+                done.add(instance)
+                self.configuration = Built(instance, self.reading.locate)
+                try:
+                    self.klass(
+                        self.class_nodes[instance.name], self.globals, dict(instance.bindings)
+                    )
+                finally:
+                    self.configuration = None
+
+    def method_of(self, klass: Klass, name: str) -> cst.FunctionDef | None:
+        """A method of a project class, by name."""
+        owner = self.owner(klass.path)
+        node = owner.class_nodes.get(klass.name) if owner is not None else None
+        return _method(node, name) if node is not None else None
+
+    def owner(self, path: str) -> Driver | None:
+        """The driver of the module that defines a class: this one, or another file's."""
+        if path in ("", self.path):
+            return self
+        return foreign_driver(path, self.project) if self.project.mentions_rnn(path) else None
+
+    def built(self, instance: Instance) -> None:
+        """An object of a module class built with known constructor values."""
+        local = instance.path in ("", self.path) and instance.name in self.class_nodes
+        if local and instance not in self.instances.get(instance.name, []):
+            self.instances.setdefault(instance.name, []).append(instance)
+
+    def attributes(self, instance: Instance) -> Env:
+        """What `self.x` holds in an object: its class read silently with its constructor values."""
+        if instance.path not in ("", self.path):
+            owner = self.owner(instance.path)
+            return owner.attributes(instance) if owner is not None else {}
+        node = self.class_nodes.get(instance.name)
+        if node is None or not instance.bindings:
+            return self.generic().classes.get(instance.name, {})
+        known = self.objects.get(instance)
+        if known is None:
+            self.objects[instance] = {}  # a class whose constructor builds its own kind
+            with self.following(instance):
+                known = self.learn(node, self.globals, dict(instance.bindings))[0]
+            self.objects[instance] = known
+        return known
+
+    def call(
+        self, instance: Instance, arguments: Env, given: tuple[Abstract, ...]
+    ) -> Abstract | None:
+        """What calling an object gives back: its `forward` read silently with the arguments."""
+        if instance.path not in ("", self.path):
+            owner = self.owner(instance.path)
+            return owner.call(instance, arguments, given) if owner is not None else None
+        node = self.class_nodes.get(instance.name)
+        forward = _method(node, "forward") if node is not None else None
+        if forward is None or not instance.bindings:
+            return None
+        attributes = self.attributes(instance)
+        definitions = {m.name.value: m for m in _methods(node)}  # type: ignore[arg-type]
+        scope = f"{instance.name}.forward"
+        context = Context(scope, self.globals, attributes, arguments, definitions)
+        return self.gives_back((instance, given), forward, context)
+
+    def call_function(
+        self, function: Function, node: cst.Call, arguments: list[Abstract]
+    ) -> Abstract | None:
+        """What calling a project function gives back: its body read silently with the
+        arguments bound (memoised; bounded in depth and in argument lists per function)."""
+        owner = self.owner(function.path)
+        if owner is not self:
+            return owner.call_function(function, node, arguments) if owner is not None else None
+        definition = self.function_nodes.get(function.name)
+        key = (function, tuple(arguments))
+        if definition is None:
+            return None
+        if key not in self.calls:
+            if self.contexts.get(function, 0) >= MAX_CONTEXTS:
+                return None
+            self.contexts[function] = self.contexts.get(function, 0) + 1
+        given = bound(definition, node, arguments, method=False)
+        context = Context(function.name, self.globals, None, given)
+        return self.gives_back(key, definition, context)
+
+    def gives_back(
+        self,
+        key: tuple[Instance | Function, tuple[Abstract, ...]],
+        body: cst.FunctionDef,
+        context: Context,
+    ) -> Abstract | None:
+        """What a body read silently for one call returns (memoised; unknown past
+        `MAX_CALL_DEPTH`, and while the same call is being read: recursion)."""
+        if key in self.calls:
+            return self.calls[key]
+        if self.depth >= MAX_CALL_DEPTH:
+            return None
+        self.calls[key] = None
+        self.depth += 1
+        try:
+            with self.following(key):
+                returned = self.reading.function(body, context).returned
+        finally:
+            self.depth -= 1
+        self.calls[key] = returned
+        return returned
+
+    @contextlib.contextmanager
+    def following(self, instance: object) -> Iterator[None]:
+        """Read silently, as `instance`: what is built belongs to that object."""
+        saved = self.silent, self.instance, self.configuration
+        self.silent, self.instance = True, instance
+        try:
+            yield
+        finally:
+            self.silent, self.instance, self.configuration = saved
 
     def klass(self, node: cst.ClassDef, globals_: Env, bindings: Env | None = None) -> None:
         """Read the methods once silently to learn `self.x` and what methods return, then for real."""
-        methods = [m for m in syntax.statements(node.body) if isinstance(m, cst.FunctionDef)]
-        methods.sort(key=lambda m: m.name.value != "__init__")
+        self.class_nodes.setdefault(node.name.value, node)
+        attributes, definitions = self.learn(node, globals_, bindings)
+        if bindings is None:
+            self.classes[node.name.value] = attributes
+        for method in _methods(node):
+            context = _method_context(node, method, globals_, attributes, bindings, definitions)
+            self.reading.function(method, context)
+        for inner in syntax.statements(node.body):
+            if isinstance(inner, cst.ClassDef) and bindings is None:
+                self.klass(inner, globals_)
+
+    def learn(
+        self, node: cst.ClassDef, globals_: Env, bindings: Env | None
+    ) -> tuple[Env, dict[str, cst.FunctionDef]]:
+        """What `self.x` holds and what each method returns, read silently."""
+        methods = _methods(node)
         definitions = {m.name.value: m for m in methods}
         inherited = self.inherited(syntax.first_base(node)) if bindings is None else {}
         assigned: dict[str, list[Abstract]] = {}
@@ -107,15 +417,7 @@ class Driver:
                     returns[method.name.value] = Method(frame.returned)
         finally:
             self.silent = was_silent
-        attributes = {**inherited, **returns, **_settled(assigned)}
-        if bindings is None:
-            self.classes[node.name.value] = attributes
-        for method in methods:
-            context = _method_context(node, method, globals_, attributes, bindings, definitions)
-            self.reading.function(method, context)
-        for inner in syntax.statements(node.body):
-            if isinstance(inner, cst.ClassDef) and bindings is None:
-                self.klass(inner, globals_)
+        return {**inherited, **returns, **_settled(assigned)}, definitions
 
     def inherited(self, base: str | None) -> Env:
         """The attributes a base class sets: from this module, or from the project file defining it."""
@@ -126,7 +428,8 @@ class Driver:
         origin = self.project.definition(base)
         if origin is None or origin == self.path:
             return {}
-        return foreign_classes(origin, self.project).get(base, {})
+        reader = self.owner(origin)
+        return reader.generic().classes.get(base, {}) if reader is not None else {}
 
     def inline(self, reading: Reading, helper: cst.FunctionDef, context: Context) -> Frame | None:
         """Read a helper method at its call, unless it is already being read or too deep."""
@@ -141,6 +444,25 @@ class Driver:
     def emit(self, event: object) -> None:
         if not self.silent:
             self.emit_event(event)
+
+
+def _telling(value: Abstract) -> bool:
+    """Whether an argument tells the callee something its own reading cannot know."""
+    if isinstance(value, Items):
+        return any(_telling(item) for item in value.items)
+    return isinstance(value, Instance | Rnn | Value | Record | RnnClass) or (
+        isinstance(value, Const) and not value.assumption
+    )
+
+
+def _methods(node: cst.ClassDef) -> list[cst.FunctionDef]:
+    """A class's methods, `__init__` first."""
+    methods = [m for m in syntax.statements(node.body) if isinstance(m, cst.FunctionDef)]
+    return sorted(methods, key=lambda m: m.name.value != "__init__")
+
+
+def _method(node: cst.ClassDef, name: str) -> cst.FunctionDef | None:
+    return next((m for m in _methods(node) if m.name.value == name), None)
 
 
 def _method_context(
@@ -180,20 +502,32 @@ def _parsed(text: str | None) -> cst.Module | None:
 
 
 _READING: set[str] = set()
+_FOREIGN: dict[str, tuple[Project, Driver]] = {}
+"""Per file read for another's sake: the project it was read with, and its driver."""
 
 
-@queries.remembered
-def foreign_classes(path: str, project: Project) -> dict[str, Env]:
-    """The settled attributes of the classes another project file defines (read silently, once
-    per run: many subclasses share a base)."""
+def forget_foreign() -> None:
+    """Forget the other files read for one checked file. What a foreign driver learnt, it
+    learnt by asking queries, which were recorded for that file alone; the next checked file
+    must ask them again, or its cached findings would rest on answers it never recorded."""
+    _FOREIGN.clear()
+
+
+def foreign_driver(path: str, project: Project) -> Driver | None:
+    """Another project file, read silently once per checked file (many subclasses share a
+    base, many objects share a class); None while it is being read or when it cannot be."""
+    known = _FOREIGN.get(path)
+    if known is not None and known[0] is project:
+        return known[1]
     module = _parsed(project.source(path))
     if module is None or path in _READING:
-        return {}
+        return None
     _READING.add(path)
     try:
         reader = Driver(module, lambda event: None, Positions(module).line, path, project)
         reader.silent = reader.foreign = True
-        reader.run()
+        reader.prepare()
     finally:
         _READING.discard(path)
-    return reader.classes
+    _FOREIGN[path] = (project, reader)
+    return reader

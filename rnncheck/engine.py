@@ -9,7 +9,7 @@ from dataclasses import replace
 import libcst as cst
 
 from rnncheck import noqa, notebook, shape_reads
-from rnncheck.driver import Driver
+from rnncheck.driver import Driver, forget_foreign
 from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection, rnn_of
 from rnncheck.finding import Edit, Finding, Fix
 from rnncheck.positions import Positions
@@ -130,6 +130,7 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project)
         driver.run()
     finally:
         forget_module()
+        forget_foreign()
     findings = []
     for node, code, message, correction in reported.values():
         span = positions.of(node)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from rnncheck import syntax
-from rnncheck.layout import Dim, Layout
+from rnncheck.layout import Dim, Kind, Layout
 from rnncheck.sizes import Size
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ class Rnn:
     """The file that builds it, when that is not the file being checked."""
     assumptions: tuple[str, ...] = ()
     """What its facts rest on beyond the code (`--layers=1`, a parser's default)."""
+    kinds: tuple[Kind, ...] = ()
+    """When the code builds one of several kinds (`CELLS[kind](...)`): all of them. The layout
+    then holds only the facts they agree on."""
 
     @property
     def line(self) -> int:
@@ -43,7 +46,10 @@ class Rnn:
 
     def where(self) -> str:
         place = f"{self.origin}:{self.line}" if self.origin else f"line {self.line}"
-        return f"`{self.name}` ({self.layout.constructor()}, {place})"
+        built = self.layout.constructor()
+        if len(self.kinds) > 1:
+            built = " or ".join(f"nn.{k.value}" for k in self.kinds) + built[built.index("(") :]
+        return f"`{self.name}` ({built}, {place})"
 
 
 class Role(Enum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import libcst as cst
 
@@ -53,6 +54,22 @@ def read(
         facts["proj_size"] = 0
     layout = Layout(kind=kind, **facts)  # type: ignore[arg-type]
     return layout, sources
+
+
+def one_shape(kinds: tuple[Kind, ...]) -> bool:
+    """Whether kinds share the shape of their results: an LSTM's state is a tuple, the others' not."""
+    return len({kind is Kind.LSTM for kind in kinds}) == 1
+
+
+def shared(layouts: list[Layout]) -> Layout:
+    """The facts every layout agrees on (the first one's kind), the others unknown."""
+    first, *others = layouts
+    changes = {
+        name: None
+        for name in Layout.__dataclass_fields__
+        if name != "kind" and any(getattr(o, name) != getattr(first, name) for o in others)
+    }
+    return replace(first, **changes) if changes else first
 
 
 def _fact(name: str, value: Abstract) -> tuple[object, str | None]:

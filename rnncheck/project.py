@@ -18,6 +18,8 @@ hold):
 - `definition(name)`: the one project file that defines a class of that name;
 - `constructions_of(path, name)`: the calls that build a project class, with their literal
   arguments;
+- `mentions_rnn(path)`: whether a file's text mentions an RNN (else its code is not read);
+- `callers(path, name)`: the other files that may call the function `name` of `path`;
 - `writes_attribute(owner, name)`: whether any project file may assign `owner.name`;
 - `source(path)`: a project file's program text, for reading another file's class bodies.
 
@@ -39,9 +41,11 @@ from pathlib import PurePath
 from rnncheck import notebook
 from rnncheck.index import NOT_LITERAL, REQUIRED, SCALARS, Import, ModuleIndex, literal
 from rnncheck.queries import query
-from rnncheck.source import decode
+from rnncheck.source import decode, mentions_rnn
 
 CLASS = re.compile(rb"class[ \t]+([A-Za-z_]\w*)")
+FUNCTION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+"""A module-level function (no indentation)."""
 BUILDS_RNN = re.compile(rb"(?:RNN|LSTM|GRU)\s*\(")
 """Only a class in a file that builds an RNN can turn constructor values into RNN facts."""
 LONE_CR = re.compile(rb"\r(?!\n)")
@@ -156,31 +160,64 @@ class Project:
     """Class name -> the one project file that defines a class of that name."""
     constructions: dict[tuple[str, str], list[Construction]] = field(default_factory=dict)
     """(defining file, class name) -> the calls that build that class."""
-    written: frozenset[tuple[str, str]] = frozenset()
-    """(owner, attribute) for each `owner.attribute = ...` in the project, owner being the name
-    just before the attribute (`args` in `self.args.layers`); ("*", "*") when some file writes
-    attributes by computed name (`setattr`, `__dict__`)."""
+    mentioning: frozenset[str] = frozenset()
+    """The files whose text mentions an RNN (rnn, lstm, gru): only their code can build one."""
+    _scanned: tuple[frozenset[tuple[str, str]], dict[str, tuple[str, ...]]] | None = None
+    """What every file's text writes and calls, read when first asked for (few runs ask):
+    (owner, attribute) for each `owner.attribute = ...`, owner being the name just before the
+    attribute (`args` in `self.args.layers`), ("*", "*") when some file writes attributes by
+    computed name (`setattr`, `__dict__`); and for each module-level function of a file that
+    mentions an RNN, the files whose text calls a function of that name."""
     _indexes: dict[str, ModuleIndex | None] = field(default_factory=dict, repr=False)
+    """Each file's index, made when first asked for (per process: not sent to workers)."""
     _given: dict[str, bytes] = field(default_factory=dict, repr=False)
     """The files' program texts, while the model is built from them (then dropped)."""
-    """Each file's index, made when first asked for (per process: not sent to workers)."""
 
     @classmethod
     def of(cls, files: Iterable[tuple[str, bytes]], roots: tuple[str, ...] = ()) -> Project:
         contents = {path: _as_source(path, content) for path, content in files}
+        mentioning = frozenset(path for path, content in contents.items() if mentions_rnn(content))
+        project = cls(paths=frozenset(contents), roots=roots, mentioning=mentioning)
+        project._given = contents
+        try:
+            project._find_constructions(contents)
+            if len(contents) == 1:  # a file checked on its own: its text is at hand
+                project._scan()
+        finally:
+            project._given = {}
+        return project
+
+    def _scan(self) -> tuple[frozenset[tuple[str, str]], dict[str, tuple[str, ...]]]:
+        if self._scanned is not None:
+            return self._scanned
+        contents = {path: self._text(path) for path in sorted(self.paths)}
         written: set[tuple[str, str]] = set()
         for content in contents.values():
             for owner, name in ATTRIBUTE_WRITE.findall(content):
                 written.add((owner.rsplit(b".", 1)[-1].decode(), name.decode()))
             if DYNAMIC_WRITE.search(content):
                 written.add(("*", "*"))
-        project = cls(paths=frozenset(contents), roots=roots, written=frozenset(written))
-        project._given = contents
+        names = {
+            name.decode() for path in self.mentioning for name in FUNCTION.findall(contents[path])
+        }
+        found: dict[str, set[str]] = {}
+        if names:
+            called = re.compile(rb"\b(" + b"|".join(n.encode() for n in sorted(names)) + rb")\s*\(")
+            for path, content in contents.items():
+                for name in set(called.findall(content)):
+                    found.setdefault(name.decode(), set()).add(path)
+        calling = {name: tuple(sorted(paths)) for name, paths in found.items()}
+        self._scanned = (frozenset(written), calling)
+        return self._scanned
+
+    def _text(self, path: str) -> bytes:
+        if path in self._given:
+            return self._given[path]
         try:
-            project._find_constructions(contents)
-        finally:
-            project._given = {}
-        return project
+            with open(path, "rb") as handle:
+                return _as_source(path, handle.read())
+        except OSError:
+            return b""
 
     def _find_constructions(self, contents: dict[str, bytes]) -> None:
         """Where each class is defined, and the calls that build the classes of RNN files."""
@@ -202,7 +239,7 @@ class Project:
                     self.constructions.setdefault(key, []).append(construction)
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "_indexes": {}, "_given": {}}
+        return {**self.__dict__, "_indexes": {}, "_given": {}, "_scanned": None}
 
     # ---- queries: what a file's reading may ask about the others ---------------------------
 
@@ -262,13 +299,26 @@ class Project:
         return tuple(sorted(names))
 
     @query
+    def mentions_rnn(self, path: str) -> bool:
+        """Whether a project file's text mentions an RNN, so that its code may build one."""
+        return path in self.mentioning
+
+    @query
+    def callers(self, path: str, name: str) -> tuple[str, ...]:
+        """The other project files that import the function `name` of `path` (or its module)
+        and whose text calls a function of that name."""
+        candidates = self._scan()[1].get(name, ())
+        return tuple(c for c in candidates if c != path and self._may_call(c, path, name))
+
+    @query
     def writes_attribute(self, owner: str, name: str) -> bool:
         """Whether some project file may assign attribute `name` of an object it calls `owner`
         (`args.layers = 3`), so that no value seen for it is certain. `owner` "*" asks about
         any object but `self`."""
-        if ("*", "*") in self.written or (owner, name) in self.written:
+        written = self._scan()[0]
+        if ("*", "*") in written or (owner, name) in written:
             return True
-        return owner == "*" and any(n == name and o != "self" for o, n in self.written)
+        return owner == "*" and any(n == name and o != "self" for o, n in written)
 
     @query
     def source(self, path: str) -> str | None:
@@ -314,6 +364,29 @@ class Project:
         dotted = f"{imported.module}.{imported.name}" if imported.module else imported.name
         submodule = self.module_file(importer, dotted, imported.level)
         return Module(submodule) if submodule is not None else None
+
+    def _may_call(self, caller: str, path: str, name: str) -> bool:
+        """Whether `caller` imports the function `name` of `path`, or a module or package that
+        holds it."""
+        if self.symbol(caller, name) == Defined("function", path, name):
+            return True
+        index = self._index(caller)
+        stem = os.path.splitext(os.path.basename(path))[0]
+        folders = set(os.path.dirname(path).split(os.sep))
+        for local, imported in index.imports.items() if index is not None else ():
+            named = {*(imported.module or "").split("."), imported.name}
+            if stem not in named and not named & folders:
+                continue  # cannot name this module or a package that holds it
+            found = self.symbol(caller, local)
+            if isinstance(found, Module) and (
+                found.path == path
+                or (
+                    os.path.basename(found.path) == "__init__.py"
+                    and path.startswith(os.path.dirname(found.path) + os.sep)
+                )
+            ):
+                return True
+        return False
 
     def _index_exported(self, path: str) -> list[str]:
         index = self._index(path)
@@ -381,6 +454,7 @@ def _constructions(
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         return
+    project._indexes.setdefault(path, ModuleIndex.of(tree))  # parsed here already
     value = _Literals(project, path).value
     sources = _imported_from(tree)
     lines = text.splitlines()

@@ -21,9 +21,11 @@ from rnncheck.abstract import (
     Abstract,
     Const,
     Extent,
+    Function,
     Instance,
     Items,
     Klass,
+    Mapping,
     Method,
     ModuleRef,
     Namespace,
@@ -31,7 +33,9 @@ from rnncheck.abstract import (
     Packed,
     Parser,
     Passthrough,
+    RnnClass,
     Tensor,
+    Unknown,
     as_int,
     as_size,
     join,
@@ -54,7 +58,7 @@ from rnncheck.events import (
 from rnncheck.imports import ImportTable
 from rnncheck.index import NOT_LITERAL, SCALARS
 from rnncheck.layout import Dim, Layout, output_axes, state_axes
-from rnncheck.project import Constant, Module, Record, Symbol
+from rnncheck.project import Constant, Defined, Module, Record, Symbol
 from rnncheck.sizes import Size
 
 if TYPE_CHECKING:
@@ -84,6 +88,12 @@ KEEPS_LAYOUT_MODULES = frozenset(
 CONCATENATE = frozenset({"torch.cat", "torch.concat", "torch.concatenate"})
 PACK = frozenset({"torch.nn.utils.rnn.pack_padded_sequence", "torch.nn.utils.rnn.pack_sequence"})
 UNPACK = "torch.nn.utils.rnn.pad_packed_sequence"
+RETURNS_ITSELF = frozenset(
+    {"to", "cuda", "cpu", "float", "double", "half", "bfloat16", "eval", "train", "requires_grad_"}
+)
+"""Methods of a module that return the module itself (`nn.GRU(...).to(device)`)."""
+TENSOR_ATTRIBUTES = frozenset({"shape", "dtype", "device", "data", "T", "grad", "is_cuda", "ndim"})
+"""Attributes that say nothing about an object a caller might pass (a tensor's)."""
 PARSER = "argparse.ArgumentParser"
 FACTORIES = frozenset({"torch.randn", "torch.rand", "torch.zeros", "torch.ones", "torch.empty"})
 REDUCTIONS = frozenset({"mean", "sum", "max", "amax"})
@@ -195,12 +205,15 @@ class Reading:
         elif isinstance(node, cst.For | cst.While):
             self.loop(node, frame)
         elif isinstance(node, cst.FunctionDef):
-            frame.env[node.name.value] = UNKNOWN
-            if frame.scope != "<module>":
+            module_level = frame.scope == "<module>"
+            frame.env[node.name.value] = (
+                Function(node.name.value, self.path) if module_level else UNKNOWN
+            )
+            if not module_level:
                 scope = f"{frame.scope}.{node.name.value}"
                 self.function(node, Context(scope, {**frame.globals, **frame.env}))
         elif isinstance(node, cst.ClassDef):
-            frame.env[node.name.value] = Klass(node.name.value)
+            frame.env[node.name.value] = Klass(node.name.value, self.path)
             if frame.scope != "<module>":
                 self.driver.klass(node, {**frame.globals, **frame.env})
         elif isinstance(node, cst.With):
@@ -431,7 +444,10 @@ class Reading:
             if node.value in ("True", "False", "None"):
                 return Const({"True": True, "False": False, "None": None}[node.value])
             found = frame.lookup(node.value)
-            return UNKNOWN if found is None else found
+            if found is None:
+                qualified = self.imports.qualify(node)
+                return _library_value(qualified) if qualified is not None else UNKNOWN
+            return found
         if isinstance(node, cst.Attribute):
             return self.attribute(node, frame)
         if isinstance(node, cst.BinaryOperation):
@@ -446,6 +462,8 @@ class Reading:
             return UNKNOWN
         if isinstance(node, cst.Tuple | cst.List):
             return Items(tuple(self.evaluate_all([e.value for e in node.elements], frame)))
+        if isinstance(node, cst.Dict):
+            return self.mapping(node, frame)
         if isinstance(node, cst.Subscript):
             return self.subscript(node, frame)
         if isinstance(node, cst.Call):
@@ -466,6 +484,19 @@ class Reading:
             self.evaluate(child, frame)
         return UNKNOWN
 
+    def mapping(self, node: cst.Dict, frame: Frame) -> Abstract:
+        """A dict literal, as a Mapping when every key is a constant."""
+        items: list[tuple[object, Abstract]] = []
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                self.evaluate(element.value, frame)
+                return UNKNOWN
+            key, value = self.evaluate_all([element.key, element.value], frame)
+            if not isinstance(key, Const) or key.assumption:
+                return UNKNOWN
+            items.append((key.value, value))
+        return Mapping(tuple(items))
+
     def comprehension(self, node: cst.BaseExpression, frame: Frame) -> None:
         inner = frame.branch()
         for name in syntax.names_in(node):
@@ -478,14 +509,18 @@ class Reading:
         if _is_self_attribute(node, frame):
             found = frame.lookup(text)
             return UNKNOWN if found is None else found
-        if self.imports.qualify(node) is not None and not _bound_here(node, frame):
-            return UNKNOWN
-        return self.member(self.evaluate(node.value, frame), node.attr.value, frame)
+        qualified = self.imports.qualify(node)
+        if qualified is not None and not _bound_here(node, frame):
+            return _library_value(qualified)
+        owner = self.evaluate(node.value, frame)
+        if isinstance(owner, Opaque) and node.attr.value not in TENSOR_ATTRIBUTES:
+            self.driver.wants(owner)
+        return self.member(owner, node.attr.value, frame)
 
     def member(self, owner: Abstract, name: str, frame: Frame) -> Abstract:
         """`owner.name`: an RNN's own facts (`self.lstm.bidirectional`), an instance's attributes."""
         if isinstance(owner, Instance):
-            return self.driver.classes.get(owner.name, {}).get(name, UNKNOWN)
+            return self.driver.attributes(owner).get(name, UNKNOWN)
         if isinstance(owner, ModuleRef):
             return _symbol_value(self.driver.project.symbol(owner.path, name)) or UNKNOWN
         if isinstance(owner, Record):
@@ -547,6 +582,9 @@ class Reading:
                 return self.method(owner, node, frame)
             if isinstance(owner, Parser):
                 return self.parser_call(owner, node, frame)
+            if isinstance(owner, Rnn | Instance) and func.attr.value in RETURNS_ITSELF:
+                self.evaluate_all([a.value for a in node.args], frame)
+                return owner
             if func.attr.value == "size" and len(node.args) == 1:
                 self.evaluate_all([a.value for a in node.args], frame)
                 return Extent(syntax.text(node))
@@ -554,14 +592,28 @@ class Reading:
         elif isinstance(func, cst.Name) and func.value == "len" and "len" not in frame.env:
             self.evaluate_all([a.value for a in node.args], frame)
             return Extent(syntax.text(node))
+        elif (
+            isinstance(func, cst.Name)
+            and func.value == "getattr"
+            and frame.lookup("getattr") is None
+        ):
+            return self.looked_up_attribute(node, frame)
         else:
             callee = self.evaluate(func, frame)
+            if isinstance(callee, Opaque):
+                self.driver.wants(callee)
         arguments = self.evaluate_all([a.value for a in node.args], frame)
         for arg, value in zip(node.args, arguments, strict=True):
             if isinstance(value, Parser) and isinstance(arg.value, cst.Name):
                 frame.env[arg.value.value] = replace(value, escaped=True)
         if isinstance(callee, Rnn):
             return self.rnn_call(callee, node, arguments, frame)
+        if isinstance(callee, RnnClass) and facts.one_shape(callee.kinds):
+            return self.build(callee.kinds, node, frame)
+        if isinstance(callee, Function):
+            self.driver.calling(callee, node, arguments)
+            returned = self.driver.call_function(callee, node, arguments)
+            return returned if returned is not None else UNKNOWN
         if isinstance(callee, Linear) and arguments and isinstance(arguments[0], Value):
             self.emit(Application(node, callee, arguments[0], self.layout(arguments[0].rnn, frame)))
         if isinstance(callee, Passthrough) and len(arguments) == 1:
@@ -570,11 +622,54 @@ class Reading:
             inlined = self.inline(func, node, arguments, frame)
             return inlined if inlined is not None else callee.returns
         if isinstance(callee, Klass):
-            return Instance(callee.name)
+            return self.instance(callee, node, arguments)
         if isinstance(callee, Instance):
+            returned = self.call_object(callee, node, arguments)
+            if returned is not None:
+                return returned
             forward = self.member(callee, "forward", frame)
             return forward.returns if isinstance(forward, Method) else UNKNOWN
         return UNKNOWN
+
+    def instance(self, klass: Klass, node: cst.Call, arguments: list[Abstract]) -> Instance:
+        """An object of a project class, carrying the constructor values its call fixes."""
+        init = self.driver.method_of(klass, "__init__")
+        if init is None:
+            return Instance(klass.name, path=klass.path)
+        bindings = tuple(
+            (name, value)
+            for name, value in bound(init, node, arguments).items()
+            if not isinstance(value, Unknown | Opaque | Extent)
+        )
+        built = Instance(klass.name, bindings, node if bindings else None, klass.path)
+        if bindings:
+            self.driver.built(built)
+        return built
+
+    def call_object(
+        self, instance: Instance, node: cst.Call, arguments: list[Abstract]
+    ) -> Abstract | None:
+        """What calling a built object gives back, its `forward` read with these arguments."""
+        forward = self.driver.method_of(Klass(instance.name, instance.path), "forward")
+        if forward is None or not instance.bindings:
+            return None
+        given = bound(forward, node, arguments)
+        return self.driver.call(instance, given, tuple(arguments))
+
+    def looked_up_attribute(self, node: cst.Call, frame: Frame) -> Abstract:
+        """`getattr(nn, "GRU")`: a library attribute named by a constant string."""
+        arguments = self.evaluate_all([a.value for a in node.args], frame)
+        if len(node.args) != 2 or any(a.keyword or a.star for a in node.args):
+            return UNKNOWN
+        owner = (
+            None
+            if _bound_here(node.args[0].value, frame)
+            else self.imports.qualify(node.args[0].value)
+        )
+        name = arguments[1]
+        if owner is None or not isinstance(name, Const) or not isinstance(name.value, str):
+            return UNKNOWN
+        return _library_value(f"{owner}.{name.value}")
 
     def parser_call(self, parser: Parser, node: cst.Call, frame: Frame) -> Abstract:
         """`parser.add_argument(...)` and `set_defaults(...)` add what `parse_args()` gives."""
@@ -610,14 +705,9 @@ class Reading:
         definition = frame.methods.get(func.attr.value)  # type: ignore[attr-defined]
         if definition is None:
             return None
-        params = definition.params
-        names = [p.name.value for p in [*params.posonly_params, *params.params][1:]]
-        bound, _ = facts.bind(node, (*names, *(p.name.value for p in params.kwonly_params)))
-        given: Env = {}
-        for name, arg in bound.items():
-            value = arguments[node.args.index(arg)]
-            if isinstance(value, Value):
-                given[name] = value
+        given = {
+            n: v for n, v in bound(definition, node, arguments).items() if isinstance(v, Value)
+        }
         if not given:
             return None
         scope = f"{frame.scope.rsplit('.', 1)[0]}.{definition.name.value}"
@@ -628,7 +718,7 @@ class Reading:
     def library_call(self, qualified: str, node: cst.Call, frame: Frame) -> Abstract:
         kind = facts.RNN_CLASSES.get(qualified)
         if kind is not None:
-            return self.build(kind, node, frame)
+            return self.build((kind,), node, frame)
         arguments = self.evaluate_all([a.value for a in node.args], frame)
         if qualified == "torch.nn.Linear":
             bound, _ = facts.bind(node, ("in_features", "out_features"))
@@ -663,24 +753,31 @@ class Reading:
             return Parser()
         return UNKNOWN
 
-    def build(self, kind: facts.Kind, node: cst.Call, frame: Frame) -> Rnn:
+    def build(self, kinds: tuple[facts.Kind, ...], node: cst.Call, frame: Frame) -> Rnn:
+        """The RNN a constructor call builds; of one of several `kinds`, the facts they share."""
         driver = self.driver
-        key = (node, driver.configuration)
+        key = (node, driver.configuration, driver.instance)
         rnn = driver.rnns.get(key)
         if rnn is None:
             assumed: list[str] = []
+            seen: dict[cst.BaseExpression, Abstract] = {}
 
             def evaluate(expression: cst.BaseExpression) -> Abstract:
-                value = self.evaluate(expression, frame)
+                if expression not in seen:
+                    seen[expression] = self.evaluate(expression, frame)
+                value = seen[expression]
                 if isinstance(value, Const) and value.assumption:
                     assumed.append(value.assumption)
                 return value
 
-            layout, sources = facts.read(kind, node, evaluate)
+            read = [facts.read(kind, node, evaluate) for kind in kinds]
+            layout = facts.shared([layout for layout, _ in read])
+            sources = {name: key for _, found in read for name, key in found.items()}
             origin = self.path if driver.foreign else ""
             name = self.names.get(node) or syntax.text(node)
             assumptions = tuple(dict.fromkeys(assumed))
-            rnn = Rnn(name, layout, node, sources, self.locate, origin, assumptions)
+            family = kinds if len(kinds) > 1 else ()
+            rnn = Rnn(name, layout, node, sources, self.locate, origin, assumptions, family)
             driver.rnns[key] = rnn
         else:
             self.evaluate_all([a.value for a in node.args], frame)
@@ -814,6 +911,8 @@ class Reading:
         if isinstance(base, Items) and len(items) == 1 and isinstance(items[0], int):
             index = items[0]
             return base.items[index] if -len(base.items) <= index < len(base.items) else UNKNOWN
+        if isinstance(base, Mapping) and len(node.slice) == 1:
+            return _looked_up(base, self.evaluate(node.slice[0].slice.value, frame))  # type: ignore[attr-defined]
         if not isinstance(base, Value):
             return UNKNOWN
         layout = self.layout(base.rnn, frame)
@@ -950,6 +1049,27 @@ def _span_width(span: Span, width: Dim | None) -> Dim | None:
     return upper - lower
 
 
+def bound(
+    function: cst.FunctionDef, node: cst.Call, arguments: list[Abstract], method: bool = True
+) -> Env:
+    """The value a call gives each parameter (after `self` for a method): its argument, else
+    the parameter's literal default when nothing unseen (`*args`, `**kw`) may pass one."""
+    params = function.params
+    positional = [*params.posonly_params, *params.params][1 if method else 0 :]
+    declared = [*positional, *params.kwonly_params]
+    bound, open_ended = facts.bind(node, tuple(p.name.value for p in declared))
+    given = {name: arguments[node.args.index(arg)] for name, arg in bound.items()}
+    for param in declared if not open_ended else ():
+        if param.name.value not in given and param.default is not None:
+            try:
+                default = syntax.literal(param.default)
+            except ValueError:
+                continue
+            if isinstance(default, SCALARS):
+                given[param.name.value] = Const(default)
+    return given
+
+
 def _literal_value(arg: cst.Arg, value: Abstract) -> object:
     """An argument as a Python value where it is a literal (`type=int` as the name `int`)."""
     if isinstance(value, Const) and not value.assumption:
@@ -959,11 +1079,31 @@ def _literal_value(arg: cst.Arg, value: Abstract) -> object:
     return NOT_LITERAL
 
 
+def _library_value(qualified: str) -> Abstract:
+    """A library name used as a value: torch's RNN classes are known (`cell = nn.GRU`)."""
+    kind = facts.RNN_CLASSES.get(qualified)
+    return RnnClass((kind,)) if kind is not None else UNKNOWN
+
+
+def _looked_up(mapping: Mapping, key: Abstract) -> Abstract:
+    """`mapping[key]`: the entry for a constant key; for an unknown one, the RNN classes the
+    entries hold together (`CELLS[kind]`), or unknown."""
+    if isinstance(key, Const) and not key.assumption:
+        return next((value for k, value in mapping.items if k == key.value), UNKNOWN)
+    values = [value for _, value in mapping.items]
+    if not values or not all(isinstance(v, RnnClass) for v in values):
+        return UNKNOWN
+    kinds = {kind: None for v in values for kind in v.kinds}  # type: ignore[union-attr]
+    return RnnClass(tuple(kinds))
+
+
 def _bound_here(node: cst.BaseExpression, frame: Frame) -> bool:
-    """Whether the name an expression starts with is the body's own, or a project module's:
-    then it is not the imported library name the import table knows."""
+    """Whether the name an expression starts with is the body's own, or a project module's or
+    class's: then it is not the imported library name the import table knows."""
     head = syntax.head(node)
-    return head in frame.env or isinstance(frame.globals.get(head or ""), ModuleRef)
+    return head in frame.env or isinstance(
+        frame.globals.get(head or ""), ModuleRef | Klass | Function
+    )
 
 
 def _symbol_value(symbol: Symbol | None) -> Abstract | None:
@@ -972,6 +1112,9 @@ def _symbol_value(symbol: Symbol | None) -> Abstract | None:
         return Const(symbol.value)
     if isinstance(symbol, Module):
         return ModuleRef(symbol.path)
+    if isinstance(symbol, Defined):
+        kind = Klass if symbol.kind == "class" else Function
+        return kind(symbol.name, symbol.path)
     return None
 
 

@@ -14,6 +14,9 @@ from rnncheck.rules import ALL_RULES
 SHARED_CASES = Path(__file__).resolve().parents[1].parent / "shared" / "cases"
 """The rules' specification by example, beside the checkout (as in CI)."""
 
+SHARED_REACH = SHARED_CASES.parent / "reach"
+"""The whole-program reach specification: a small project whose facts live in other files."""
+
 needs_shared_cases = pytest.mark.skipif(
     not SHARED_CASES.is_dir(), reason="../shared/cases is not beside this checkout"
 )

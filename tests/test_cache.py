@@ -212,3 +212,30 @@ def test_findings_are_the_same_with_and_without_the_cache(tmp_path, monkeypatch)
     assert report("--cache-dir", folder) == uncached  # cold: computed and written
     assert list(Path(folder).glob("*/findings/*"))
     assert report("--cache-dir", folder) == uncached  # warm: read back
+
+
+ENCODER = """\
+import torch.nn as nn
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(4, 8, num_layers={layers})
+
+    def forward(self, x):
+        _, h = self.gru(x)
+        return h
+"""
+USER = "from encoder import Encoder\n\n\ndef final_gru_state(x):\n    return Encoder()(x).squeeze(0)\n"
+"""Calls encoder.py's module: with two layers, its h_n has two rows (RNN206)."""
+
+
+def test_every_file_that_read_another_is_invalidated_when_it_changes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "encoder.py").write_text(ENCODER.format(layers=2))
+    for name in ("first.py", "second.py"):
+        (tmp_path / name).write_text(USER)
+    assert run(tmp_path) == ["first.py:5:RNN206", "second.py:5:RNN206"]
+    (tmp_path / "encoder.py").write_text(ENCODER.format(layers=1))
+    assert run(tmp_path) == []

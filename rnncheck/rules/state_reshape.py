@@ -179,7 +179,8 @@ def flattened_message(base: str, method: str, where: str, layout: Layout, fixed:
     """RNN204's message, at check time and at run time."""
     return (
         f"`{base}.{method}(...)` mixes samples: `{base}` of {where} is "
-        f"({layout.state_rows}, batch, {layout.state_width}), layers and directions before the "
+        f"({_shown(layout.state_rows, 'num_layers * num_directions')}, batch, "
+        f"{_shown(layout.state_width, 'hidden')}), layers and directions before the "
         "batch, so cutting it into per-sample rows takes states of several samples. Move the "
         f"batch first: `{fixed}`."
     )
@@ -204,6 +205,11 @@ def squeezed_message(base: str, where: str, layout: Layout, fixed: str) -> str:
     """RNN206's message, at check time and at run time."""
     return (
         f"`{base}.squeeze(0)` does nothing: `{base}` of {where} has "
-        f"{layout.state_rows} rows (num_layers * num_directions), not 1. For the last "
+        f"{_shown(layout.state_rows, 'several')} rows (num_layers * num_directions), not 1. For the last "
         f"layer write `{fixed}`."
     )
+
+
+def _shown(size: object, unknown: str) -> str:
+    """A size for a message, or what it stands for when the code does not fix it."""
+    return unknown if size is None else str(size)
