@@ -2,10 +2,15 @@
 
 As ruff's `.ruff_cache/`: the folder sits at the project root (or where `--cache-dir` or
 `$RNNCHECK_CACHE_DIR` says) and holds a `CACHEDIR.TAG` (backup tools skip it) and a `.gitignore`
-of `*`. Inside, one folder per version of rnncheck's own code holds `findings/`: one entry per
-checked file and configuration: the findings, the digest of the content they were computed
-from, and the project queries the reading asked (`rnncheck.queries`). An entry is used only
-when the content is the same and every query still gets the same answer.
+of `*`. Inside, one folder per version of rnncheck's own code holds:
+
+- `findings/`: one entry per checked file and configuration: the findings, the digest of the
+  content they were computed from, and the project queries the reading asked
+  (`rnncheck.queries`). An entry is used only when the content is the same and every query
+  still gets the same answer.
+- `indexes.json`: each project file's index (`rnncheck.index`), by the digest of its text: a
+  pure function of the text, so it holds for any file with that text. Only the indexes the
+  last run asked for are kept.
 
 Entries are JSON, never pickles: a cache folder committed to a repository cannot run code. Every
 write goes to a temporary file that is then renamed over the entry, so two runs at once, or a
@@ -26,6 +31,7 @@ from typing import Any
 import rnncheck
 from rnncheck import queries
 from rnncheck.finding import Edit, Finding, Fix
+from rnncheck.index import ModuleIndex
 from rnncheck.project import Project
 from rnncheck.source import digest
 
@@ -52,11 +58,12 @@ def code_version() -> str:
 
 
 class Cache:
-    """One run's view of the cache folder: findings read and kept per file."""
+    """One run's view of the cache folder: findings read and kept per file, and the indexes."""
 
     def __init__(self, folder: str, version: str | None = None) -> None:
         self.root = folder
         self.folder = os.path.join(folder, version or code_version())
+        self.indexes: dict[str, ModuleIndex] = {}
 
     @classmethod
     def open(cls, folder: str) -> Cache | None:
@@ -72,6 +79,7 @@ class Cache:
             os.remove(probe)
         except OSError:
             return None
+        cache.indexes = _read_indexes(os.path.join(cache.folder, "indexes.json"))
         return cache
 
     def findings(
@@ -109,6 +117,13 @@ class Cache:
         }
         self._store(self._entry(path, configuration), json.dumps(entry))
 
+    def save_indexes(self, project: Project) -> None:
+        """Keep the indexes `project` asked for, when they are not what the cache holds."""
+        used = {key: project.known[key] for key in sorted(project.used)}
+        if used.keys() != self.indexes.keys():
+            plain = {key: index.plain() for key, index in used.items()}
+            self._store(os.path.join(self.folder, "indexes.json"), json.dumps(plain))
+
     def _entry(self, path: str, configuration: str) -> str:
         return os.path.join(self.folder, "findings", digest(f"{path}\0{configuration}".encode()))
 
@@ -133,6 +148,16 @@ def _write(target: str, content: str) -> None:
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def _read_indexes(path: str) -> dict[str, ModuleIndex]:
+    """The indexes a cache kept; none when the file is missing or not what `save_indexes` wrote."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            plain = json.load(handle)
+        return {key: ModuleIndex.from_plain(entry) for key, entry in plain.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 def _tuples(value: Any) -> Any:

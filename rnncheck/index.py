@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 SCALARS = (bool, int, float, str, type(None))
 """The literal values a constant can hold: what RNN facts are made of (and hashable)."""
@@ -78,6 +79,38 @@ class ModuleIndex:
         if isinstance(listed, tuple):
             index.public = listed
         return index
+
+    def plain(self) -> dict[str, object]:
+        """The index as JSON data (for the cache: never a pickle)."""
+        return {
+            "classes": sorted(self.classes),
+            "functions": sorted(self.functions),
+            "constants": [[name, _plain(value)] for name, value in self.constants.items()],
+            "imports": [[name, *_import(i)] for name, i in self.imports.items()],
+            "stars": [_import(star) for star in self.stars],
+            "public": self.public,
+            "records": [
+                [name, [[field, _plain(value)] for field, value in fields]]
+                for name, fields in self.records.items()
+            ],
+        }
+
+    @classmethod
+    def from_plain(cls, plain: dict[str, Any]) -> ModuleIndex:
+        """The index `plain()` wrote; a KeyError, TypeError or ValueError when it is not one."""
+        public = plain["public"]
+        return cls(
+            classes=set(plain["classes"]),
+            functions=set(plain["functions"]),
+            constants={name: _value(value) for name, value in plain["constants"]},
+            imports={name: Import(module, level, n) for name, module, level, n in plain["imports"]},
+            stars=[Import(module, level, name) for module, level, name in plain["stars"]],
+            public=None if public is None else tuple(public),
+            records={
+                name: tuple((field, _value(value)) for field, value in fields)
+                for name, fields in plain["records"]
+            },
+        )
 
     def exported(self) -> list[str]:
         """The names `from this import *` binds: `__all__`, else every public name."""
@@ -196,3 +229,24 @@ def literal(node: ast.expr) -> object:
     if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
         return tuple(value)
     return value if isinstance(value, SCALARS) else NOT_LITERAL
+
+
+_MARKERS: dict[str, object] = {"REQUIRED": REQUIRED, "NOT_LITERAL": NOT_LITERAL}
+
+
+def _plain(value: object) -> object:
+    """A literal as JSON data: the two markers by name, tuples (`__all__`) as lists."""
+    for name, marker in _MARKERS.items():
+        if value is marker:
+            return {"marker": name}
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _value(plain: object) -> object:
+    if isinstance(plain, dict):
+        return _MARKERS[plain["marker"]]
+    return tuple(plain) if isinstance(plain, list) else plain
+
+
+def _import(imported: Import) -> list[object]:
+    return [imported.module, imported.level, imported.name]

@@ -41,7 +41,7 @@ from pathlib import PurePath
 from rnncheck import notebook
 from rnncheck.index import NOT_LITERAL, REQUIRED, SCALARS, Import, ModuleIndex, literal
 from rnncheck.queries import query
-from rnncheck.source import decode, mentions_rnn
+from rnncheck.source import decode, digest, mentions_rnn
 
 CLASS = re.compile(rb"class[ \t]+([A-Za-z_]\w*)")
 FUNCTION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
@@ -172,12 +172,23 @@ class Project:
     """Each file's index, made when first asked for (per process: not sent to workers)."""
     _given: dict[str, bytes] = field(default_factory=dict, repr=False)
     """The files' program texts, while the model is built from them (then dropped)."""
+    known: dict[str, ModuleIndex] = field(default_factory=dict, repr=False, compare=False)
+    """Indexes by the digest of the text they were made from: those a cache kept, and those
+    made by this run (`used` names the ones this run asked for)."""
+    used: set[str] = field(default_factory=set, repr=False, compare=False)
 
     @classmethod
-    def of(cls, files: Iterable[tuple[str, bytes]], roots: tuple[str, ...] = ()) -> Project:
+    def of(
+        cls,
+        files: Iterable[tuple[str, bytes]],
+        roots: tuple[str, ...] = (),
+        known: dict[str, ModuleIndex] | None = None,
+    ) -> Project:
+        """The model of `files`; `known` holds indexes by content digest, from a cache."""
         contents = {path: _as_source(path, content) for path, content in files}
         mentioning = frozenset(path for path, content in contents.items() if mentions_rnn(content))
         project = cls(paths=frozenset(contents), roots=roots, mentioning=mentioning)
+        project.known = dict(known or {})
         project._given = contents
         try:
             project._find_constructions(contents)
@@ -239,7 +250,8 @@ class Project:
                     self.constructions.setdefault(key, []).append(construction)
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "_indexes": {}, "_given": {}, "_scanned": None}
+        dropped = {"_indexes": {}, "_given": {}, "_scanned": None, "known": {}, "used": set()}
+        return {**self.__dict__, **dropped}
 
     # ---- queries: what a file's reading may ask about the others ---------------------------
 
@@ -392,11 +404,30 @@ class Project:
         index = self._index(path)
         return index.exported() if index is not None else []
 
-    def _index(self, path: str) -> ModuleIndex | None:
+    def _index(self, path: str, tree: ast.Module | None = None) -> ModuleIndex | None:
+        """A project file's index: made from `tree` when the caller has parsed it, else taken
+        from `known` by the digest of the file's text, else parsed now."""
         if path not in self._indexes:
-            given = self._given.get(path)
-            self._indexes[path] = None if path not in self.paths else _read_index(path, given)
+            self._indexes[path] = self._made(path, tree) if path in self.paths else None
         return self._indexes[path]
+
+    def _made(self, path: str, tree: ast.Module | None) -> ModuleIndex | None:
+        text = self._given.get(path)
+        if text is None:
+            try:
+                with open(path, "rb") as handle:
+                    text = _as_source(path, handle.read())
+            except OSError:
+                return None
+        key = digest(text)
+        index = self.known.get(key)
+        if index is None:
+            index = ModuleIndex.of(tree) if tree is not None else _parsed_index(text)
+            if index is None:
+                return None
+            self.known[key] = index
+        self.used.add(key)
+        return index
 
     def _file(self, stem: str) -> str | None:
         for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
@@ -415,15 +446,12 @@ class Project:
         return list(dict.fromkeys(f for f in (folder, package, top) if f))
 
 
-def _read_index(path: str, given: bytes | None) -> ModuleIndex | None:
-    """A file's index, from the program text given (`given`) or else read from disk."""
+def _parsed_index(content: bytes) -> ModuleIndex | None:
+    """The index of a program text, None when it does not decode or parse."""
+    text = decode(content)
     try:
-        if given is None:
-            with open(path, "rb") as handle:
-                given = _as_source(path, handle.read())
-        text = decode(given)
         return ModuleIndex.of(ast.parse(text)) if text is not None else None
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 
@@ -454,7 +482,7 @@ def _constructions(
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
         return
-    project._indexes.setdefault(path, ModuleIndex.of(tree))  # parsed here already
+    project._index(path, tree)  # parsed here already
     value = _Literals(project, path).value
     sources = _imported_from(tree)
     lines = text.splitlines()

@@ -122,7 +122,11 @@ def check_files(
                 engine.problem(path, f"Cannot read file: {error.strerror or error}")
             )
     checked = {path: content for path, content, _ in readable}
-    project = Project.of([*checked.items(), *_contents(project_files, checked)], roots)
+    project = Project.of(
+        [*checked.items(), *_contents(project_files, checked)],
+        roots,
+        kept.indexes if kept is not None else None,
+    )
     reuse = kept if fixing is None and not given else None
     outcomes = [_known(*item, project, reuse) for item in readable]
     pending = [number for number, outcome in enumerate(outcomes) if outcome is None]
@@ -144,6 +148,7 @@ def check_files(
             if outcome is not None and not outcome.crashed:
                 configuration = cache.configuration(rules)
                 kept.keep(path, content, configuration, outcome.record, outcome.findings)
+        kept.save_indexes(project)
     for (path, content, _), outcome in zip(readable, outcomes, strict=True):
         assert outcome is not None
         results.findings.extend(outcome.findings)

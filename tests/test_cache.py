@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from rnncheck import cache, cli, engine, runner
+from rnncheck import cache, cli, engine, project, runner
 from rnncheck.rules import ALL_RULES
+from rnncheck.source import digest
 from tests.helpers import SHARED_CASES, needs_shared_cases
 
 MODEL = """\
@@ -227,7 +228,9 @@ class Encoder(nn.Module):
         _, h = self.gru(x)
         return h
 """
-USER = "from encoder import Encoder\n\n\ndef final_gru_state(x):\n    return Encoder()(x).squeeze(0)\n"
+USER = (
+    "from encoder import Encoder\n\n\ndef final_gru_state(x):\n    return Encoder()(x).squeeze(0)\n"
+)
 """Calls encoder.py's module: with two layers, its h_n has two rows (RNN206)."""
 
 
@@ -239,3 +242,47 @@ def test_every_file_that_read_another_is_invalidated_when_it_changes(tmp_path, m
     assert run(tmp_path) == ["first.py:5:RNN206", "second.py:5:RNN206"]
     (tmp_path / "encoder.py").write_text(ENCODER.format(layers=1))
     assert run(tmp_path) == []
+
+
+def test_indexes_are_kept_by_content_and_read_back(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "settings.py").write_text("LAYERS = 2\n")
+    encoder = "from settings import LAYERS\n" + ENCODER.format(layers="LAYERS")
+    (tmp_path / "encoder.py").write_text(encoder)
+    (tmp_path / "first.py").write_text(USER)
+    parsed: list[str] = []
+    made = project._parsed_index
+
+    def counting(content: bytes) -> object:
+        parsed.append(content.decode())
+        return made(content)
+
+    monkeypatch.setattr(project, "_parsed_index", counting)
+    folder = str(tmp_path / "cache")
+    assert run(tmp_path, folder) == ["first.py:5:RNN206"]
+    assert "LAYERS = 2\n" in parsed  # settings.py is read only for its names
+    kept = cache.Cache.open(folder)
+    assert kept is not None
+    files = [(str(p), p.read_bytes()) for p in sorted(tmp_path.glob("*.py"))]
+    assert all(
+        kept.indexes[digest(content)] == made(content)
+        for _, content in files
+        if content.decode() in parsed
+    )
+    (tmp_path / "first.py").write_text(USER + "\n")  # read again, with settings.py's index kept
+    parsed.clear()
+    assert run(tmp_path, folder) == ["first.py:5:RNN206"]
+    assert "LAYERS = 2\n" not in parsed
+
+
+def test_an_unreadable_index_file_is_no_index(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "encoder.py").write_text(ENCODER.format(layers=2))
+    (tmp_path / "first.py").write_text(USER)
+    folder = str(tmp_path / "cache")
+    run(tmp_path, folder)
+    (kept_file,) = Path(folder).glob("*/indexes.json")
+    kept_file.write_text('{"0123": {"classes": 3}}')
+    assert cache.Cache.open(folder).indexes == {}  # type: ignore[union-attr]
+    (tmp_path / "first.py").write_text(USER + "\n")
+    assert run(tmp_path, folder) == ["first.py:5:RNN206"]

@@ -120,6 +120,7 @@ def test_reading_a_file_asks_the_project_only_through_queries(tmp_path):
         "Project.constructions_of",
         "Project.definition",
         "Project.import_target",
+        "Project.mentions_rnn",
         "Project.module_file",
         "Project.source",
         "Project.writes_attribute",
