@@ -227,7 +227,9 @@ class Encoder(nn.Module):
         _, h = self.gru(x)
         return h
 """
-USER = "from encoder import Encoder\n\n\ndef final_gru_state(x):\n    return Encoder()(x).squeeze(0)\n"
+USER = (
+    "from encoder import Encoder\n\n\ndef final_gru_state(x):\n    return Encoder()(x).squeeze(0)\n"
+)
 """Calls encoder.py's module: with two layers, its h_n has two rows (RNN206)."""
 
 

@@ -165,7 +165,7 @@ def reshaped(trace: Trace, method: str, shape: tuple[int, ...], place: Place) ->
     width = layout.state_width if trace.part == "h_n" else layout.cell_width
     found = []
     if len(shape) >= 2 and rows != 1 and batch > 1:
-        per_sample = shape[0] == batch != rows and -1 in shape[1:]
+        per_sample = shape[0] == batch != rows
         too_wide = shape[0] == -1 and all(s == 1 for s in shape[2:]) and shape[1] != width
         if per_sample or too_wide:
             base, receiver, arguments, where = _call_texts(place, trace, shape)

@@ -50,6 +50,7 @@ FIRES: dict[str, Callable[[], Any]] = {
     "RNN201 h[-1, :, :] after clone": lambda: bi()[1].clone()[-1, :, :],
     "RNN203 h[:, 0] of a batch_first RNN": lambda: gru(batch_first=True)[1][:, 0],
     "RNN204 h.reshape(batch, -1)": lambda: deep_bi().reshape(5, -1),
+    "RNN204 h.view(batch, rows * hidden)": lambda: deep_bi().reshape(5, 24),
     "RNN204 h.view(-1, 2 * hidden)": lambda: deep_bi().contiguous().view(-1, 8),
     "RNN205 h.view(directions, layers, ...)": lambda: deep_bi().view(2, 3, 5, 4),
     "RNN206 h.squeeze(0)": lambda: deep_bi().squeeze(0),
