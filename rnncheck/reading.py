@@ -748,7 +748,8 @@ class Reading:
             return self.transposed(first, axes)
         if qualified in PACK:
             return Packed()
-        if qualified == UNPACK and isinstance(first, Value) and first.packed:
+        # pad_packed_sequence proves its argument was packed, wherever the packing happened
+        if qualified == UNPACK and isinstance(first, Value) and first.role is Role.OUTPUT:
             return self.unpacked(first, node, frame)
         if qualified in FACTORIES:
             return _factory(node, arguments)
