@@ -457,6 +457,9 @@ class Reading:
             negative = isinstance(node.operator, cst.Minus) and isinstance(inner, Const)
             if negative and type(inner.value) in (int, float):  # type: ignore[union-attr]
                 return Const(-inner.value, inner.assumption)  # type: ignore[union-attr, operator]
+            size = as_size(inner) if isinstance(node.operator, cst.Minus) else None
+            if size is not None and not negative:
+                return -1 * size  # `h[-self.layers:]`
             if isinstance(node.operator, cst.Not) and truth(inner) is not None:
                 return Const(not truth(inner))
             return UNKNOWN
@@ -745,7 +748,8 @@ class Reading:
             return self.transposed(first, axes)
         if qualified in PACK:
             return Packed()
-        if qualified == UNPACK and isinstance(first, Value) and first.packed:
+        # pad_packed_sequence proves its argument was packed, wherever the packing happened
+        if qualified == UNPACK and isinstance(first, Value) and first.role is Role.OUTPUT:
             return self.unpacked(first, node, frame)
         if qualified in FACTORIES:
             return _factory(node, arguments)

@@ -90,17 +90,11 @@ class Size:
     def provably_differs(self, other: Number | Size) -> bool:
         """True only when `self != other` for every value of the atoms."""
         gap = self - other
-        if not gap.terms:
-            return gap.constant != 0
-        for sign in (1, -1):
-            coefficients = [sign * c for _, c in gap.terms]
-            if all(c > 0 for c in coefficients):
-                least = sum(
-                    c * a.at_least for (a, _), c in zip(gap.terms, coefficients, strict=True)
-                )
-                if least + sign * gap.constant > 0:
-                    return True
-        return False
+        return _positive(gap) or _positive(-1 * gap)
+
+    def provably_less(self, other: Number | Size) -> bool:
+        """True only when `self < other` for every value of the atoms."""
+        return _positive(Size.of(other) - self)
 
     def __str__(self) -> str:
         parts = []
@@ -109,6 +103,14 @@ class Size:
         if self.constant or not parts:
             parts.append(str(self.constant))
         return " + ".join(parts).replace("+ -", "- ")
+
+
+def _positive(size: Size) -> bool:
+    """Whether a size is above 0 for every value of its atoms: each coefficient positive, and
+    the sum above 0 with every atom at its smallest."""
+    if any(c <= 0 for _, c in size.terms):
+        return False
+    return sum(c * a.at_least for a, c in size.terms) + size.constant > 0
 
 
 def _order(term: tuple[Atom, Fraction]) -> str:

@@ -291,8 +291,8 @@ class _Walk:
     bound_at: list[int] = dataclasses.field(default_factory=list)
     bound: list[frozenset[str]] = dataclasses.field(default_factory=list)
     alone_at: list[int] = dataclasses.field(default_factory=list)
-    alone: list[tuple[str, int]] = dataclasses.field(default_factory=list)
-    """Subscripts with a constant first index that are not taken together with another row."""
+    alone: list[tuple[Taken, int]] = dataclasses.field(default_factory=list)
+    """Subscripts with a constant index that are not taken together with another row."""
     together: dict[cst.Subscript, frozenset[int]] = dataclasses.field(default_factory=dict)
 
 
@@ -355,10 +355,10 @@ def _walk(root: cst.CSTNode) -> None:
             walk.bound.append(own)
         _pair(node, walk.together)
         if kind is cst.Subscript and node not in walk.together:
-            number = first_index(node)  # type: ignore[arg-type]
-            if number is not None:
+            index = constant_index(node)  # type: ignore[arg-type]
+            if index is not None:
                 walk.alone_at.append(position)
-                walk.alone.append((text(node.value), number))  # type: ignore[attr-defined]
+                walk.alone.append(index)
         position += 1
         pending.extend([(child, -1) for child in children(node)])
 
@@ -409,20 +409,28 @@ def binding_counts(body: Iterable[cst.CSTNode]) -> dict[str, int]:
     return counts
 
 
+Taken = tuple[str, int, str]
+"""What a subscript with one constant index selects, but for that index: the base, the index's
+position and the elements after it (`out[:, -1]` and `out[:, 0, :]` take the same, at other steps)."""
+
+
 @dataclass(frozen=True)
 class Rows:
-    """The constant rows a body takes of each expression: `h[-2]` and `h[-1]` side by side in one
-    expression pair with each other (`together`); taken on their own anywhere in the body, with
-    every other such row (`alone`)."""
+    """The constant rows (or steps) a body takes of each expression: `h[-2]` and `h[-1]` side by
+    side in one expression pair with each other (`together`); taken on their own anywhere in the
+    body, with every other such row (`alone`)."""
 
     together: dict[cst.Subscript, frozenset[int]]
-    alone: dict[str, frozenset[int]]
+    alone: dict[Taken, frozenset[int]]
 
     def beside(self, node: cst.Subscript) -> frozenset[int]:
         """The other rows of the same expression that go with `node`'s own."""
-        own = first_index(node)
+        index = constant_index(node)
+        if index is None:
+            return frozenset()
+        taken, own = index
         paired = self.together.get(node)
-        others = paired if paired is not None else self.alone.get(text(node.value), frozenset())
+        others = paired if paired is not None else self.alone.get(taken, frozenset())
         return others - {own}
 
 
@@ -435,20 +443,38 @@ def rows(node: cst.CSTNode) -> Rows:
     known = _ROWS.get(node)
     if known is None:
         walk, start, end = _span(node)
-        alone: dict[str, set[int]] = {}
-        for base, number in walk.alone[
+        alone: dict[Taken, set[int]] = {}
+        for taken, number in walk.alone[
             bisect_left(walk.alone_at, start) : bisect_left(walk.alone_at, end)
         ]:
-            alone.setdefault(base, set()).add(number)
-        found = {base: frozenset(numbers) for base, numbers in alone.items()}
+            alone.setdefault(taken, set()).add(number)
+        found = {taken: frozenset(numbers) for taken, numbers in alone.items()}
         known = _ROWS[node] = Rows(walk.together, found)
     return known
 
 
-def first_index(node: cst.Subscript) -> int | None:
-    """The constant first index of a subscript (`-1` in `h[-1, :, :]`), if it has one."""
-    first = node.slice[0].slice if node.slice else None
-    return int_literal(first.value) if isinstance(first, cst.Index) else None
+def constant_index(node: cst.Subscript) -> tuple[Taken, int] | None:
+    """The constant index of a subscript after nothing but whole axes (`-1` in `h[-1, :, :]` and
+    in `out[:, -1]`) and what the subscript takes apart from it, if it has one."""
+    for position, element in enumerate(node.slice):
+        item = element.slice
+        if isinstance(item, cst.Index) and (number := int_literal(item.value)) is not None:
+            rest = [text(later.slice).strip() for later in node.slice[position + 1 :]]
+            while rest and rest[-1] == ":":
+                rest.pop()
+            return (text(node.value), position, ", ".join(rest)), number
+        if not _whole(item):
+            return None
+    return None
+
+
+def _whole(item: cst.BaseSlice) -> bool:
+    return (
+        isinstance(item, cst.Slice)
+        and item.lower is None
+        and item.upper is None
+        and item.step is None
+    )
 
 
 def _pair(node: cst.CSTNode, together: dict[cst.Subscript, frozenset[int]]) -> None:
@@ -463,10 +489,10 @@ def _pair(node: cst.CSTNode, together: dict[cst.Subscript, frozenset[int]]) -> N
         parts = [node.left, node.right]  # type: ignore[attr-defined]
     else:
         return
-    by_base: dict[str, list[tuple[cst.Subscript, int]]] = {}
+    by_base: dict[Taken, list[tuple[cst.Subscript, int]]] = {}
     for part in parts:
-        if type(part) is cst.Subscript and (number := first_index(part)) is not None:
-            by_base.setdefault(text(part.value), []).append((part, number))
+        if type(part) is cst.Subscript and (index := constant_index(part)) is not None:
+            by_base.setdefault(index[0], []).append((part, index[1]))
     for entries in by_base.values():
         numbers = frozenset(number for _, number in entries)
         if len(numbers) > 1:

@@ -74,8 +74,10 @@ def test_rows_are_those_of_the_body_asked_about():
     inner = next(s for s in syntax.statements(outer.body) if isinstance(s, cst.FunctionDef))
     try:
         syntax.assigned(module)
-        assert syntax.rows(outer.body).alone == {"h": frozenset({-1, 0})}
-        assert syntax.rows(inner.body).alone == {"h": frozenset({0})}  # h[-1] of y is outside
+        assert syntax.rows(outer.body).alone == {("h", 0, ""): frozenset({-1, 0})}
+        assert syntax.rows(inner.body).alone == {
+            ("h", 0, ""): frozenset({0})
+        }  # h[-1] of y: outside
         pair = [node for node in _every(inner) if isinstance(node, cst.Subscript)][:2]
         assert [syntax.rows(inner.body).beside(node) for node in pair] == [
             frozenset({-1}),

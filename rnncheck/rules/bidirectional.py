@@ -41,8 +41,10 @@ class BidirectionalLastStep(Rule):
     what = """
 Reports `out[:, -1]` (batch_first) or `out[-1]` (time-major) when `out` is the output of a
 bidirectional RNN and the slice keeps every feature. Quiet when the features are sliced to one
-direction, when the RNN is not known to be bidirectional, and when only the slice's shape is read
-(`out[:, -1].size(-1)`): the two directions' halves, taken where each is complete, have that shape.
+direction, when the RNN is not known to be bidirectional, when the code also takes the full-width
+step 0 with it (`torch.cat((out[:, 0], out[:, -1]), -1)` holds both directions complete), and when
+only the slice's shape is read (`out[:, -1].size(-1)`): the two directions' halves, taken where
+each is complete, have that shape.
 """
     why = """
 At the last step, the forward half of a bidirectional output has read the whole sequence, but the
@@ -74,6 +76,8 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
         "out, _ = gru(x)\ny = out.mean(dim=1)\n",
         "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
         "out, _ = gru(x)\nwidth = out[:, -1].size(-1)\n",
+        "import torch\nimport torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "out, _ = gru(x)\ny = torch.cat([out[:, 0], out[:, -1]], -1)\n",
     )
 
     def selected(self, selection: Selection, report: Report) -> None:
@@ -83,6 +87,8 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
         if selection.axes is None or selection.along("time") != -1:
             return
         if any(selection.along(axis) is not WHOLE for axis in selection.axes if axis != "time"):
+            return
+        if 0 in selection.companions:  # step 0 beside it: each direction is complete there
             return
         width = selection.layout.state_width
         half = str(width) if isinstance(width, int) else f"{selection.value_text}.size(-1) // 2"

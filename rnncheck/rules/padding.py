@@ -17,7 +17,8 @@ class PaddedLastStep(Rule):
     )
     what = """
 Reports `out[:, -1]` (batch_first) or `out[-1]` (time-major) when `out` comes from
-`pad_packed_sequence` applied to an RNN's packed output. Quiet for a gather at each sequence's
+`pad_packed_sequence` applied to an RNN's output, also when the packing is out of sight (done by
+a caller): only a PackedSequence can be unpacked. Quiet for a gather at each sequence's
 own last step (`out[torch.arange(batch), lengths - 1]`), for h_n, and when only the slice's shape
 is read (`out[:, -1].size(-1)`), which the gather shares.
 """
@@ -49,6 +50,9 @@ final = out[torch.arange(out.size(0)), lengths - 1]  # or h_n[-1] for one direct
         "import torch.nn as nn\nfrom torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"
         "gru = nn.GRU(4, 8, batch_first=True)\np = pack_padded_sequence(x, n, batch_first=True)\n"
         "o, h = gru(p)\nout, lengths = pad_packed_sequence(o, batch_first=True)\ny = out[:, -1]\n",
+        "import torch.nn as nn\nfrom torch.nn.utils.rnn import pad_packed_sequence\n"
+        "def encode(packed):\n    o, h = nn.GRU(4, 8)(packed)\n"
+        "    out, lengths = pad_packed_sequence(o)\n    return out[-1]\n",
     )
     quiet = (
         "import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"

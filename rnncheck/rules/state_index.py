@@ -77,10 +77,12 @@ class StateSlicedByLayers(Rule):
     name = "state-sliced-by-layers"
     summary = "h_n of a bidirectional RNN sliced by a layer count."
     what = """
-Reports `h_n[:num_layers]` (and `c_n[:num_layers]`) when h_n comes from a bidirectional RNN and the
-slice's end is the RNN's number of layers, as when an encoder's state is handed to a
-unidirectional decoder. Quiet for `h_n[0::2]` (every forward row), for unidirectional RNNs, and
-when only the slice's shape is read, which `h_n[0::2]` shares.
+Reports `h_n[:num_layers]` (and `c_n[:num_layers]`) when h_n comes from a bidirectional RNN, as
+when an encoder's state is handed to a unidirectional decoder: any prefix `h_n[:k]` shorter than
+all the rows when there are two layers or more (k may be a name, such as another object's layer
+count), and the suffix `h_n[-num_layers:]`. Quiet for `h_n[0::2]` (every forward row), for one
+layer (`h_n[:1]` is then the forward state), for `h_n[-2:]` (the last layer's two directions),
+for unidirectional RNNs, and when only the slice's shape is read, which `h_n[0::2]` shares.
 """
     why = """
 The rows of a bidirectional h_n alternate directions: layer 0 forward, layer 0 backward, layer 1
@@ -101,10 +103,17 @@ state = (h[0::2], c[0::2])  # every layer's forward direction
     fires = (
         "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3, bidirectional=True)\n_, h = gru(x)\n"
         "y = h[:3]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=2, bidirectional=True)\n_, h = gru(x)\n"
+        "y = h[:1]\n",
+        "import torch.nn as nn\ndef f(x, n):\n    gru = nn.GRU(4, 8, num_layers=n, bidirectional=True)\n"
+        "    _, h = gru(x)\n    return h[-n:]\n",
     )
     quiet = (
         "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3, bidirectional=True)\n_, h = gru(x)\n"
         "y = h[0::2]\nz = h[-2:]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, bidirectional=True)\n_, h = gru(x)\ny = h[:1]\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=2, bidirectional=True)\n_, h = gru(x)\n"
+        "y = h[-2:].transpose(0, 1).reshape(x.size(1), -1)\n",
         "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3)\n_, h = gru(x)\ny = h[:3]\n",
         "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=3, bidirectional=True)\n_, h = gru(x)\n"
         "layers = h[:3].size(0)\n",
@@ -115,19 +124,42 @@ state = (h[0::2], c[0::2])  # every layer's forward direction
         if base.role not in STATE_ROLES or not layout.bidirectional or layout.num_layers is None:
             return
         first = selection.items[0] if selection.items else None
-        if not isinstance(first, Span) or first.step is not None or first.upper is None:
+        layers = Size.of(layout.num_layers)
+        if not isinstance(first, Span) or first.step is not None or layers.value == 1:
             return
-        if first.lower is not None and first.lower.value != 0:
-            return
-        if first.upper != Size.of(layout.num_layers):
+        count = _prefix(first, layers) or _suffix(first, layers, selection.written(0))
+        if count is None:
             return
         forward = f"{selection.value_text}[0::2]"
+        if count != layers:  # the first k layers' forward states
+            forward += f"[{selection.written(0)}]"
+        shown = count if count.value is None else count.value
+        end = "last" if first.upper is None else "first"
         report(
             selection.node,
-            layers_message(selection.text, base.text, base.rnn.where(), layout.num_layers, forward),
+            layers_message(selection.text, base.text, base.rnn.where(), shown, forward, end),
             Correction("unsafe", "Take every layer's forward state", ((selection.node, forward),)),
             instead=Pick.same(selection, forward),
         )
+
+
+def _prefix(span: Span, layers: Size) -> Size | None:
+    """`h_n[:k]`'s k, when it is the layer count or provably leaves out rows of two layers or
+    more."""
+    k = span.upper
+    if k is None or (span.lower is not None and span.lower.value != 0):
+        return None
+    if k == layers:
+        return k
+    several = Size.of(1).provably_less(layers)
+    return k if several and Size.of(0).provably_less(k) and k.provably_less(2 * layers) else None
+
+
+def _suffix(span: Span, layers: Size, written: str) -> Size | None:
+    """`h_n[-num_layers:]`'s count; not `h_n[-2:]`, which is the last layer's two directions."""
+    if span.lower is None or span.upper is not None or span.lower != -1 * layers:
+        return None
+    return None if written.replace(" ", "") == "-2:" else layers
 
 
 def batch_first_message(text: str, base: str, where: str, index: int, fixed: str) -> str:
@@ -140,11 +172,13 @@ def batch_first_message(text: str, base: str, where: str, index: int, fixed: str
     )
 
 
-def layers_message(text: str, base: str, where: str, layers: object, forward: str) -> str:
+def layers_message(
+    text: str, base: str, where: str, layers: object, forward: str, end: str = "first"
+) -> str:
     """RNN207's message, at check time and at run time."""
     count = str(layers) if isinstance(layers, int) else f"`{layers}`"
     return (
-        f"`{text}` is not the first {count} layers: the rows of "
+        f"`{text}` is not the {end} {count} layers: the rows of "
         f"`{base}` from bidirectional {where} alternate directions (layer 0 "
         "forward, layer 0 backward, layer 1 forward, ...), so this slice holds half the "
         f"layers in both directions. For every layer's forward state write `{forward}`; "

@@ -23,9 +23,10 @@ class StateFlattenedPerSample(Rule):
     name = "state-flattened-per-sample"
     summary = "h_n flattened per sample without moving the batch axis first."
     what = """
-Reports `h_n.view(batch, -1)`, `h_n.reshape(x.size(0), -1)` and `h_n.view(-1, width)` with a width
-other than hidden, when h_n has more than one row (several layers or two directions). Quiet after
-`permute(1, 0, 2)` / `transpose(0, 1)`, and when h_n has a single row.
+Reports `h_n.view(batch, -1)`, `h_n.reshape(x.size(0), 2 * hidden)` (a batch first, whatever
+follows it) and `h_n.view(-1, width)` with a width other than hidden, when h_n has more than one
+row (several layers or two directions). Quiet after `permute(1, 0, 2)` / `transpose(0, 1)`, and
+when h_n has a single row or a number of rows the code does not fix.
 """
     why = """
 h_n is `(num_layers * num_directions, batch, hidden)` in memory order. Viewing it as
@@ -45,18 +46,22 @@ flat = h_n.permute(1, 0, 2).reshape(x.size(0), -1)
     fires = (
         "import torch.nn as nn\ngru = nn.GRU(4, 8, bidirectional=True)\n_, h = gru(x)\n"
         "y = h.view(x.size(1), -1)\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=2)\n_, h = gru(x)\n"
+        "y = h.reshape(x.size(1), 16)\n",
     )
     quiet = (
         "import torch.nn as nn\ngru = nn.GRU(4, 8, bidirectional=True)\n_, h = gru(x)\n"
-        "y = h.transpose(0, 1).reshape(x.size(1), -1)\nz = h.view(-1, 8)\n",
-        "import torch.nn as nn\ngru = nn.GRU(4, 8)\n_, h = gru(x)\ny = h.view(x.size(1), -1)\n",
+        "y = h.transpose(0, 1).reshape(x.size(1), 16)\nz = h.view(-1, 8)\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8)\n_, h = gru(x)\ny = h.view(x.size(1), 8)\n",
+        "import torch.nn as nn\ndef f(x, n):\n    _, h = nn.GRU(4, 8, n)(x)\n"
+        "    return h.view(x.size(1), 8 * n)\n",
     )
 
     def method(self, call: MethodCall, report: Report) -> None:
         if not _reshape(call) or len(call.args) < 2 or not call.layout.several_state_rows:
             return
         rows, columns, *trailing = call.args
-        per_sample = names_batch(rows) and -1 in [as_int(a) for a in (columns, *trailing)]
+        per_sample = names_batch(rows)
         width, state_width = as_size(columns), call.layout.state_width
         too_wide = (
             as_int(rows) == -1

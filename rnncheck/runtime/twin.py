@@ -143,16 +143,18 @@ def _state_selected(trace: Trace, chosen: tuple[Any, ...], place: Place) -> list
         found.append(
             Misuse("RNN203", state_index.batch_first_message(text, base, where, chosen[1], fixed))
         )
-    if (
-        layout.bidirectional
-        and isinstance(first, slice)
-        and first.step is None
-        and first.start in (None, 0)
-        and first.stop == layout.num_layers
-    ):
-        text, base, where = _texts(place, trace)
-        message = state_index.layers_message(text, base, where, layout.num_layers, f"{base}[0::2]")
-        found.append(Misuse("RNN207", message))
+    layers = layout.num_layers
+    if layout.bidirectional and isinstance(first, slice) and first.step is None and layers > 1:
+        prefix = first.start in (None, 0) and first.stop is not None and 0 < first.stop < 2 * layers
+        # `h[-2:]` of two layers is the last layer's two directions
+        suffix = first.start == -layers != -2 and first.stop is None
+        if prefix or suffix:
+            text, base, where = _texts(place, trace)
+            count = first.stop if prefix else layers
+            forward = f"{base}[0::2]" if count == layers else f"{base}[0::2][:{count}]"
+            end = "first" if prefix else "last"
+            message = state_index.layers_message(text, base, where, count, forward, end)
+            found.append(Misuse("RNN207", message))
     return found
 
 
@@ -165,7 +167,7 @@ def reshaped(trace: Trace, method: str, shape: tuple[int, ...], place: Place) ->
     width = layout.state_width if trace.part == "h_n" else layout.cell_width
     found = []
     if len(shape) >= 2 and rows != 1 and batch > 1:
-        per_sample = shape[0] == batch != rows and -1 in shape[1:]
+        per_sample = shape[0] == batch != rows
         too_wide = shape[0] == -1 and all(s == 1 for s in shape[2:]) and shape[1] != width
         if per_sample or too_wide:
             base, receiver, arguments, where = _call_texts(place, trace, shape)

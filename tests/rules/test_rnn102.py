@@ -37,3 +37,25 @@ def test_an_ellipsis_stands_for_the_axes_it_spans() -> None:
     source = BI + "a = out[..., -1]\nb = out[:, -1, ...]\nc = out[..., -1, :]\n"
     assert rows(source, "RNN102") == [6, 7]
     assert rows(source, "RNN101") == []
+
+
+def test_quiet_beside_the_full_width_step_zero_of_the_same_output() -> None:
+    source = BI + (
+        "a = torch.cat([out[:, 0], out[:, -1]], -1)\n"
+        "b = torch.cat((out[:, -1, :], out[:, 0]), dim=-1)\n"
+    )
+    assert rows(source, "RNN102") == []
+    time_major = (
+        HEAD
+        + "l = nn.LSTM(4, 8, bidirectional=True)\no, _ = l(x)\ns = torch.cat([o[0], o[-1]], -1)\n"
+    )
+    assert rows(time_major, "RNN102") == []
+
+
+def test_step_zero_of_one_half_or_of_another_output_completes_nothing() -> None:
+    source = BI + (
+        "other, _ = gru(y)\n"
+        "a = torch.cat([out[:, 0, :8], out[:, -1]], -1)\n"
+        "b = torch.cat([other[:, 0], out[:, -1]], -1)\n"
+    )
+    assert rows(source, "RNN102") == [6, 7]

@@ -37,3 +37,22 @@ def test_quiet_without_packing_and_for_gathers() -> None:
         "q, _ = a(x)\nw = q[:, -1]\n"
     )
     assert rows(source, "RNN103") == []
+
+
+def test_unpacking_proves_the_packing_a_caller_did() -> None:
+    source = HEAD + (
+        "class E(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.rnn = nn.LSTM(4, 8, batch_first=True)\n"
+        "    def forward(self, packed):\n"
+        "        o, _ = self.rnn(packed)\n"
+        "        out, lengths = pad_packed_sequence(o, batch_first=True)\n"
+        "        return out[:, -1], out[torch.arange(out.size(0)), lengths - 1]\n"
+    )
+    assert rows(source, "RNN103") == [11]
+
+
+def test_an_output_never_unpacked_is_not_padded() -> None:
+    source = HEAD + "def f(x):\n    o, _ = nn.GRU(4, 8)(x)\n    return o[-1]\n"
+    assert rows(source, "RNN103") == []

@@ -45,3 +45,29 @@ def test_a_trailing_unit_axis_changes_nothing() -> None:
         "    return a, b, q\n"
     )
     assert rows(source, "RNN204") == [5, 6]
+
+
+def test_any_explicit_width_after_the_batch_mixes_samples() -> None:
+    source = HEAD + (
+        "def f(x, hidden, batch_size):\n"
+        "    g = nn.LSTM(4, hidden, num_layers=2, bidirectional=True)\n"
+        "    _, (h, c) = g(x)\n"
+        "    a = h.view(batch_size, 4 * hidden)\n"
+        "    b = h.reshape(x.size(1), 4, hidden)\n"
+        "    q = h.permute(1, 0, 2).reshape(batch_size, 4 * hidden)\n"
+        "    r = h.transpose(0, 1).contiguous().view(x.size(1), 4 * hidden)\n"
+        "    return a, b, q, r\n"
+    )
+    assert rows(source, "RNN204") == [5, 6]
+
+
+def test_an_explicit_width_is_quiet_for_one_row_or_unknown_rows() -> None:
+    source = HEAD + (
+        "def f(x, hidden, layers, batch_size):\n"
+        "    one = nn.GRU(4, hidden)\n"
+        "    some = nn.GRU(4, hidden, num_layers=layers)\n"
+        "    _, s = one(x)\n"
+        "    _, t = some(x)\n"
+        "    return s.view(batch_size, hidden), t.view(batch_size, layers * hidden)\n"
+    )
+    assert rows(source, "RNN204") == []

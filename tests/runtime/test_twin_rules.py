@@ -50,11 +50,14 @@ FIRES: dict[str, Callable[[], Any]] = {
     "RNN201 h[-1, :, :] after clone": lambda: bi()[1].clone()[-1, :, :],
     "RNN203 h[:, 0] of a batch_first RNN": lambda: gru(batch_first=True)[1][:, 0],
     "RNN204 h.reshape(batch, -1)": lambda: deep_bi().reshape(5, -1),
+    "RNN204 h.view(batch, rows * hidden)": lambda: deep_bi().reshape(5, 24),
     "RNN204 h.view(-1, 2 * hidden)": lambda: deep_bi().contiguous().view(-1, 8),
     "RNN205 h.view(directions, layers, ...)": lambda: deep_bi().view(2, 3, 5, 4),
     "RNN206 h.squeeze(0)": lambda: deep_bi().squeeze(0),
     "RNN206 torch.squeeze(h, 0)": lambda: torch.squeeze(deep_bi(), 0),
     "RNN207 h[:num_layers]": lambda: deep_bi()[:3],
+    "RNN207 h[:1] of three layers": lambda: deep_bi()[:1],
+    "RNN207 h[-num_layers:]": lambda: deep_bi()[-3:],
     "RNN401 built inside the checks": lambda: nn.LSTM(3, 4, dropout=0.2),
 }
 
@@ -136,6 +139,7 @@ QUIET: dict[str, Callable[[], Any]] = {
         1
     ].reshape(1, -1),
     "h[0::2] and h[-2:]": lambda: (deep_bi()[0::2], deep_bi()[-2:]),
+    "h[:1] of one layer is its forward state": lambda: bi()[1][:1],
     "unidirectional h[:num_layers]": lambda: nn.GRU(2, 4, 3)(torch.randn(7, 5, 2))[1][:3],
     "dropout between layers": lambda: nn.LSTM(3, 4, num_layers=2, dropout=0.2),
     "a gather at each sequence's last step": lambda: padded((5, 4, 2))[
