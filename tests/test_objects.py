@@ -49,9 +49,14 @@ def test_an_attribute_of_another_object_is_read_per_object() -> None:
 def test_objects_built_differently_are_told_apart() -> None:
     source = (
         MODULES
-        + "\nsmall = Seq2Seq(Encoder(16, 2), Decoder(1))\nuni = Seq2Seq(Encoder(16, 2, False), Decoder(2))\n"
+        + "\nsmall = Seq2Seq(Encoder(16, 1), Decoder(1))\nuni = Seq2Seq(Encoder(16, 2, False), Decoder(2))\n"
     )
-    assert rows(source, "RNN207") == []
+    assert rows(source, "RNN207") == []  # one layer: h[:1] is its forward state; one direction
+
+
+def test_a_shorter_decoder_takes_too_few_rows_of_a_deep_bidirectional_encoder() -> None:
+    source = MODULES + "\nmodel = Seq2Seq(Encoder(16, 2), Decoder(1))\n"
+    assert rows(source, "RNN207") == [29]  # h[:1]: layer 0's forward state only
 
 
 def test_an_object_built_from_unknown_values_stays_quiet() -> None:
