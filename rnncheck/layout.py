@@ -157,6 +157,23 @@ class Layout:
         return self.proj_size if projection is not None else None
 
     @property
+    def constraints(self) -> tuple[tuple[Size, str], ...]:
+        """Sizes torch's constructor proves to be at least 1, since it raises otherwise, each
+        with the check in words: hidden_size, num_layers, and hidden_size - proj_size when an
+        LSTM projects."""
+        facts = [
+            (Size.of(dim), f"{name} > 0")
+            for name, dim in (("hidden_size", self.hidden_size), ("num_layers", self.num_layers))
+            if dim is not None
+        ]
+        if self.hidden_size is not None and self.proj_size is not None:
+            projection = _value(self.proj_size)
+            if projection is None or projection > 0:
+                gap = Size.of(self.hidden_size) - self.proj_size
+                facts.append((gap, "proj_size < hidden_size"))
+        return tuple(facts)
+
+    @property
     def cell_width(self) -> Dim | None:
         return self.hidden_size if self.has_cell else None
 

@@ -87,10 +87,11 @@ class Size:
                 return self * Fraction(1, divisor)
         return Size.named(f"({self})//({other})", at_least=0)
 
-    def provably_differs(self, other: Number | Size) -> bool:
-        """True only when `self != other` for every value of the atoms."""
+    def provably_differs(self, other: Number | Size, given: tuple[Size, ...] = ()) -> bool:
+        """True only when `self != other` for every value of the atoms, each size in `given`
+        being known to be at least 1 (torch's own checks: `hidden_size - proj_size`)."""
         gap = self - other
-        return _positive(gap) or _positive(-1 * gap)
+        return _positive(gap, given) or _positive(-1 * gap, given)
 
     def provably_less(self, other: Number | Size) -> bool:
         """True only when `self < other` for every value of the atoms."""
@@ -105,9 +106,22 @@ class Size:
         return " + ".join(parts).replace("+ -", "- ")
 
 
-def _positive(size: Size) -> bool:
+def _positive(size: Size, given: tuple[Size, ...] = ()) -> bool:
     """Whether a size is above 0 for every value of its atoms: each coefficient positive, and
-    the sum above 0 with every atom at its smallest."""
+    the sum above 0 with every atom at its smallest. With facts `given` (each at least 1): also
+    when `size` is `k * fact + rest` for some k > 0 and `k + rest` is above 0 that way."""
+    if _above_zero(size):
+        return True
+    coefficients = dict(size.terms)
+    for fact in given:
+        for atom, coefficient in fact.terms:
+            k = coefficients.get(atom, Fraction(0)) / coefficient
+            if k > 0 and _above_zero(size - k * fact + k):
+                return True
+    return False
+
+
+def _above_zero(size: Size) -> bool:
     if any(c <= 0 for _, c in size.terms):
         return False
     return sum(c * a.at_least for a, c in size.terms) + size.constant > 0

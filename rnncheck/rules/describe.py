@@ -8,7 +8,8 @@ import libcst as cst
 
 from rnncheck import syntax
 from rnncheck.events import MethodCall, Selection, Value
-from rnncheck.layout import Layout
+from rnncheck.layout import Dim, Layout
+from rnncheck.sizes import Size
 
 
 def respelled(selection: Selection, changes: dict[str, str]) -> str:
@@ -49,3 +50,15 @@ def width_reason(value: Value, layout: Layout) -> str:
     if layout.bidirectional and value.width == layout.output_width:
         return "a bidirectional output concatenates both directions"
     return "one direction holds hidden_size features"
+
+
+def differs(first: Dim, second: Dim, *layouts: Layout) -> str | None:
+    """Whether two widths provably differ: "" from the sizes alone, a note naming the check of
+    torch's that makes it certain (`proj_size < hidden_size`), None when they may be equal."""
+    if Size.of(first).provably_differs(second):
+        return ""
+    for layout in layouts:
+        for fact, check in layout.constraints:
+            if Size.of(first).provably_differs(second, (fact,)):
+                return f"; torch requires {check}"
+    return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rnncheck.events import Application, Linear
 from rnncheck.rules.base import Report, Rule
-from rnncheck.rules.describe import width_reason
+from rnncheck.rules.describe import differs, width_reason
 
 
 class LinearWidthMismatch(Rule):
@@ -18,7 +18,9 @@ Reports a call of an `nn.Linear` on an RNN result (the output, a row of h_n, a c
 rows) when the Linear's `in_features` provably differs from the result's width: `hidden` for the
 `2 * hidden` output of a bidirectional RNN, `hidden` for h_n of an LSTM with `proj_size`, `2 * hidden`
 for one row of a unidirectional h_n. Widths are compared symbolically (`hidden * 2` equals
-`2 * hidden`); where they might be equal, it stays quiet.
+`2 * hidden`), with what torch's constructor checks as facts: `nn.Linear(hidden, ...)` on h_n of
+`nn.LSTM(..., hidden, proj_size=8)` is reported, since torch requires proj_size < hidden_size.
+Where the widths might be equal, it stays quiet.
 """
     why = """
 A mismatch usually fails loudly, but not always: the code that builds the Linear is often written
@@ -44,12 +46,16 @@ logits = fc(out)
         "out, _ = lstm(x)\ny = fc(out)\n",
         "import torch.nn as nn\nlstm = nn.LSTM(4, 64, proj_size=16)\nfc = nn.Linear(64, 1)\n"
         "out, (h, c) = lstm(x)\ny = fc(h[-1])\n",
+        "import torch.nn as nn\ndef f(x, hidden):\n    lstm = nn.LSTM(4, hidden, proj_size=8)\n"
+        "    fc = nn.Linear(hidden, 1)\n    _, (h, c) = lstm(x)\n    return fc(h[-1])\n",
     )
     quiet = (
         "import torch.nn as nn\nlstm = nn.LSTM(4, 8, bidirectional=True)\nfc = nn.Linear(16, 1)\n"
         "out, _ = lstm(x)\ny = fc(out)\n",
         "import torch.nn as nn\ndef f(x, h):\n    gru = nn.GRU(4, 2 * (h // 2))\n    fc = nn.Linear(h, 1)\n"
         "    out, _ = gru(x)\n    return fc(out)\n",
+        "import torch.nn as nn\ndef f(x, hidden, p):\n    lstm = nn.LSTM(4, hidden, proj_size=p)\n"
+        "    fc = nn.Linear(hidden, 1)\n    _, (h, c) = lstm(x)\n    return fc(h[-1])\n",
     )
 
     def applied(self, application: Application, report: Report) -> None:
@@ -57,12 +63,15 @@ logits = fc(out)
         if not isinstance(linear, Linear) or linear.in_features is None:
             return
         width = argument.width
-        if width is None or not linear.in_features.provably_differs(width):
+        if width is None:
+            return
+        why = differs(linear.in_features, width, application.layout)
+        if why is None:
             return
         report(
             application.node,
             f"`{linear.name}` is an nn.Linear with in_features={linear.in_features} (line "
             f"{linear.line}), but `{argument.text}` has {width} features "
-            f"({width_reason(argument, application.layout)}; from {argument.rnn.where()}). "
+            f"({width_reason(argument, application.layout)}{why}; from {argument.rnn.where()}). "
             f"Make in_features {width}, or pass a tensor of {linear.in_features} features.",
         )

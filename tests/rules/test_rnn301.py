@@ -86,3 +86,29 @@ def test_one_direction_sliced_from_the_output() -> None:
         "self.fc(out[:, -1, :self.hidden_size])",
     )
     assert rows(source, "RNN301") == []
+
+
+def test_proj_size_below_a_symbolic_hidden_is_torchs_own_check() -> None:
+    source = _model(
+        "nn.LSTM(emb, hidden, proj_size=8)", "nn.Linear(hidden, 2)", "self.fc(h[0][-1])"
+    )
+    (finding,) = check(source, "RNN301")
+    assert finding.row == 12
+    assert "8 features" in finding.message and "proj_size < hidden_size" in finding.message
+
+
+def test_proj_size_facts_stay_quiet_where_the_widths_may_agree() -> None:
+    for rnn, linear, use in (
+        ("nn.LSTM(emb, hidden, proj_size=8)", "nn.Linear(8, 2)", "self.fc(out)"),
+        ("nn.LSTM(emb, hidden, proj_size=8)", "nn.Linear(emb, 2)", "self.fc(out)"),
+        ("nn.LSTM(emb, hidden, proj_size=8)", "nn.Linear(hidden, 2)", "self.fc(h[1][-1])"),
+        ("nn.LSTM(emb, hidden, proj_size=emb)", "nn.Linear(hidden, 2)", "self.fc(out)"),
+        ("nn.LSTM(emb, 64, proj_size=8)", "nn.Linear(hidden, 2)", "self.fc(out)"),
+    ):
+        assert rows(_model(rnn, linear, use), "RNN301") == [], (rnn, linear, use)
+
+
+def test_a_width_reported_without_torchs_checks_does_not_name_them() -> None:
+    source = _model("nn.LSTM(emb, 64, proj_size=16)", "nn.Linear(64, 2)", "self.fc(out)")
+    (finding,) = check(source, "RNN301")
+    assert "torch requires" not in finding.message
