@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rnncheck.events import Linear, Rnn, Value
+from rnncheck.events import LastSteps, Linear, Rnn, Samples, Value
 from rnncheck.layout import Kind
 from rnncheck.project import Record
 from rnncheck.sizes import Size
@@ -37,8 +37,19 @@ class Items:
 
 
 @dataclass(frozen=True)
+class Lengths:
+    """The lengths of a packed batch's sequences: those given to `pack_padded_sequence` (`site`
+    is that call) or those `pad_packed_sequence` returns."""
+
+    site: object
+
+
+@dataclass(frozen=True)
 class Packed:
-    """A PackedSequence made from a padded batch."""
+    """A PackedSequence made from a padded batch, with its lengths' site when the code gives
+    them (`Lengths.site`)."""
+
+    lengths: object = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +163,9 @@ Abstract = (
     | Size
     | Items
     | Packed
+    | Lengths
+    | LastSteps
+    | Samples
     | Tensor
     | Passthrough
     | Method

@@ -80,6 +80,9 @@ class Value:
     """For OUTPUT: a PackedSequence (the RNN was fed one)."""
     padded: bool = False
     """For OUTPUT: a padded tensor unpacked from a PackedSequence (`pad_packed_sequence`)."""
+    lengths: object = None
+    """For OUTPUT, packed or padded: what identifies its sequences' lengths (`Lengths.site`),
+    when the code shows them (given to the pack, or returned by pad_packed_sequence)."""
 
     def but(self, **changes: object) -> Value:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -146,8 +149,22 @@ class Span:
     text: str
 
 
-Item = int | Size | Span | Whole | None
-"""One element of a subscript: an index, a slice, the whole axis, or None when not understood."""
+@dataclass(frozen=True)
+class Samples:
+    """`torch.arange(n)` as an index: one index per sample, in order."""
+
+
+@dataclass(frozen=True)
+class LastSteps:
+    """`lengths - 1` as an index, `lengths` being a packed batch's (`site` names which): each
+    sequence's last valid step."""
+
+    site: object
+
+
+Item = int | Size | Span | Whole | Samples | LastSteps | None
+"""One element of a subscript: an index, a slice, the whole axis, an index per sample, or None
+when not understood."""
 
 
 @dataclass(frozen=True)

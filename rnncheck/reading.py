@@ -25,6 +25,7 @@ from rnncheck.abstract import (
     Instance,
     Items,
     Klass,
+    Lengths,
     Mapping,
     Method,
     ModuleRef,
@@ -46,11 +47,13 @@ from rnncheck.events import (
     WHOLE,
     Application,
     Item,
+    LastSteps,
     Linear,
     MethodCall,
     Rnn,
     RnnCall,
     Role,
+    Samples,
     Selection,
     Span,
     Value,
@@ -87,6 +90,9 @@ KEEPS_LAYOUT_MODULES = frozenset(
 )
 CONCATENATE = frozenset({"torch.cat", "torch.concat", "torch.concatenate"})
 PACK = frozenset({"torch.nn.utils.rnn.pack_padded_sequence", "torch.nn.utils.rnn.pack_sequence"})
+PACK_PADDED = "torch.nn.utils.rnn.pack_padded_sequence"
+KEEPS_VALUES = frozenset({"cpu", "cuda", "to", "long", "int", "detach", "clone", "contiguous"})
+"""Methods of an index tensor (the lengths) that keep its values."""
 UNPACK = "torch.nn.utils.rnn.pad_packed_sequence"
 RETURNS_ITSELF = frozenset(
     {"to", "cuda", "cpu", "float", "double", "half", "bfloat16", "eval", "train", "requires_grad_"}
@@ -551,6 +557,8 @@ class Reading:
 
     def arithmetic(self, node: cst.BinaryOperation, frame: Frame) -> Abstract:
         left, right = self.evaluate_all([node.left, node.right], frame)
+        if isinstance(left, Lengths) and isinstance(node.operator, cst.Subtract):
+            return LastSteps(left.site) if right == Const(1) else UNKNOWN
         if any(isinstance(v, Const) and v.assumption for v in (left, right)):
             return UNKNOWN  # an assumed value stays where a message can name it
         operator = type(node.operator)
@@ -586,6 +594,9 @@ class Reading:
             if isinstance(owner, Parser):
                 return self.parser_call(owner, node, frame)
             if isinstance(owner, Rnn | Instance) and func.attr.value in RETURNS_ITSELF:
+                self.evaluate_all([a.value for a in node.args], frame)
+                return owner
+            if isinstance(owner, Lengths | LastSteps) and func.attr.value in KEEPS_VALUES:
                 self.evaluate_all([a.value for a in node.args], frame)
                 return owner
             if func.attr.value == "size" and len(node.args) == 1:
@@ -747,7 +758,9 @@ class Reading:
             axes = tuple(as_int(a) for a in arguments[1:3])
             return self.transposed(first, axes)
         if qualified in PACK:
-            return Packed()
+            return self.packed(qualified, node, frame)
+        if qualified == "torch.arange" and _counts_from_zero(node, arguments):
+            return Samples()
         # pad_packed_sequence proves its argument was packed, wherever the packing happened
         if qualified == UNPACK and isinstance(first, Value) and first.role is Role.OUTPUT:
             return self.unpacked(first, node, frame)
@@ -756,6 +769,19 @@ class Reading:
         if qualified == PARSER:
             return Parser()
         return UNKNOWN
+
+    def packed(self, qualified: str, node: cst.Call, frame: Frame) -> Packed:
+        """A PackedSequence; `pack_padded_sequence(x, lengths)` makes the name `lengths` (also
+        written `lengths.cpu()`) that pack's lengths from here on."""
+        if qualified != PACK_PADDED:
+            return Packed()
+        bound, _ = facts.bind(node, ("input", "lengths"))
+        given = bound.get("lengths")
+        name = _values_of(given.value) if given is not None else None
+        if name is None:
+            return Packed()
+        frame.env[name] = Lengths(node)
+        return Packed(node)
 
     def build(self, kinds: tuple[facts.Kind, ...], node: cst.Call, frame: Frame) -> Rnn:
         """The RNN a constructor call builds; of one of several `kinds`, the facts they share."""
@@ -799,6 +825,7 @@ class Reading:
         layout = self.layout(rnn, frame)
         self.emit(RnnCall(node, rnn, first, state, layout))
         packed = isinstance(first, Packed) or (isinstance(first, Value) and first.packed)
+        lengths = first.lengths if isinstance(first, Packed | Value) and packed else None
         unbatched = isinstance(first, Tensor) and len(first.shape) == 2
         return Value(
             Role.RESULT,
@@ -807,6 +834,7 @@ class Reading:
             batch_first=layout.batch_first,
             batched=not unbatched,
             packed=packed,
+            lengths=lengths,
         )
 
     def result_part(self, result: Value, index: int, frame: Frame) -> Value:
@@ -883,8 +911,9 @@ class Reading:
         batch_first = (
             truth(self.evaluate(flag.value, frame)) if flag else (None if open_ended else False)
         )
-        padded = value.but(batch_first=batch_first, padded=True, packed=False)
-        return Items((padded, UNKNOWN))
+        lengths = value.lengths if value.lengths is not None else node
+        padded = value.but(batch_first=batch_first, padded=True, packed=False, lengths=lengths)
+        return Items((padded, Lengths(lengths)))
 
     def concatenate(self, items: Items, node: cst.Call, frame: Frame) -> Abstract:
         values = items.items
@@ -954,6 +983,8 @@ class Reading:
         if number is not None:
             return number
         evaluated = self.evaluate(value, frame)
+        if isinstance(evaluated, Samples | LastSteps):
+            return evaluated
         size = as_int(evaluated)
         return size if size is not None else None
 
@@ -980,6 +1011,26 @@ def _factory(node: cst.Call, arguments: list[Abstract]) -> Abstract:
     if len(dims) == 1 and isinstance(dims[0], Items):
         dims = list(dims[0].items)
     return Tensor(tuple(dims)) if dims else UNKNOWN
+
+
+def _counts_from_zero(node: cst.Call, arguments: list[Abstract]) -> bool:
+    """`torch.arange(n)` or `torch.arange(0, n)`, maybe on a device: 0, 1, ..., n - 1."""
+    positional = [v for a, v in zip(node.args, arguments, strict=True) if a.keyword is None]
+    keywords = {a.keyword.value for a in node.args if a.keyword is not None}
+    if any(a.star for a in node.args) or keywords - {"device", "dtype"}:
+        return False
+    return len(positional) == 1 or (len(positional) == 2 and positional[0] == Const(0))
+
+
+def _values_of(node: cst.BaseExpression) -> str | None:
+    """The local name an argument passes the values of (`lengths`, `lengths.cpu()`), if any."""
+    while (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in KEEPS_VALUES
+    ):
+        node = node.func.value
+    return node.value if isinstance(node, cst.Name) else None
 
 
 def _pooled(value: Value, node: cst.Call, arguments: list[tuple[cst.Arg, Abstract]]) -> Abstract:
@@ -1026,7 +1077,9 @@ def _axes(value: Value) -> tuple[str, ...] | None:
 
 def _select(base: Value, axes: tuple[str, ...], items: tuple[Item, ...], text: str) -> Abstract:
     """The tensor `base[items]` gives: which axes stay, and the feature width when it is known."""
-    if any(item is None for item in items) or len(items) > len(axes):
+    if any(item is None or isinstance(item, Samples | LastSteps) for item in items):
+        return UNKNOWN
+    if len(items) > len(axes):
         return UNKNOWN
     width = base.width
     kept = 0

@@ -15,7 +15,7 @@ from typing import Literal
 import libcst as cst
 
 from rnncheck import syntax
-from rnncheck.events import WHOLE, Item, Role, Selection, Span
+from rnncheck.events import WHOLE, Item, LastSteps, Role, Samples, Selection, Span
 from rnncheck.layout import Dimension, Index, Part, selected
 from rnncheck.sizes import Size
 
@@ -106,8 +106,10 @@ def _dimensions(pick: Pick, selection: Selection) -> tuple[Dimension, ...] | Non
 
 
 def _index(item: Item) -> Index:
-    if item is WHOLE:
+    if item is WHOLE or isinstance(item, Samples):  # an index per sample keeps the batch
         return ":"
+    if isinstance(item, LastSteps):  # one step per sample: the time axis goes
+        return -1
     if isinstance(item, Span):
         return item.text
     return item if isinstance(item, int | Size) else None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rnncheck.events import WHOLE, Role, Selection
+from collections.abc import Callable
+
+from rnncheck.events import WHOLE, LastSteps, Role, Samples, Selection
 from rnncheck.layout import Layout
 from rnncheck.rules.base import Correction, Report, Rule
 from rnncheck.rules.describe import respelled
@@ -16,6 +18,17 @@ def last_step_message(text: str, where: str, both: str) -> str:
         "its forward half has read the whole sequence, but its backward half has read only "
         f"the last element. Take the forward half of the last step and the backward half of "
         f"step 0: `{both}`, the same values as `torch.cat((h_n[-2], h_n[-1]), dim=-1)`."
+    )
+
+
+def gathered_message(text: str, where: str, both: str) -> str:
+    """RNN102's message for a gather at each sequence's last valid step, at check and run time."""
+    return (
+        f"`{text}` takes each sequence's last valid step of bidirectional {where} at full "
+        "width: there the forward half has read the whole sequence, but the backward half, "
+        "which starts at each sequence's own last valid step, has read only that one element. "
+        f"Take the forward half there and the backward half at step 0: `{both}`, the same "
+        "values as `torch.cat((h_n[-2], h_n[-1]), dim=-1)`."
     )
 
 
@@ -40,11 +53,17 @@ class BidirectionalLastStep(Rule):
     summary = "The full-width last step of a bidirectional output used as a summary."
     what = """
 Reports `out[:, -1]` (batch_first) or `out[-1]` (time-major) when `out` is the output of a
-bidirectional RNN and the slice keeps every feature. Quiet when the features are sliced to one
-direction, when the RNN is not known to be bidirectional, when the code also takes the full-width
-step 0 with it (`torch.cat((out[:, 0], out[:, -1]), -1)` holds both directions complete), and when
-only the slice's shape is read (`out[:, -1].size(-1)`): the two directions' halves, taken where
-each is complete, have that shape.
+bidirectional RNN and the slice keeps every feature. Also reports the gather at each sequence's
+last valid step, `out[torch.arange(B), lengths - 1]` (time-major: `out[lengths - 1,
+torch.arange(B)]`), when `lengths` are provably the packed batch's own: given to the
+`pack_padded_sequence` whose result the RNN read, or returned by `pad_packed_sequence` (the
+backward direction starts at each sequence's last valid step, so there it has read one element,
+whatever the lengths are). Quiet when the features are sliced to one direction, when the RNN is
+not known to be bidirectional, for lengths that are not provably the batch's (a gather on an
+unpacked output, or other lengths), when the code also takes the full-width step 0 with it
+(`torch.cat((out[:, 0], out[:, -1]), -1)` holds both directions complete), and when only the
+slice's shape is read (`out[:, -1].size(-1)`): the two directions' halves, taken where each is
+complete, have that shape.
 """
     why = """
 At the last step, the forward half of a bidirectional output has read the whole sequence, but the
@@ -67,6 +86,11 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
         "import torch\nimport torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
         "out, _ = gru(x)\ny = out[:, -1, :]\n",
         "import torch\nimport torch.nn as nn\nlstm = nn.LSTM(4, 8, bidirectional=True)\nout, _ = lstm(x)\ny = out[-1]\n",
+        "import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"
+        "gru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "p = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)\n"
+        "out, _ = pad_packed_sequence(gru(p)[0], batch_first=True)\n"
+        "y = out[torch.arange(out.size(0)), lengths - 1]\n",
     )
     quiet = (
         "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
@@ -78,22 +102,43 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
         "out, _ = gru(x)\nwidth = out[:, -1].size(-1)\n",
         "import torch\nimport torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
         "out, _ = gru(x)\ny = torch.cat([out[:, 0], out[:, -1]], -1)\n",
+        "import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"
+        "gru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "p = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)\n"
+        "out, _ = pad_packed_sequence(gru(p)[0], batch_first=True)\n"
+        "i = torch.arange(out.size(0))\n"
+        "y = torch.cat((out[i, lengths - 1, :8], out[i, 0, 8:]), dim=-1)\n",
+        "import torch\nimport torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "out, _ = gru(x)\ny = out[torch.arange(out.size(0)), lengths - 1]\n",
     )
 
     def selected(self, selection: Selection, report: Report) -> None:
         base = selection.base
-        if base.role is not Role.OUTPUT or base.padded or not selection.layout.bidirectional:
+        if base.role is not Role.OUTPUT or not selection.layout.bidirectional:
             return
-        if selection.axes is None or selection.along("time") != -1:
+        if selection.axes is None or selection.along("features") is not WHOLE:
             return
-        if any(selection.along(axis) is not WHOLE for axis in selection.axes if axis != "time"):
+        time, batch = selection.along("time"), selection.along("batch")
+        if isinstance(time, LastSteps):
+            if time.site == base.lengths and isinstance(batch, Samples):
+                self.halved(selection, {}, gathered_message, report)
+            return
+        if base.padded or time != -1 or ("batch" in selection.axes and batch is not WHOLE):
             return
         if 0 in selection.companions:  # step 0 beside it: each direction is complete there
             return
-        width = selection.layout.state_width
-        half = str(width) if isinstance(width, int) else f"{selection.value_text}.size(-1) // 2"
-        forward = respelled(selection, {"time": "-1", "features": f":{half}"})
-        backward = respelled(selection, {"time": "0", "features": f"{half}:"})
+        self.halved(selection, {"time": "-1"}, last_step_message, report)
+
+    def halved(
+        self,
+        selection: Selection,
+        at: dict[str, str],
+        message: Callable[[str, str, str], str],
+        report: Report,
+    ) -> None:
+        """Report the selection, fixed to its forward half with `at` changed and the backward
+        half at step 0 of the same samples."""
+        forward, backward = _halves(selection, at)
         both = f"{selection.torch or 'torch'}.cat(({forward}, {backward}), dim=-1)"
         fix = None
         if selection.torch is not None:
@@ -104,10 +149,19 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
             )
         report(
             selection.node,
-            last_step_message(selection.text, base.rnn.where(), both),
+            message(selection.text, selection.base.rnn.where(), both),
             fix,
             instead=Pick.same(selection, both),
         )
+
+
+def _halves(selection: Selection, at: dict[str, str]) -> tuple[str, str]:
+    """The forward half of the selection with `at` changed, and the backward half at step 0."""
+    width = selection.layout.state_width
+    half = str(width) if isinstance(width, int) else f"{selection.value_text}.size(-1) // 2"
+    forward = respelled(selection, {**at, "features": f":{half}"})
+    backward = respelled(selection, {"time": "0", "features": f"{half}:"})
+    return forward, backward
 
 
 class BidirectionalFinalState(Rule):

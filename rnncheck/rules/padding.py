@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rnncheck.events import WHOLE, Role, Selection
 from rnncheck.rules.base import Report, Rule
 from rnncheck.rules.describe import respelled
@@ -20,7 +22,9 @@ Reports `out[:, -1]` (batch_first) or `out[-1]` (time-major) when `out` comes fr
 `pad_packed_sequence` applied to an RNN's output, also when the packing is out of sight (done by
 a caller): only a PackedSequence can be unpacked. Quiet for a gather at each sequence's
 own last step (`out[torch.arange(batch), lengths - 1]`), for h_n, and when only the slice's shape
-is read (`out[:, -1].size(-1)`), which the gather shares.
+is read (`out[:, -1].size(-1)`), which the gather shares. For a bidirectional output the gather
+it proposes takes the forward half there and the backward half at step 0, since at the last
+valid step the backward direction has read one element (RNN102).
 """
     why = """
 A packed batch holds sequences of different lengths. After `pad_packed_sequence` every sequence
@@ -69,12 +73,29 @@ final = out[torch.arange(out.size(0)), lengths - 1]  # or h_n[-1] for one direct
             return
         if "batch" not in selection.axes:
             return
-        gather = respelled(selection, {"batch": "torch.arange(batch)", "time": "lengths - 1"})
+        width = selection.layout.state_width if selection.layout.bidirectional else None
+        half = str(width) if isinstance(width, int) else f"{selection.value_text}.size(-1) // 2"
+        gather = last_valid_steps(
+            lambda changes: respelled(selection, changes),
+            half if selection.layout.bidirectional else None,
+        )
         report(
             selection.node,
             message(selection.text, base.text, base.rnn.where(), gather),
             instead=Pick.same(selection, gather),
         )
+
+
+def last_valid_steps(respell: Callable[[dict[str, str]], str], half: str | None) -> str:
+    """The gather at each sequence's last valid step; for a bidirectional output (`half` its
+    width per direction) the forward half there and the backward half at step 0, where each
+    direction has read the whole sequence (RNN102)."""
+    gather = {"batch": "torch.arange(batch)", "time": "lengths - 1"}
+    if half is None:
+        return respell(gather)
+    forward = respell({**gather, "features": f":{half}"})
+    backward = respell({"time": "0", "features": f"{half}:"})
+    return f"torch.cat(({forward}, {backward}), dim=-1)"
 
 
 def message(text: str, base: str, where: str, gather: str) -> str:

@@ -65,15 +65,20 @@ class Call:
 @dataclass(frozen=True, eq=False)
 class Trace:
     """A tensor's provenance. `axes` names its axes in order; `whole` is False once its feature
-    axis was sliced; `shortest` is the shortest sequence's length in an output padded by
-    pad_packed_sequence (None for any other tensor)."""
+    axis was sliced; `lengths` are the sequences' lengths, sample by sample, in an output padded
+    by pad_packed_sequence (None for any other tensor)."""
 
     call: Call
     part: Part
     axes: tuple[str, ...]
     whole: bool = True
     packed: bool = False
-    shortest: int | None = None
+    lengths: tuple[int, ...] | None = None
+
+    @property
+    def shortest(self) -> int | None:
+        """The shortest sequence's length in a padded output."""
+        return min(self.lengths) if self.lengths else None
 
     @property
     def layout(self) -> Layout:

@@ -131,6 +131,8 @@ class Tracking(TorchFunctionMode):
             if place is not None:
                 shape = tuple(tensor.shape)
                 self._judge(trace.call, twin.selected(trace, chosen, shape, place), place)
+                if twin.OTHER in chosen:
+                    self._judge(trace.call, twin.gathered(trace, args[1], shape, place), place)
             self._keep_slices(trace, chosen, result)
         elif name in RESHAPES:
             sizes = _sizes(args[1:] or tuple(kwargs.values()))
@@ -150,10 +152,26 @@ class Tracking(TorchFunctionMode):
             batch_first = bool(args[2] if len(args) > 2 else kwargs.get("batch_first", False))
             padded, lengths = result
             axes = output_axes(batch_first) or ()
-            shortest = int(lengths.min()) if lengths.numel() else None
-            self.table.put(padded, trace.but(axes=axes, packed=False, shortest=shortest))
+            known = tuple(int(n) for n in lengths.tolist())
+            self.table.put(padded, trace.but(axes=axes, packed=False, lengths=known))
+        elif name == "index_select" and trace.lengths is not None:
+            self._reorder_samples(trace, args[1:] or tuple(kwargs.values()), tensor, result)
         elif name in KEEP:
             self._keep_shape(trace, tensor, result)
+
+    def _reorder_samples(
+        self, trace: Trace, args: tuple[Any, ...], tensor: Tensor, result: Any
+    ) -> None:
+        """`padded.index_select(batch_axis, order)`, as pad_packed_sequence itself restores the
+        caller's order: the lengths follow their samples."""
+        if len(args) != 2 or not isinstance(args[1], Tensor) or not isinstance(result, Tensor):
+            return
+        dim, order = args
+        if type(dim) is not int or trace.axes[dim % tensor.dim()] != "batch":
+            self._keep_shape(trace, tensor, result)
+            return
+        lengths = tuple(trace.lengths[int(i)] for i in order.tolist())  # type: ignore[index]
+        self.table.put(result, trace.but(lengths=lengths))
 
     def _judge(self, call: Call, misuses: list[twin.Misuse], place: Place) -> None:
         if not misuses:

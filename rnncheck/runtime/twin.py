@@ -13,6 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import torch
+from torch import Tensor
+
 from rnncheck.rules import bidirectional, dropout, padding, state_index, state_reshape, time_axis
 from rnncheck.rules.describe import spelled
 from rnncheck.runtime.misuse import Place
@@ -95,13 +98,49 @@ def selected(
         steps = shape[trace.axes.index("time")]
         if batch == WHOLE and trace.shortest < steps:
             text, base, where = _texts(place, trace)
-            gather = _respell(
-                place, trace, base, {"batch": "torch.arange(batch)", "time": "lengths - 1"}
+            half = str(layout.state_width) if layout.bidirectional else None
+            gather = padding.last_valid_steps(
+                lambda changes: _respell(place, trace, base, changes), half
             )
             found.append(Misuse("RNN103", padding.message(text, base, where, gather)))
     if trace.part in ("h_n", "c_n") and trace.natural and chosen:
         found += _state_selected(trace, chosen, place)
     return found
+
+
+def gathered(trace: Trace, key: Any, shape: tuple[int, ...], place: Place) -> list[Misuse]:
+    """`out[torch.arange(B), lengths - 1]` of a bidirectional output at full width: one index
+    per sample in order on the batch axis, each sequence's last valid step on the time axis."""
+    layout = trace.layout
+    if trace.part != "output" or not layout.bidirectional or not trace.whole:
+        return []
+    if set(trace.axes[:2]) != {"batch", "time"} or not isinstance(key, tuple):
+        return []
+    if not 2 <= len(key) <= 3 or any(k not in (WHOLE, Ellipsis) for k in key[2:]):
+        return []
+    samples, steps = (key[trace.axes.index(axis)] for axis in ("batch", "time"))
+    batch, time = (shape[trace.axes.index(axis)] for axis in ("batch", "time"))
+    lengths = trace.lengths or (time,) * batch
+    rows, taken = _indices(samples), _indices(steps)
+    if rows != list(range(batch)) or taken is None:
+        return []
+    if [step % time for step in taken] != [n - 1 for n in lengths]:
+        return []
+    half = layout.state_width
+    text, base, where = _texts(place, trace)
+    forward = _respell(place, trace, base, {"features": f":{half}"})
+    backward = _respell(place, trace, base, {"time": "0", "features": f"{half}:"})
+    both = f"torch.cat(({forward}, {backward}), dim=-1)"
+    return [Misuse("RNN102", bidirectional.gathered_message(text, where, both))]
+
+
+def _indices(value: Any) -> list[int] | None:
+    """A 1-D integer tensor's values, else None."""
+    if not isinstance(value, Tensor) or value.dim() != 1:
+        return None
+    if value.dtype.is_floating_point or value.dtype == torch.bool:
+        return None
+    return [int(v) for v in value.tolist()]
 
 
 def _note(trace: Trace, chosen: tuple[Any, ...], shape: tuple[int, ...], time: Any) -> None:

@@ -1,4 +1,4 @@
-from tests.helpers import check, rows
+from tests.helpers import check, fixed, rows
 
 HEAD = "import torch\nimport torch.nn as nn\n"
 BI = HEAD + "gru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\nout, h = gru(x)\n"
@@ -59,3 +59,102 @@ def test_step_zero_of_one_half_or_of_another_output_completes_nothing() -> None:
         "b = torch.cat([other[:, 0], out[:, -1]], -1)\n"
     )
     assert rows(source, "RNN102") == [6, 7]
+
+
+PACKING = HEAD + "from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"
+
+
+def _tagger(forward: str, bidirectional: bool = True, batch_first: bool = True) -> str:
+    return PACKING + (
+        "class Tagger(nn.Module):\n"
+        "    def __init__(self, emb, hidden):\n"
+        "        super().__init__()\n"
+        f"        self.lstm = nn.LSTM(emb, hidden, batch_first={batch_first},"
+        f" bidirectional={bidirectional})\n"
+        "    def forward(self, x, lengths):\n" + forward
+    )
+
+
+PACKED = (
+    "        p = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)\n"
+    "        out, _ = self.lstm(p)\n"
+    "        out, _ = pad_packed_sequence(out, batch_first=True)\n"
+)
+
+
+def test_gather_at_the_packs_last_valid_steps_reports_with_both_halves() -> None:
+    source = _tagger(
+        PACKED
+        + "        a = out[torch.arange(out.size(0)), lengths - 1]\n"
+        + "        b = out[torch.arange(0, x.size(0), device=x.device), (lengths - 1).cpu(), :]\n"
+        + "        return a, b\n"
+    )
+    assert rows(source, "RNN102") == [12, 13]
+    finding = check(source, "RNN102")[0]
+    assert "last valid step" in finding.message and "one element" in finding.message
+    assert (
+        "out[torch.arange(out.size(0)), lengths - 1, :out.size(-1) // 2]" in finding.message
+        and "out[torch.arange(out.size(0)), 0, out.size(-1) // 2:]" in finding.message
+    )
+
+
+def test_gather_with_the_lengths_pad_packed_sequence_returns_time_major_and_out_of_sight() -> None:
+    source = PACKING + (
+        "def encode(packed):\n"
+        "    gru = nn.GRU(4, 8, bidirectional=True)\n"
+        "    out, lens = pad_packed_sequence(gru(packed)[0])\n"
+        "    return out[lens - 1, torch.arange(out.size(1))]\n"
+    )
+    (finding,) = check(source, "RNN102")
+    assert "out[lens - 1, torch.arange(out.size(1)), :8]" in finding.message
+    assert "out[0, torch.arange(out.size(1)), 8:]" in finding.message
+
+
+def test_gather_quiet_where_the_steps_are_not_provably_the_last_valid_ones() -> None:
+    for forward in (
+        # lengths of something else
+        PACKED + "        return out[torch.arange(out.size(0)), x.size(1) - 1]\n",
+        PACKED + "        return out[torch.arange(out.size(0)), lengths - 2]\n",
+        # lengths rebound after the pack
+        PACKED + "        lengths = lengths + 1\n"
+        "        return out[torch.arange(out.size(0)), lengths - 1]\n",
+        # features sliced to one direction
+        PACKED + "        return out[torch.arange(out.size(0)), lengths - 1, :8]\n",
+        # not one index per sample in order
+        PACKED + "        return out[torch.arange(1, 3), lengths - 1]\n",
+        # nothing packed: the lengths are not provably the output's
+        "        out, _ = self.lstm(x)\n"
+        "        return out[torch.arange(out.size(0)), lengths - 1]\n",
+    ):
+        assert rows(_tagger(forward), "RNN102") == [], forward
+    gather = "        return out[torch.arange(out.size(0)), lengths - 1]\n"
+    assert rows(_tagger(PACKED + gather, bidirectional=False), "RNN102") == []
+
+
+def test_a_packed_batch_taken_in_another_branch_does_not_give_its_lengths() -> None:
+    source = _tagger(
+        "        if x.dim() == 3:\n"
+        "            p = pack_padded_sequence(x, lengths, batch_first=True)\n"
+        "        out, _ = self.lstm(p)\n"
+        "        out, _ = pad_packed_sequence(out, batch_first=True)\n"
+        "        return out[torch.arange(out.size(0)), lengths - 1]\n"
+    )
+    assert rows(source, "RNN102") == []
+
+
+def test_gather_fix_keeps_the_shape_and_cures_it() -> None:
+    source = _tagger(PACKED + "        return out[torch.arange(out.size(0)), lengths - 1]\n")
+    (finding,) = check(source, "RNN102")
+    assert finding.fix is not None and finding.fix.applicability == "safe"
+    assert check(fixed(source, finding), "RNN102") == []
+
+
+def test_a_gather_whose_shape_alone_is_read_is_quiet() -> None:
+    source = _tagger(
+        PACKED + "        return out[torch.arange(out.size(0)), lengths - 1].size(-1)\n"
+    )
+    assert rows(source, "RNN102") == []
+
+
+def test_last_step_of_samples_the_checker_cannot_read_is_quiet() -> None:
+    assert rows(BI + "a = out[idx, -1]\n", "RNN102") == []

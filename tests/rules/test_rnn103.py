@@ -56,3 +56,16 @@ def test_unpacking_proves_the_packing_a_caller_did() -> None:
 def test_an_output_never_unpacked_is_not_padded() -> None:
     source = HEAD + "def f(x):\n    o, _ = nn.GRU(4, 8)(x)\n    return o[-1]\n"
     assert rows(source, "RNN103") == []
+
+
+def test_the_gather_proposed_for_a_bidirectional_output_halves_it() -> None:
+    source = (
+        "import torch.nn as nn\nfrom torch.nn.utils.rnn import pad_packed_sequence\n"
+        "def encode(packed):\n"
+        "    gru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "    out, lengths = pad_packed_sequence(gru(packed)[0], batch_first=True)\n"
+        "    return out[:, -1]\n"
+    )
+    (finding,) = check(source, "RNN103")
+    gather = "torch.cat((out[torch.arange(batch), lengths - 1, :8], out[:, 0, 8:]), dim=-1)"
+    assert gather in finding.message

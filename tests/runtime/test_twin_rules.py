@@ -35,6 +35,19 @@ def padded(lengths: tuple[int, ...], total: int | None = None) -> torch.Tensor:
     return pad_packed_sequence(out, total_length=total)[0]
 
 
+def bi_padded(batch_first: bool = False) -> torch.Tensor:
+    """The padded output of a bidirectional GRU (hidden 3) over sequences of lengths 5, 2, 4."""
+    sequences = [torch.randn(n, 2) for n in LENGTHS]
+    packed = pack_sequence(sequences, enforce_sorted=False)
+    out, _ = nn.GRU(2, 3, bidirectional=True, batch_first=batch_first)(packed)
+    return pad_packed_sequence(out, batch_first=batch_first)[0]
+
+
+LENGTHS = (5, 2, 4)
+LAST = torch.tensor(LENGTHS) - 1
+ROWS = torch.arange(3)
+
+
 FIRES: dict[str, Callable[[], Any]] = {
     "RNN101 batch_first out[-1]": lambda: gru(batch_first=True)[0][-1],
     "RNN101 time-major out[:, -1]": lambda: gru()[0][:, -1],
@@ -44,6 +57,11 @@ FIRES: dict[str, Callable[[], Any]] = {
     ],
     "RNN102 batch_first": lambda: bi(batch_first=True)[0][:, -1, :],
     "RNN102 time-major, through nn.ReLU": lambda: nn.ReLU()(bi()[0].contiguous())[-1],
+    "RNN102 a gather at each sequence's last valid step": lambda: bi_padded(True)[ROWS, LAST],
+    "RNN102 a time-major gather, features whole": lambda: bi_padded()[LAST, ROWS, :],
+    "RNN102 a gather at the last step of an unpacked batch": lambda: bi(batch_first=True)[0][
+        torch.arange(2), torch.tensor([4, 4])
+    ],
     "RNN103 a shorter sequence": lambda: padded((5, 4, 2))[-1],
     "RNN103 padded to total_length": lambda: padded((3, 3), total=5)[-1],
     "RNN201 h[-1]": lambda: bi()[1][-1],
@@ -142,6 +160,14 @@ QUIET: dict[str, Callable[[], Any]] = {
     "h[:1] of one layer is its forward state": lambda: bi()[1][:1],
     "unidirectional h[:num_layers]": lambda: nn.GRU(2, 4, 3)(torch.randn(7, 5, 2))[1][:3],
     "dropout between layers": lambda: nn.LSTM(3, 4, num_layers=2, dropout=0.2),
+    "a bidirectional gather sliced to the forward half": lambda: bi_padded(True)[ROWS, LAST, :3],
+    "a bidirectional gather one step early": lambda: bi_padded(True)[ROWS, LAST - 1],
+    "a bidirectional gather of samples out of order": lambda: bi_padded(True)[
+        torch.tensor([2, 1, 0]), LAST
+    ],
+    "each direction where it is complete": lambda: torch.cat(
+        (bi_padded(True)[ROWS, LAST, :3], bi_padded(True)[ROWS, 0, 3:]), dim=-1
+    ),
     "a gather at each sequence's last step": lambda: padded((5, 4, 2))[
         torch.tensor([4, 3, 1]), torch.arange(3)
     ],
@@ -217,3 +243,15 @@ def test_rule_pages_and_explain_say_which_rules_run_at_run_time() -> None:
     told = explain(Layout(Kind.GRU, 3, 4), batch=2, time=5).split("Also checked while")[1]
     assert "RNN201 bidirectional-hn-last" in told
     assert "RNN202" not in told
+
+
+def test_the_gathers_fix_is_h_n_of_both_directions() -> None:
+    """What RNN102 proposes for a gather is what its message says: the last layer's two rows."""
+    sequences = [torch.randn(n, 2) for n in LENGTHS]
+    gru = nn.GRU(2, 3, bidirectional=True, batch_first=True)
+    out, h = gru(pack_sequence(sequences, enforce_sorted=False))
+    out, lengths = pad_packed_sequence(out, batch_first=True)
+    rows = torch.arange(out.size(0))
+    fixed = torch.cat((out[rows, lengths - 1, :3], out[rows, 0, 3:]), dim=-1)
+    assert torch.allclose(fixed, torch.cat((h[-2], h[-1]), dim=-1))
+    assert not torch.allclose(out[rows, lengths - 1], fixed)
