@@ -80,6 +80,10 @@ class Value:
     """For OUTPUT: a PackedSequence (the RNN was fed one)."""
     padded: bool = False
     """For OUTPUT: a padded tensor unpacked from a PackedSequence (`pad_packed_sequence`)."""
+    batch: Dim | None = None
+    """The batch size, when the RNN's input shows it (`torch.randn(3, 7, 5)`, `x.size(0)`)."""
+    steps: Dim | None = None
+    """The number of time steps of the RNN's input, when it shows them."""
     lengths: object = None
     """For OUTPUT, packed or padded: what identifies its sequences' lengths (`Lengths.site`),
     when the code shows them (given to the pack, or returned by pad_packed_sequence)."""

@@ -601,7 +601,7 @@ class Reading:
                 return owner
             if func.attr.value == "size" and len(node.args) == 1:
                 self.evaluate_all([a.value for a in node.args], frame)
-                return Extent(syntax.text(node))
+                return _extent(node)
             callee = self.member(owner, func.attr.value, frame)
         elif isinstance(func, cst.Name) and func.value == "len" and "len" not in frame.env:
             self.evaluate_all([a.value for a in node.args], frame)
@@ -827,6 +827,8 @@ class Reading:
         packed = isinstance(first, Packed) or (isinstance(first, Value) and first.packed)
         lengths = first.lengths if isinstance(first, Packed | Value) and packed else None
         unbatched = isinstance(first, Tensor) and len(first.shape) == 2
+        given = bound["input"].value if "input" in bound and not packed else None
+        batch, steps = _batch_and_steps(first, given, layout.batch_first)
         return Value(
             Role.RESULT,
             rnn,
@@ -835,6 +837,8 @@ class Reading:
             batched=not unbatched,
             packed=packed,
             lengths=lengths,
+            batch=batch,
+            steps=steps,
         )
 
     def result_part(self, result: Value, index: int, frame: Frame) -> Value:
@@ -884,7 +888,7 @@ class Reading:
         if name in ("transpose", "permute"):
             return self.transposed(value, tuple(as_int(a) for a in spread))
         if name == "size":
-            return Extent(syntax.text(node))
+            return _extent(node)
         if name in REDUCTIONS:
             return _pooled(value, node, list(zip(node.args, arguments, strict=True)))
         return UNKNOWN
@@ -937,7 +941,7 @@ class Reading:
     def subscript(self, node: cst.Subscript, frame: Frame) -> Abstract:
         if isinstance(node.value, cst.Attribute) and node.value.attr.value == "shape":
             self.evaluate(node.value.value, frame)
-            return Extent(syntax.text(node))
+            return _extent(node)
         base = self.evaluate(node.value, frame)
         written = [self.item(element, frame) for element in node.slice]
         items = _spread_ellipsis(written, len(_axes(base) or ()) if isinstance(base, Value) else 0)
@@ -1011,6 +1015,41 @@ def _factory(node: cst.Call, arguments: list[Abstract]) -> Abstract:
     if len(dims) == 1 and isinstance(dims[0], Items):
         dims = list(dims[0].items)
     return Tensor(tuple(dims)) if dims else UNKNOWN
+
+
+def _extent(node: cst.Call | cst.Subscript) -> Extent:
+    """A size read off a tensor, `x.shape[0]` spelled as `x.size(0)` so that both are one size."""
+    owner, axis = None, None
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        owner = node.value.value  # type: ignore[attr-defined]
+        element = node.slice[0].slice
+        axis = syntax.int_literal(element.value) if isinstance(element, cst.Index) else None
+    elif isinstance(node, cst.Call) and len(node.args) == 1 and node.args[0].keyword is None:
+        owner = node.func.value  # type: ignore[attr-defined]
+        axis = syntax.int_literal(node.args[0].value)
+    if owner is None or axis is None:
+        return Extent(syntax.text(node))
+    return Extent(f"{syntax.text(owner)}.size({axis})")
+
+
+def _batch_and_steps(
+    input: Abstract, node: cst.BaseExpression | None, batch_first: bool | None
+) -> tuple[Size | None, Size | None]:
+    """The batch size and the number of steps of an RNN's input, where the code shows them: a
+    tensor built with a visible shape (`torch.randn(3, 7, 5)`), or a name whose sizes the code
+    reads (`x.size(0)`)."""
+    if batch_first is None:
+        return None, None
+    axes = (0, 1) if batch_first else (1, 0)
+    if isinstance(input, Tensor):
+        if len(input.shape) != 3:
+            return None, None
+        sizes = [as_size(input.shape[axis]) for axis in axes]
+        return sizes[0], sizes[1]
+    if isinstance(node, cst.Name) and not isinstance(input, Value):
+        sizes = [as_size(Extent(f"{node.value}.size({axis})")) for axis in axes]
+        return sizes[0], sizes[1]
+    return None, None
 
 
 def _counts_from_zero(node: cst.Call, arguments: list[Abstract]) -> bool:

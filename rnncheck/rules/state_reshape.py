@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rnncheck.abstract import as_int, as_size, names_batch
+from rnncheck.abstract import Abstract, as_int, as_size, names_batch
 from rnncheck.events import STATE_ROLES, MethodCall
 from rnncheck.layout import Layout
 from rnncheck.rules.base import Correction, Report, Rule
@@ -25,8 +25,12 @@ class StateFlattenedPerSample(Rule):
     what = """
 Reports `h_n.view(batch, -1)`, `h_n.reshape(x.size(0), 2 * hidden)` (a batch first, whatever
 follows it) and `h_n.view(-1, width)` with a width other than hidden, when h_n has more than one
-row (several layers or two directions). Quiet after `permute(1, 0, 2)` / `transpose(0, 1)`, and
-when h_n has a single row or a number of rows the code does not fix.
+row (several layers or two directions). The batch is a size named for it, one read off a tensor
+(`x.size(0)`), or the batch size of the RNN's input where the code shows it: fed
+`torch.randn(3, 7, 5)`, a batch_first RNN's `h_n.view(3, -1)` is reported. Quiet after
+`permute(1, 0, 2)` / `transpose(0, 1)`, when h_n has a single row or a number of rows the code
+does not fix, for a view by the input's number of steps (`x.size(0)` of a time-major input),
+and when the input visibly holds one sample, or as many samples as h_n has rows.
 """
     why = """
 h_n is `(num_layers * num_directions, batch, hidden)` in memory order. Viewing it as
@@ -48,6 +52,8 @@ flat = h_n.permute(1, 0, 2).reshape(x.size(0), -1)
         "y = h.view(x.size(1), -1)\n",
         "import torch.nn as nn\ngru = nn.GRU(4, 8, num_layers=2)\n_, h = gru(x)\n"
         "y = h.reshape(x.size(1), 16)\n",
+        "import torch\nimport torch.nn as nn\ngru = nn.GRU(5, 8, num_layers=2, batch_first=True)\n"
+        "_, h = gru(torch.randn(3, 7, 5))\ny = h.view(3, -1)\n",
     )
     quiet = (
         "import torch.nn as nn\ngru = nn.GRU(4, 8, bidirectional=True)\n_, h = gru(x)\n"
@@ -55,13 +61,22 @@ flat = h_n.permute(1, 0, 2).reshape(x.size(0), -1)
         "import torch.nn as nn\ngru = nn.GRU(4, 8)\n_, h = gru(x)\ny = h.view(x.size(1), 8)\n",
         "import torch.nn as nn\ndef f(x, n):\n    _, h = nn.GRU(4, 8, n)(x)\n"
         "    return h.view(x.size(1), 8 * n)\n",
+        "import torch\nimport torch.nn as nn\ngru = nn.GRU(5, 8, num_layers=2, batch_first=True)\n"
+        "_, h = gru(torch.randn(1, 7, 5))\ny = h.view(1, -1)\n",
+        "import torch.nn as nn\ngru = nn.GRU(4, 8, bidirectional=True)\n_, h = gru(x)\n"
+        "y = h.view(x.size(0), -1)\n",
     )
 
     def method(self, call: MethodCall, report: Report) -> None:
         if not _reshape(call) or len(call.args) < 2 or not call.layout.several_state_rows:
             return
+        batch, rows_of_state = call.base.batch, call.layout.state_rows
+        if batch is not None and (
+            Size.of(batch) == Size.of(1)
+            or (rows_of_state is not None and Size.of(batch) == Size.of(rows_of_state))
+        ):
+            return  # one sample cannot mix; as many samples as rows cannot tell which is meant
         rows, columns, *trailing = call.args
-        per_sample = names_batch(rows)
         width, state_width = as_size(columns), call.layout.state_width
         too_wide = (
             as_int(rows) == -1
@@ -70,7 +85,7 @@ flat = h_n.permute(1, 0, 2).reshape(x.size(0), -1)
             and state_width is not None
             and width.provably_differs(state_width)
         )
-        if not (per_sample or too_wide):
+        if not (_per_sample(rows, call) or too_wide):
             return
         fixed = f"{receiver(call)}.permute(1, 0, 2).reshape({', '.join(arguments(call))})"
         report(
@@ -80,6 +95,17 @@ flat = h_n.permute(1, 0, 2).reshape(x.size(0), -1)
             ),
             Correction("safe", "Move the batch axis first", ((call.node, fixed),)),
         )
+
+
+def _per_sample(rows: Abstract, call: MethodCall) -> bool:
+    """Whether a view's first size is the batch: provably the input's batch size, or named for
+    it; not when it is provably the input's number of steps."""
+    size, batch, steps = as_size(rows), call.base.batch, call.base.steps
+    if size is not None and batch is not None and size == Size.of(batch):
+        return True
+    if size is not None and steps is not None and size == Size.of(steps):
+        return False
+    return names_batch(rows)
 
 
 class StateViewedDirectionsFirst(Rule):

@@ -6,6 +6,7 @@ from rnncheck.events import WHOLE, Role, Selection
 from rnncheck.rules.base import Correction, Report, Rule
 from rnncheck.rules.describe import respelled
 from rnncheck.shape_reads import Pick
+from rnncheck.sizes import Size
 
 
 class TimeIndexOnBatchAxis(Rule):
@@ -17,8 +18,9 @@ class TimeIndexOnBatchAxis(Rule):
     what = """
 Reports `out[-1]` when `out` is the output of a `batch_first=True` RNN, and `out[:, -1]` when it
 is the output of a time-major one (the default): the `-1` meant "last time step" lands on the
-batch axis. Quiet when the layout is unknown, after `transpose(0, 1)`, and for `out[0]` (sample 0
-of a batch of one is a common, correct use). Quiet when only a shape that the misuse leaves alone
+batch axis. Quiet when the layout is unknown, after `transpose(0, 1)`, for `out[0]` (sample 0
+of a batch of one is a common, correct use), and for `out[-1]` when the RNN's input visibly holds
+one sample (`torch.randn(1, 7, 5)`), where it is sample 0. Quiet when only a shape that the misuse leaves alone
 is read (`out[-1].size(-1)` is the feature width either way); `out[-1].size(0)` of a batch_first
 output is still reported, because it is the number of time steps, not the batch size.
 """
@@ -51,6 +53,8 @@ last = out[:, -1]
         "out = out.transpose(0, 1)\ny = out[-1]\n",
         "import torch\nimport torch.nn as nn\nrnn = nn.GRU(4, 8, batch_first=True)\n"
         "out, h = rnn(torch.randn(5, 4))\ny = out[-1]\n",
+        "import torch\nimport torch.nn as nn\nrnn = nn.GRU(4, 8, batch_first=True)\n"
+        "out, h = rnn(torch.randn(1, 7, 4))\ny = out[-1]\n",
         "import torch.nn as nn\ndef f(x, flag):\n    rnn = nn.GRU(4, 8, batch_first=flag)\n"
         "    out, h = rnn(x)\n    return out[-1]\n",
         "import torch.nn as nn\nrnn = nn.GRU(4, 8, batch_first=True)\nout, h = rnn(x)\n"
@@ -63,6 +67,8 @@ last = out[:, -1]
             return
         if selection.along("batch") != -1 or selection.along("time") is not WHOLE:
             return
+        if base.batch is not None and Size.of(base.batch) == Size.of(1):
+            return  # the last sample of a batch of one is sample 0
         fixed = respelled(selection, {"time": "-1", "batch": ":"})
         report(
             selection.node,

@@ -103,3 +103,17 @@ def test_quiet_on_the_feature_width_both_selections_share() -> None:
         "n = out[:, -1].shape[1]\n"
     )
     assert rows(source, "RNN101") == []
+
+
+def test_a_visible_batch_of_one_makes_the_last_sample_sample_0() -> None:
+    head = "import torch\nimport torch.nn as nn\n"
+    for shape, layout, use, expected in (
+        ("1, 7, 4", "batch_first=True", "out[-1]", []),
+        ("7, 1, 4", "", "out[:, -1]", []),
+        ("3, 7, 4", "batch_first=True", "out[-1]", [5]),
+        ("7, 3, 4", "", "out[:, -1]", [5]),
+    ):
+        source = head + (
+            f"rnn = nn.GRU(4, 8, {layout})\nout, h = rnn(torch.randn({shape}))\ny = {use}\n"
+        )
+        assert rows(source, "RNN101") == expected, (shape, use)

@@ -1,4 +1,4 @@
-from tests.helpers import rows
+from tests.helpers import check, rows
 
 HEAD = "import torch.nn as nn\n"
 
@@ -71,3 +71,51 @@ def test_an_explicit_width_is_quiet_for_one_row_or_unknown_rows() -> None:
         "    return s.view(batch_size, hidden), t.view(batch_size, layers * hidden)\n"
     )
     assert rows(source, "RNN204") == []
+
+
+VISIBLE = "import torch\nimport torch.nn as nn\n"
+
+
+def test_a_batch_size_read_off_a_visible_input_names_the_batch() -> None:
+    source = VISIBLE + (
+        "gru = nn.GRU(5, 8, num_layers=2, batch_first=True)\n"
+        "x = torch.randn(3, 7, 5)\n"
+        "_, h = gru(x)\n"
+        "a = h.view(3, -1)\n"
+        "b = h.reshape(x.shape[0], 16)\n"
+        "c = h.view(7, -1)\n"
+        "d = h.view(-1, 8)\n"
+    )
+    assert rows(source, "RNN204") == [6, 7]
+
+
+def test_a_symbolic_batch_of_a_visible_time_major_input() -> None:
+    source = VISIBLE + (
+        "def f(n, steps):\n"
+        "    gru = nn.LSTM(5, 8, bidirectional=True)\n"
+        "    _, (h, c) = gru(torch.zeros(steps, n, 5))\n"
+        "    return h.view(n, -1), h.view(steps, -1)\n"
+    )
+    (finding,) = check(source, "RNN204")
+    assert finding.row == 6 and "h.permute(1, 0, 2).reshape(n, -1)" in finding.message
+
+
+def test_the_inputs_steps_are_not_its_batch() -> None:
+    source = VISIBLE + (
+        "def f(x):\n"
+        "    gru = nn.GRU(5, 8, num_layers=2)\n"
+        "    _, h = gru(x)\n"
+        "    return h.view(x.size(0), -1), h.view(x.shape[1], -1)\n"
+    )
+    (finding,) = check(source, "RNN204")
+    assert "h.permute(1, 0, 2).reshape(x.shape[1], -1)" in finding.message
+
+
+def test_one_visible_sample_or_as_many_samples_as_rows_is_quiet() -> None:
+    for shape, view in (("1, 7, 5", "h.view(1, -1)"), ("2, 7, 5", "h.view(2, -1)")):
+        source = VISIBLE + (
+            "gru = nn.GRU(5, 8, bidirectional=True, batch_first=True)\n"
+            f"_, h = gru(torch.randn({shape}))\n"
+            f"y = {view}\nz = h.view(-1, 16)\n"
+        )
+        assert rows(source, "RNN204") == [], shape

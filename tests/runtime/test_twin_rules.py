@@ -156,6 +156,7 @@ QUIET: dict[str, Callable[[], Any]] = {
     "h.reshape(batch, -1) with a batch of one": lambda: nn.GRU(2, 4, 2)(torch.randn(7, 1, 2))[
         1
     ].reshape(1, -1),
+    "h.view(batch, -1) with as many samples as rows": lambda: bi()[1].view(2, -1),
     "h[0::2] and h[-2:]": lambda: (deep_bi()[0::2], deep_bi()[-2:]),
     "h[:1] of one layer is its forward state": lambda: bi()[1][:1],
     "unidirectional h[:num_layers]": lambda: nn.GRU(2, 4, 3)(torch.randn(7, 5, 2))[1][:3],
