@@ -39,6 +39,9 @@ class Rnn:
     kinds: tuple[Kind, ...] = ()
     """When the code builds one of several kinds (`CELLS[kind](...)`): all of them. The layout
     then holds only the facts they agree on."""
+    unseen: bool = False
+    """Stands for whatever made a PackedSequence out of sight, which `pad_packed_sequence`
+    (`call`) unpacks: none of its facts is known."""
 
     @property
     def line(self) -> int:
@@ -46,6 +49,8 @@ class Rnn:
 
     def where(self) -> str:
         place = f"{self.origin}:{self.line}" if self.origin else f"line {self.line}"
+        if self.unseen:
+            return f"a PackedSequence made out of sight (unpacked at {place})"
         built = self.layout.constructor()
         if len(self.kinds) > 1:
             built = " or ".join(f"nn.{k.value}" for k in self.kinds) + built[built.index("(") :]

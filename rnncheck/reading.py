@@ -764,6 +764,8 @@ class Reading:
         # pad_packed_sequence proves its argument was packed, wherever the packing happened
         if qualified == UNPACK and isinstance(first, Value) and first.role is Role.OUTPUT:
             return self.unpacked(first, node, frame)
+        if qualified == UNPACK and isinstance(first, Unknown | Opaque) and node.args:
+            return self.unpacked(self.unseen(node), node, frame)
         if qualified in FACTORIES:
             return _factory(node, arguments)
         if qualified == PARSER:
@@ -918,6 +920,14 @@ class Reading:
         lengths = value.lengths if value.lengths is not None else node
         padded = value.but(batch_first=batch_first, padded=True, packed=False, lengths=lengths)
         return Items((padded, Lengths(lengths)))
+
+    def unseen(self, node: cst.Call) -> Value:
+        """The PackedSequence `pad_packed_sequence` unpacks when nothing shows what made it."""
+        unknown = Layout(facts.Kind.RNN, None, None, None, None, None, None, None)
+        origin = self.path if self.driver.foreign else ""
+        rnn = Rnn("", unknown, node, locate=self.locate, origin=origin, unseen=True)
+        text = syntax.text(node.args[0].value)
+        return Value(Role.OUTPUT, rnn, text, rank=3, packed=True)
 
     def concatenate(self, items: Items, node: cst.Call, frame: Frame) -> Abstract:
         values = items.items

@@ -20,7 +20,9 @@ class PaddedLastStep(Rule):
     what = """
 Reports `out[:, -1]` (batch_first) or `out[-1]` (time-major) when `out` comes from
 `pad_packed_sequence` applied to an RNN's output, also when the packing is out of sight (done by
-a caller): only a PackedSequence can be unpacked. Quiet for a gather at each sequence's
+a caller), and when nothing shows what made the PackedSequence (a function handed one): only
+a PackedSequence can be unpacked, and `pad_packed_sequence(v, batch_first=b)` lays its result
+out by `b`. Quiet when `b` is not known, quiet for a gather at each sequence's
 own last step (`out[torch.arange(batch), lengths - 1]`), for h_n, and when only the slice's shape
 is read (`out[:, -1].size(-1)`), which the gather shares. For a bidirectional output the gather
 it proposes takes the forward half there and the backward half at step 0, since at the last
@@ -57,12 +59,18 @@ final = out[torch.arange(out.size(0)), lengths - 1]  # or h_n[-1] for one direct
         "import torch.nn as nn\nfrom torch.nn.utils.rnn import pad_packed_sequence\n"
         "def encode(packed):\n    o, h = nn.GRU(4, 8)(packed)\n"
         "    out, lengths = pad_packed_sequence(o)\n    return out[-1]\n",
+        "from torch.nn.utils.rnn import pad_packed_sequence\n"
+        "def last(packed):\n    out, lengths = pad_packed_sequence(packed, batch_first=True)\n"
+        "    return out[:, -1]\n",
     )
     quiet = (
         "import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"
         "gru = nn.GRU(4, 8, batch_first=True)\np = pack_padded_sequence(x, n, batch_first=True)\n"
         "o, h = gru(p)\nout, lengths = pad_packed_sequence(o, batch_first=True)\n"
         "y = out[torch.arange(out.size(0)), lengths - 1]\nz = h[-1]\n",
+        "from torch.nn.utils.rnn import pad_packed_sequence\n"
+        "def last(packed, first):\n    out, lengths = pad_packed_sequence(packed, batch_first=first)\n"
+        "    return out[:, -1], out[-1]\n",
     )
 
     def selected(self, selection: Selection, report: Report) -> None:
@@ -81,7 +89,14 @@ final = out[torch.arange(out.size(0)), lengths - 1]  # or h_n[-1] for one direct
         )
         report(
             selection.node,
-            message(selection.text, base.text, base.rnn.where(), gather),
+            message(
+                selection.text,
+                base.text,
+                base.rnn.where(),
+                gather,
+                selection.layout.bidirectional,
+                not base.rnn.unseen,
+            ),
             instead=Pick.same(selection, gather),
         )
 
@@ -98,11 +113,27 @@ def last_valid_steps(respell: Callable[[dict[str, str]], str], half: str | None)
     return f"torch.cat(({forward}, {backward}), dim=-1)"
 
 
-def message(text: str, base: str, where: str, gather: str) -> str:
-    """RNN103's message, at check time and at run time."""
+def message(
+    text: str,
+    base: str,
+    where: str,
+    gather: str,
+    bidirectional: bool | None = False,
+    seen: bool = True,
+) -> str:
+    """RNN103's message, at check time and at run time. When bidirectionality is unknown the
+    gather proposed is one direction's, and the message says what a bidirectional RNN needs;
+    when the RNN is out of sight, it cannot point at its h_n."""
+    halves = (
+        " (for a bidirectional RNN's output, its forward half there and its backward half at "
+        "step 0)"
+        if bidirectional is None
+        else ""
+    )
+    state = ", or use h_n" if seen else ""
     return (
         f"`{text}` is the last padded position, not each sequence's last step: "
         f"`{base}` was unpacked by pad_packed_sequence from {where}, so for "
         "every sequence shorter than the longest this position is padding (zeros). Gather "
-        f"each sequence's own last step, `{gather}`, or use h_n."
+        f"each sequence's own last step, `{gather}`{halves}{state}."
     )

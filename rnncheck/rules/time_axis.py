@@ -65,6 +65,8 @@ last = out[:, -1]
         base = selection.base
         if base.role is not Role.OUTPUT or selection.axes is None or not base.batched:
             return
+        if base.rnn.unseen:  # not known to be an RNN's output
+            return
         if selection.along("batch") != -1 or selection.along("time") is not WHOLE:
             return
         if base.batch is not None and Size.of(base.batch) == Size.of(1):

@@ -102,7 +102,9 @@ def selected(
             gather = padding.last_valid_steps(
                 lambda changes: _respell(place, trace, base, changes), half
             )
-            found.append(Misuse("RNN103", padding.message(text, base, where, gather)))
+            found.append(
+                Misuse("RNN103", padding.message(text, base, where, gather, layout.bidirectional))
+            )
     if trace.part in ("h_n", "c_n") and trace.natural and chosen:
         found += _state_selected(trace, chosen, place)
     return found

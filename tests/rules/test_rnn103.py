@@ -69,3 +69,38 @@ def test_the_gather_proposed_for_a_bidirectional_output_halves_it() -> None:
     (finding,) = check(source, "RNN103")
     gather = "torch.cat((out[torch.arange(batch), lengths - 1, :8], out[:, 0, 8:]), dim=-1)"
     assert gather in finding.message
+
+
+UNSEEN = "import torch\nfrom torch.nn.utils.rnn import pad_packed_sequence\n"
+
+
+def test_unpacking_proves_the_padding_when_no_rnn_is_in_sight() -> None:
+    source = UNSEEN + (
+        "def last(packed):\n"
+        "    out, lengths = pad_packed_sequence(packed, batch_first=True)\n"
+        "    a = out[:, -1]\n"
+        "    b = out[-1]\n"
+        "    c = out[torch.arange(out.size(0)), lengths - 1]\n"
+        "    d = out[:, -1].size(-1)\n"
+        "    return a, b, c, d\n"
+        "class Head(torch.nn.Module):\n"
+        "    def forward(self, packed):\n"
+        "        padded, _ = pad_packed_sequence(packed)\n"
+        "        return padded[-1], padded[:, -1]\n"
+    )
+    assert [(f.code, f.row) for f in check(source)] == [("RNN103", 5), ("RNN103", 13)]
+    message = check(source, "RNN103")[0].message
+    assert "a PackedSequence made out of sight (unpacked at line 4)" in message
+    assert "out[torch.arange(batch), lengths - 1]" in message
+    assert "backward half at step 0" in message and "h_n" not in message
+
+
+def test_unpacking_with_an_unknown_layout_or_of_a_visible_pack_is_quiet() -> None:
+    source = UNSEEN + (
+        "from torch.nn.utils.rnn import pack_padded_sequence\n"
+        "def last(packed, first, x, n):\n"
+        "    out, lengths = pad_packed_sequence(packed, batch_first=first)\n"
+        "    same, _ = pad_packed_sequence(pack_padded_sequence(x, n))\n"
+        "    return out[:, -1], out[-1], same[-1]\n"
+    )
+    assert check(source) == []
