@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rnncheck.abstract import Abstract, as_int, as_size, names_batch
-from rnncheck.events import STATE_ROLES, MethodCall
+from rnncheck.events import STATE_ROLES, MethodCall, Role
 from rnncheck.layout import Layout
 from rnncheck.rules.base import Correction, Report, Rule
-from rnncheck.rules.describe import arguments, receiver
+from rnncheck.rules.describe import arguments, differs, receiver
 from rnncheck.sizes import Size
 
 RESHAPES = ("view", "reshape")
@@ -77,13 +77,16 @@ flat = h_n.permute(1, 0, 2).reshape(x.size(0), -1)
         ):
             return  # one sample cannot mix; as many samples as rows cannot tell which is meant
         rows, columns, *trailing = call.args
-        width, state_width = as_size(columns), call.layout.state_width
+        width = as_size(columns)
+        state_width = (
+            call.layout.cell_width if call.base.role is Role.C_N else call.layout.state_width
+        )
         too_wide = (
             as_int(rows) == -1
             and all(as_int(a) == 1 for a in trailing)
             and width is not None
             and state_width is not None
-            and width.provably_differs(state_width)
+            and differs(width, state_width, call.layout) is not None
         )
         if not (_per_sample(rows, call) or too_wide):
             return

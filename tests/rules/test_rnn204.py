@@ -119,3 +119,22 @@ def test_one_visible_sample_or_as_many_samples_as_rows_is_quiet() -> None:
             f"y = {view}\nz = h.view(-1, 16)\n"
         )
         assert rows(source, "RNN204") == [], shape
+
+
+def test_a_view_by_hidden_of_a_projected_state_is_too_wide_by_torchs_own_check() -> None:
+    source = HEAD + (
+        "def f(x, hidden):\n"
+        "    lstm = nn.LSTM(4, hidden, num_layers=2, proj_size=8)\n"
+        "    _, (h, c) = lstm(x)\n"
+        "    return h.view(-1, hidden), h.view(-1, 8), c.view(-1, hidden)\n"
+    )
+    assert rows(source, "RNN204") == [5]
+
+
+def test_c_n_is_hidden_wide_even_when_h_n_is_projected() -> None:
+    source = HEAD + (
+        "lstm = nn.LSTM(4, 64, num_layers=2, proj_size=8)\n"
+        "_, (h, c) = lstm(x)\n"
+        "a = c.view(-1, 8)\nb = c.view(-1, 64)\nd = h.view(-1, 8)\n"
+    )
+    assert rows(source, "RNN204") == [4]
