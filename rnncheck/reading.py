@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from rnncheck import facts, parsers, syntax
+from rnncheck import facts, parsers, sequences, syntax
 from rnncheck.abstract import (
     UNKNOWN,
     Abstract,
@@ -91,8 +91,6 @@ KEEPS_LAYOUT_MODULES = frozenset(
 CONCATENATE = frozenset({"torch.cat", "torch.concat", "torch.concatenate"})
 PACK = frozenset({"torch.nn.utils.rnn.pack_padded_sequence", "torch.nn.utils.rnn.pack_sequence"})
 PACK_PADDED = "torch.nn.utils.rnn.pack_padded_sequence"
-KEEPS_VALUES = frozenset({"cpu", "cuda", "to", "long", "int", "detach", "clone", "contiguous"})
-"""Methods of an index tensor (the lengths) that keep its values."""
 UNPACK = "torch.nn.utils.rnn.pad_packed_sequence"
 RETURNS_ITSELF = frozenset(
     {"to", "cuda", "cpu", "float", "double", "half", "bfloat16", "eval", "train", "requires_grad_"}
@@ -596,12 +594,12 @@ class Reading:
             if isinstance(owner, Rnn | Instance) and func.attr.value in RETURNS_ITSELF:
                 self.evaluate_all([a.value for a in node.args], frame)
                 return owner
-            if isinstance(owner, Lengths | LastSteps) and func.attr.value in KEEPS_VALUES:
+            if isinstance(owner, Lengths | LastSteps) and func.attr.value in sequences.KEEPS_VALUES:
                 self.evaluate_all([a.value for a in node.args], frame)
                 return owner
             if func.attr.value == "size" and len(node.args) == 1:
                 self.evaluate_all([a.value for a in node.args], frame)
-                return _extent(node)
+                return sequences.extent(node)
             callee = self.member(owner, func.attr.value, frame)
         elif isinstance(func, cst.Name) and func.value == "len" and "len" not in frame.env:
             self.evaluate_all([a.value for a in node.args], frame)
@@ -759,7 +757,7 @@ class Reading:
             return self.transposed(first, axes)
         if qualified in PACK:
             return self.packed(qualified, node, frame)
-        if qualified == "torch.arange" and _counts_from_zero(node, arguments):
+        if qualified == "torch.arange" and sequences.counts_from_zero(node, arguments):
             return Samples()
         # pad_packed_sequence proves its argument was packed, wherever the packing happened
         if qualified == UNPACK and isinstance(first, Value) and first.role is Role.OUTPUT:
@@ -779,7 +777,7 @@ class Reading:
             return Packed()
         bound, _ = facts.bind(node, ("input", "lengths"))
         given = bound.get("lengths")
-        name = _values_of(given.value) if given is not None else None
+        name = sequences.values_of(given.value) if given is not None else None
         if name is None:
             return Packed()
         frame.env[name] = Lengths(node)
@@ -830,7 +828,7 @@ class Reading:
         lengths = first.lengths if isinstance(first, Packed | Value) and packed else None
         unbatched = isinstance(first, Tensor) and len(first.shape) == 2
         given = bound["input"].value if "input" in bound and not packed else None
-        batch, steps = _batch_and_steps(first, given, layout.batch_first)
+        batch, steps = sequences.batch_and_steps(first, given, layout.batch_first)
         return Value(
             Role.RESULT,
             rnn,
@@ -890,7 +888,7 @@ class Reading:
         if name in ("transpose", "permute"):
             return self.transposed(value, tuple(as_int(a) for a in spread))
         if name == "size":
-            return _extent(node)
+            return sequences.extent(node)
         if name in REDUCTIONS:
             return _pooled(value, node, list(zip(node.args, arguments, strict=True)))
         return UNKNOWN
@@ -951,7 +949,7 @@ class Reading:
     def subscript(self, node: cst.Subscript, frame: Frame) -> Abstract:
         if isinstance(node.value, cst.Attribute) and node.value.attr.value == "shape":
             self.evaluate(node.value.value, frame)
-            return _extent(node)
+            return sequences.extent(node)
         base = self.evaluate(node.value, frame)
         written = [self.item(element, frame) for element in node.slice]
         items = _spread_ellipsis(written, len(_axes(base) or ()) if isinstance(base, Value) else 0)
@@ -1025,61 +1023,6 @@ def _factory(node: cst.Call, arguments: list[Abstract]) -> Abstract:
     if len(dims) == 1 and isinstance(dims[0], Items):
         dims = list(dims[0].items)
     return Tensor(tuple(dims)) if dims else UNKNOWN
-
-
-def _extent(node: cst.Call | cst.Subscript) -> Extent:
-    """A size read off a tensor, `x.shape[0]` spelled as `x.size(0)` so that both are one size."""
-    owner, axis = None, None
-    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
-        owner = node.value.value  # type: ignore[attr-defined]
-        element = node.slice[0].slice
-        axis = syntax.int_literal(element.value) if isinstance(element, cst.Index) else None
-    elif isinstance(node, cst.Call) and len(node.args) == 1 and node.args[0].keyword is None:
-        owner = node.func.value  # type: ignore[attr-defined]
-        axis = syntax.int_literal(node.args[0].value)
-    if owner is None or axis is None:
-        return Extent(syntax.text(node))
-    return Extent(f"{syntax.text(owner)}.size({axis})")
-
-
-def _batch_and_steps(
-    input: Abstract, node: cst.BaseExpression | None, batch_first: bool | None
-) -> tuple[Size | None, Size | None]:
-    """The batch size and the number of steps of an RNN's input, where the code shows them: a
-    tensor built with a visible shape (`torch.randn(3, 7, 5)`), or a name whose sizes the code
-    reads (`x.size(0)`)."""
-    if batch_first is None:
-        return None, None
-    axes = (0, 1) if batch_first else (1, 0)
-    if isinstance(input, Tensor):
-        if len(input.shape) != 3:
-            return None, None
-        sizes = [as_size(input.shape[axis]) for axis in axes]
-        return sizes[0], sizes[1]
-    if isinstance(node, cst.Name) and not isinstance(input, Value):
-        sizes = [as_size(Extent(f"{node.value}.size({axis})")) for axis in axes]
-        return sizes[0], sizes[1]
-    return None, None
-
-
-def _counts_from_zero(node: cst.Call, arguments: list[Abstract]) -> bool:
-    """`torch.arange(n)` or `torch.arange(0, n)`, maybe on a device: 0, 1, ..., n - 1."""
-    positional = [v for a, v in zip(node.args, arguments, strict=True) if a.keyword is None]
-    keywords = {a.keyword.value for a in node.args if a.keyword is not None}
-    if any(a.star for a in node.args) or keywords - {"device", "dtype"}:
-        return False
-    return len(positional) == 1 or (len(positional) == 2 and positional[0] == Const(0))
-
-
-def _values_of(node: cst.BaseExpression) -> str | None:
-    """The local name an argument passes the values of (`lengths`, `lengths.cpu()`), if any."""
-    while (
-        isinstance(node, cst.Call)
-        and isinstance(node.func, cst.Attribute)
-        and node.func.attr.value in KEEPS_VALUES
-    ):
-        node = node.func.value
-    return node.value if isinstance(node, cst.Name) else None
 
 
 def _pooled(value: Value, node: cst.Call, arguments: list[tuple[cst.Arg, Abstract]]) -> Abstract:

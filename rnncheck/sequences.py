@@ -1,0 +1,70 @@
+"""How code names the sizes and steps of a batch of sequences: a size read off a tensor, the
+batch size and steps of an RNN's input, one index per sample (`torch.arange(n)`), and the name
+that passes a pack its lengths."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from rnncheck import syntax
+from rnncheck.abstract import Abstract, Const, Extent, Tensor, as_size
+from rnncheck.events import Value
+from rnncheck.sizes import Size
+
+KEEPS_VALUES = frozenset({"cpu", "cuda", "to", "long", "int", "detach", "clone", "contiguous"})
+"""Methods of an index tensor (the lengths) that keep its values."""
+
+
+def extent(node: cst.Call | cst.Subscript) -> Extent:
+    """A size read off a tensor, `x.shape[0]` spelled as `x.size(0)` so that both are one size."""
+    owner, axis = None, None
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        owner = node.value.value  # type: ignore[attr-defined]
+        element = node.slice[0].slice
+        axis = syntax.int_literal(element.value) if isinstance(element, cst.Index) else None
+    elif isinstance(node, cst.Call) and len(node.args) == 1 and node.args[0].keyword is None:
+        owner = node.func.value  # type: ignore[attr-defined]
+        axis = syntax.int_literal(node.args[0].value)
+    if owner is None or axis is None:
+        return Extent(syntax.text(node))
+    return Extent(f"{syntax.text(owner)}.size({axis})")
+
+
+def batch_and_steps(
+    input: Abstract, node: cst.BaseExpression | None, batch_first: bool | None
+) -> tuple[Size | None, Size | None]:
+    """The batch size and the number of steps of an RNN's input, where the code shows them: a
+    tensor built with a visible shape (`torch.randn(3, 7, 5)`), or a name whose sizes the code
+    reads (`x.size(0)`)."""
+    if batch_first is None:
+        return None, None
+    axes = (0, 1) if batch_first else (1, 0)
+    if isinstance(input, Tensor):
+        if len(input.shape) != 3:
+            return None, None
+        sizes = [as_size(input.shape[axis]) for axis in axes]
+        return sizes[0], sizes[1]
+    if isinstance(node, cst.Name) and not isinstance(input, Value):
+        sizes = [as_size(Extent(f"{node.value}.size({axis})")) for axis in axes]
+        return sizes[0], sizes[1]
+    return None, None
+
+
+def counts_from_zero(node: cst.Call, arguments: list[Abstract]) -> bool:
+    """`torch.arange(n)` or `torch.arange(0, n)`, maybe on a device: 0, 1, ..., n - 1."""
+    positional = [v for a, v in zip(node.args, arguments, strict=True) if a.keyword is None]
+    keywords = {a.keyword.value for a in node.args if a.keyword is not None}
+    if any(a.star for a in node.args) or keywords - {"device", "dtype"}:
+        return False
+    return len(positional) == 1 or (len(positional) == 2 and positional[0] == Const(0))
+
+
+def values_of(node: cst.BaseExpression) -> str | None:
+    """The local name an argument passes the values of (`lengths`, `lengths.cpu()`), if any."""
+    while (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value in KEEPS_VALUES
+    ):
+        node = node.func.value
+    return node.value if isinstance(node, cst.Name) else None
