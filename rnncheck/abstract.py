@@ -191,6 +191,11 @@ def join(first: Abstract | None, second: Abstract | None) -> Abstract | None:
         return second
     if second is None or first == second:
         return first
+    if isinstance(first, Value) and isinstance(second, Value):
+        # the same result, read off different inputs: what the inputs showed is forgotten
+        kept = [value.but(batch=None, steps=None, lengths=None) for value in (first, second)]
+        if kept[0] == kept[1]:
+            return kept[0]
     return UNKNOWN
 
 

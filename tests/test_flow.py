@@ -258,3 +258,14 @@ def test_an_rnn_built_inside_another_call_is_named_by_its_own_code() -> None:
     first, second = check(source, "RNN401")
     assert "`nn.LSTM(4, 8, dropout=0.2)`" in first.message and "`wrapped`" not in first.message
     assert "`plain`" in second.message
+
+
+def test_a_result_joined_from_inputs_that_show_different_batches_forgets_them() -> None:
+    source = (
+        "import torch\nimport torch.nn as nn\ndef f(x, c):\n"
+        "    g = nn.GRU(5, 8, num_layers=2, batch_first=True)\n"
+        "    if c:\n        _, h = g(torch.randn(3, 7, 5))\n"
+        "    else:\n        _, h = g(torch.randn(4, 7, 5))\n"
+        "    return h.view(3, -1), h.squeeze(0)\n"
+    )
+    assert [f.code for f in check(source)] == ["RNN206"]

@@ -22,9 +22,9 @@ Reports `out[:, -1]` (batch_first) or `out[-1]` (time-major) when `out` comes fr
 `pad_packed_sequence` applied to an RNN's output, also when the packing is out of sight (done by
 a caller), and when nothing shows what made the PackedSequence (a function handed one): only
 a PackedSequence can be unpacked, and `pad_packed_sequence(v, batch_first=b)` lays its result
-out by `b`. Quiet when `b` is not known, quiet for a gather at each sequence's
-own last step (`out[torch.arange(batch), lengths - 1]`), for h_n, and when only the slice's shape
-is read (`out[:, -1].size(-1)`), which the gather shares. For a bidirectional output the gather
+out by `b`. Quiet when `b` is not known, for a gather at each sequence's own last step
+(`out[torch.arange(batch), lengths - 1]`), for h_n, and when only the slice's shape is read
+(`out[:, -1].size(-1)`), which the gather shares. For a bidirectional output the gather
 it proposes takes the forward half there and the backward half at step 0, since at the last
 valid step the backward direction has read one element (RNN102).
 """
