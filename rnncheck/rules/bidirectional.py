@@ -53,7 +53,7 @@ class BidirectionalLastStep(Rule):
     summary = "The full-width last step of a bidirectional output used as a summary."
     what = """
 Reports `out[:, -1]` (batch_first) or `out[-1]` (time-major) when `out` is the output of a
-bidirectional RNN and the slice keeps every feature. Also reports the gather at each sequence's
+bidirectional RNN and the slice keeps every feature (also for `out[torch.arange(B), -1]`). Also reports the gather at each sequence's
 last valid step, `out[torch.arange(B), lengths - 1]` (time-major: `out[lengths - 1,
 torch.arange(B)]`), when `lengths` are provably the packed batch's own: given to the
 `pack_padded_sequence` whose result the RNN read, or returned by `pad_packed_sequence` (the
@@ -123,7 +123,8 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
             if time.site == base.lengths and isinstance(batch, Samples):
                 self.halved(selection, {}, gathered_message, report)
             return
-        if base.padded or time != -1 or ("batch" in selection.axes and batch is not WHOLE):
+        every_sample = batch is WHOLE or isinstance(batch, Samples)
+        if base.padded or time != -1 or ("batch" in selection.axes and not every_sample):
             return
         if 0 in selection.companions:  # step 0 beside it: each direction is complete there
             return

@@ -112,7 +112,8 @@ def selected(
 
 def gathered(trace: Trace, key: Any, shape: tuple[int, ...], place: Place) -> list[Misuse]:
     """`out[torch.arange(B), lengths - 1]` of a bidirectional output at full width: one index
-    per sample in order on the batch axis, each sequence's last valid step on the time axis."""
+    per sample in order on the batch axis, each sequence's last valid step on the time axis
+    (`-1` when every sequence is as long as the batch)."""
     layout = trace.layout
     if trace.part != "output" or not layout.bidirectional or not trace.whole:
         return []
@@ -123,7 +124,8 @@ def gathered(trace: Trace, key: Any, shape: tuple[int, ...], place: Place) -> li
     samples, steps = (key[trace.axes.index(axis)] for axis in ("batch", "time"))
     batch, time = (shape[trace.axes.index(axis)] for axis in ("batch", "time"))
     lengths = trace.lengths or (time,) * batch
-    rows, taken = _indices(samples), _indices(steps)
+    rows = _indices(samples)
+    taken = [steps] * batch if type(steps) is int else _indices(steps)
     if rows != list(range(batch)) or taken is None:
         return []
     if [step % time for step in taken] != [n - 1 for n in lengths]:

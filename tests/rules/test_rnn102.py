@@ -157,4 +157,10 @@ def test_a_gather_whose_shape_alone_is_read_is_quiet() -> None:
 
 
 def test_last_step_of_samples_the_checker_cannot_read_is_quiet() -> None:
-    assert rows(BI + "a = out[idx, -1]\n", "RNN102") == []
+    assert rows(BI + "a = out[idx, -1]\nb = out[torch.arange(1, 3), -1]\n", "RNN102") == []
+
+
+def test_last_step_of_every_sample_by_index() -> None:
+    (finding,) = check(BI + "a = out[torch.arange(out.size(0)), -1]\n", "RNN102")
+    assert "torch.cat((out[torch.arange(out.size(0)), -1, :8]" in finding.message
+    assert "out[torch.arange(out.size(0)), 0, 8:]" in finding.message

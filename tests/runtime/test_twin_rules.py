@@ -62,6 +62,7 @@ FIRES: dict[str, Callable[[], Any]] = {
     "RNN102 a gather at the last step of an unpacked batch": lambda: bi(batch_first=True)[0][
         torch.arange(2), torch.tensor([4, 4])
     ],
+    "RNN102 out[torch.arange(B), -1]": lambda: bi(batch_first=True)[0][torch.arange(2), -1],
     "RNN103 a shorter sequence": lambda: padded((5, 4, 2))[-1],
     "RNN103 padded to total_length": lambda: padded((3, 3), total=5)[-1],
     "RNN201 h[-1]": lambda: bi()[1][-1],
