@@ -5,9 +5,10 @@ As ruff's `.ruff_cache/`: the folder sits at the project root (or where `--cache
 of `*`. Inside, one folder per version of rnncheck's own code holds:
 
 - `findings/`: one entry per checked file and configuration: the findings, the digest of the
-  content they were computed from, and the project queries the reading asked
-  (`rnncheck.queries`). An entry is used only when the content is the same and every query
-  still gets the same answer.
+  content they were computed from, the project queries the reading asked (`rnncheck.queries`)
+  and the state of the project they were last known to hold for (`state`). An entry is used
+  only when the content is the same and either the project is in that state (every answer is
+  a function of it) or every query still gets the same answer.
 - `indexes.json`: each project file's index (`rnncheck.index`), by the digest of its text: a
   pure function of the text, so it holds for any file with that text. Only the indexes the
   last run asked for are kept.
@@ -24,7 +25,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -83,21 +84,33 @@ class Cache:
         return cache
 
     def findings(
-        self, path: str, content: bytes, configuration: str, project: Project
+        self,
+        path: str,
+        content: bytes,
+        configuration: str,
+        project_state: str,
+        project: Callable[[], Project],
     ) -> list[Finding] | None:
         """The findings kept for this file, if its content and what its reading asked of the
-        project are unchanged; None otherwise (or when the entry cannot be read)."""
+        project are unchanged; None otherwise (or when the entry cannot be read). The queries
+        are asked again of `project()` only when the project is not in the state the entry
+        was last known to hold for; an entry that still holds is then kept for this state."""
+        target = self._entry(path, configuration)
         try:
-            with open(self._entry(path, configuration), encoding="utf-8") as handle:
+            with open(target, encoding="utf-8") as handle:
                 entry = json.load(handle)
             if entry["path"] != path or entry["digest"] != digest(content):
                 return None
-            record = {
-                (name, _tuples(arguments)): answer for name, arguments, answer in entry["record"]
-            }
-            if not queries.holds(record, project):
-                return None
-            return [_finding(item) for item in entry["findings"]]
+            found = [_finding(item) for item in entry["findings"]]
+            if entry["state"] != project_state:
+                record = {
+                    (name, _tuples(arguments)): answer
+                    for name, arguments, answer in entry["record"]
+                }
+                if not queries.holds(record, project()):
+                    return None
+                self._store(target, json.dumps({**entry, "state": project_state}))
+            return found
         except (OSError, ValueError, KeyError, TypeError):  # missing, partial or foreign: recompute
             return None
 
@@ -106,12 +119,14 @@ class Cache:
         path: str,
         content: bytes,
         configuration: str,
+        project_state: str,
         record: queries.Record,
         findings: Sequence[Finding],
     ) -> None:
         entry = {
             "path": path,
             "digest": digest(content),
+            "state": project_state,
             "record": [[name, arguments, answer] for (name, arguments), answer in record.items()],
             "findings": [_plain(finding) for finding in findings],
         }
@@ -130,6 +145,14 @@ class Cache:
     def _store(self, target: str, content: str) -> None:
         with contextlib.suppress(OSError):  # a full disk, a folder made read-only: never fail
             _write(target, content)
+
+
+def state(files: Iterable[tuple[str, bytes]], roots: Sequence[str]) -> str:
+    """The state of a project: its roots, its files and their contents. Every query's answer
+    is a function of it (`rnncheck.queries`), so an entry that held for a state holds for it
+    again without asking."""
+    parts = [*roots, "", *sorted(f"{path}\0{digest(content)}" for path, content in files)]
+    return digest("\n".join(parts).encode())
 
 
 def configuration(rules: Sequence[type]) -> str:

@@ -286,3 +286,42 @@ def test_an_unreadable_index_file_is_no_index(tmp_path, monkeypatch):
     assert cache.Cache.open(folder).indexes == {}  # type: ignore[union-attr]
     (tmp_path / "first.py").write_text(USER + "\n")
     assert run(tmp_path, folder) == ["first.py:5:RNN206"]
+
+
+def test_an_unchanged_project_is_not_modelled_again(tree, reads, monkeypatch):
+    first = run(tree)
+    built: list[object] = []
+    of = project.Project.of
+
+    def counting(*arguments: object, **keywords: object) -> project.Project:
+        built.append(arguments)
+        return of(*arguments, **keywords)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(project.Project, "of", counting)
+    assert run(tree) == first
+    assert built == []  # every entry was kept for this very state of the project
+    (tree / "notes.py").write_text("steps = 10\n")  # a new file: the queries are asked again
+    assert run(tree) == first
+    assert len(built) == 1
+    assert reads == {"model.py": 1, "other.py": 1}
+
+
+def test_a_run_whose_findings_all_come_from_the_cache_never_imports_libcst(tree):
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from rnncheck import cli; code = cli.main(sys.argv[1:]); "
+        "print('libcst' in sys.modules); sys.exit(code)",
+        "--cache-dir",
+        str(tree / "cache"),
+        "--exit-zero",
+        str(tree),
+    ]
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+
+    def imported() -> str:
+        done = subprocess.run(command, env=environment, capture_output=True, text=True, check=True)
+        return done.stdout.splitlines()[-1]
+
+    assert imported() == "True"  # cold: the files are read
+    assert imported() == "False"
