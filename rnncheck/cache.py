@@ -12,6 +12,8 @@ of `*`. Inside, one folder per version of rnncheck's own code holds:
 - `indexes.json`: each project file's index (`rnncheck.index`), by the digest of its text: a
   pure function of the text, so it holds for any file with that text. Only the indexes the
   last run asked for are kept.
+- `scans.json`: each project file's scan (`rnncheck.scan`), by the digest of its text, for
+  the files of the last run's project.
 
 Entries are JSON, never pickles: a cache folder committed to a repository cannot run code. Every
 write goes to a temporary file that is then renamed over the entry, so two runs at once, or a
@@ -22,19 +24,23 @@ recomputed; a folder that cannot be written turns the cache off for the run, wit
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import rnncheck
 from rnncheck import queries
 from rnncheck.finding import Edit, Finding, Fix
 from rnncheck.index import ModuleIndex
 from rnncheck.project import Project
+from rnncheck.scan import Scan
 from rnncheck.source import digest
+
+T = TypeVar("T")
 
 FOLDER = ".rnncheck_cache"
 VARIABLE = "RNNCHECK_CACHE_DIR"
@@ -64,7 +70,6 @@ class Cache:
     def __init__(self, folder: str, version: str | None = None) -> None:
         self.root = folder
         self.folder = os.path.join(folder, version or code_version())
-        self.indexes: dict[str, ModuleIndex] = {}
 
     @classmethod
     def open(cls, folder: str) -> Cache | None:
@@ -80,8 +85,18 @@ class Cache:
             os.remove(probe)
         except OSError:
             return None
-        cache.indexes = _read_indexes(os.path.join(cache.folder, "indexes.json"))
         return cache
+
+    @functools.cached_property
+    def indexes(self) -> dict[str, ModuleIndex]:
+        """The indexes kept, read when first asked for (a run that builds no project model
+        needs none)."""
+        return _read(os.path.join(self.folder, "indexes.json"), ModuleIndex.from_plain)
+
+    @functools.cached_property
+    def scans(self) -> dict[str, Scan]:
+        """The scans kept, read when first asked for."""
+        return _read(os.path.join(self.folder, "scans.json"), Scan.from_plain)
 
     def findings(
         self,
@@ -133,11 +148,15 @@ class Cache:
         self._store(self._entry(path, configuration), json.dumps(entry))
 
     def save_indexes(self, project: Project) -> None:
-        """Keep the indexes `project` asked for, when they are not what the cache holds."""
+        """Keep the indexes `project` asked for, and the scans of its files, when they are not
+        what the cache holds."""
         used = {key: project.known[key] for key in sorted(project.used)}
         if used.keys() != self.indexes.keys():
             plain = {key: index.plain() for key, index in used.items()}
             self._store(os.path.join(self.folder, "indexes.json"), json.dumps(plain))
+        if project.known_scans.keys() != self.scans.keys():
+            scans = {key: scan.plain() for key, scan in sorted(project.known_scans.items())}
+            self._store(os.path.join(self.folder, "scans.json"), json.dumps(scans))
 
     def _entry(self, path: str, configuration: str) -> str:
         return os.path.join(self.folder, "findings", digest(f"{path}\0{configuration}".encode()))
@@ -173,12 +192,13 @@ def _write(target: str, content: str) -> None:
         raise
 
 
-def _read_indexes(path: str) -> dict[str, ModuleIndex]:
-    """The indexes a cache kept; none when the file is missing or not what `save_indexes` wrote."""
+def _read(path: str, made: Callable[[Any], T]) -> dict[str, T]:
+    """What `save_indexes` kept in `path`, by digest; nothing when the file is missing or is
+    not what it wrote."""
     try:
         with open(path, encoding="utf-8") as handle:
             plain = json.load(handle)
-        return {key: ModuleIndex.from_plain(entry) for key, entry in plain.items()}
+        return {key: made(entry) for key, entry in plain.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 

@@ -141,7 +141,8 @@ def check_files(
         """The project model, built when first needed: not at all when every file's findings
         are kept for this very project."""
         if not built:
-            built.append(Project.of(files, roots, kept.indexes if kept is not None else None))
+            known = (kept.indexes, kept.scans) if kept is not None else (None, None)
+            built.append(Project.of(files, roots, *known))
         return built[0]
 
     reuse = kept if fixing is None and not given else None

@@ -14,6 +14,7 @@ import pytest
 
 from rnncheck import cache, cli, engine, project, runner
 from rnncheck.rules import ALL_RULES
+from rnncheck.scan import Scan
 from rnncheck.source import digest
 from tests.helpers import SHARED_CASES, needs_shared_cases
 
@@ -325,3 +326,33 @@ def test_a_run_whose_findings_all_come_from_the_cache_never_imports_libcst(tree)
 
     assert imported() == "True"  # cold: the files are read
     assert imported() == "False"
+
+
+def test_scans_are_kept_by_content_and_only_a_changed_file_is_scanned_again(tree, monkeypatch):
+    folder = str(tree / "cache")
+    first = run(tree, folder)
+    kept = cache.Cache.open(folder)
+    assert kept is not None
+    contents = {p.name: p.read_bytes() for p in tree.glob("*.py")}
+    assert kept.scans == {digest(c): Scan.of(c) for c in contents.values()}
+    scanned: list[bytes] = []
+    of = Scan.of.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Scan], content: bytes) -> Scan:
+        scanned.append(content)
+        return of(cls, content)
+
+    monkeypatch.setattr(Scan, "of", classmethod(counting))
+    (tree / "train.py").write_text(TRAIN.format(layers=1) + "steps = 10\n")
+    assert run(tree, folder) == first
+    assert scanned == [(tree / "train.py").read_bytes()]
+
+
+def test_an_unreadable_scan_file_is_no_scan(tree):
+    folder = str(tree / "cache")
+    first = run(tree, folder)
+    (kept_file,) = Path(folder).glob("*/scans.json")
+    kept_file.write_text('{"0123": [true, true, [3], [], [], [], false]}')
+    assert cache.Cache.open(folder).scans == {}  # type: ignore[union-attr]
+    (tree / "train.py").write_text(TRAIN.format(layers=1) + "\n")
+    assert run(tree, folder) == first
