@@ -522,6 +522,7 @@ def foreign_driver(path: str, project: Project) -> Driver | None:
     module = _parsed(project.source(path))
     if module is None or path in _READING:
         return None
+    syntax.keep(module)
     _READING.add(path)
     try:
         reader = Driver(module, lambda event: None, Positions(module).line, path, project)
