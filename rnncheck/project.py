@@ -34,9 +34,10 @@ import os
 import re
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import TypeVar
 
 from rnncheck import notebook
 from rnncheck.index import NOT_LITERAL, REQUIRED, SCALARS, Import, ModuleIndex, literal
@@ -48,6 +49,8 @@ LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 ROOT_MARKERS = ("pyproject.toml", "rnncheck.toml", ".rnncheck.toml")
+T = TypeVar("T")
+
 MAX_IMPORT_CHAIN = 16
 """How many re-exports a name is followed through before it counts as unknown."""
 
@@ -75,6 +78,20 @@ def _marked(folder: str, markers: tuple[str, ...]) -> str | None:
         return folder
     parent = os.path.dirname(folder)
     return None if parent == folder else _marked(parent, markers)
+
+
+def _memoised(method: Callable[..., T]) -> Callable[..., T]:
+    """Remember a pure method's answers for the project (the files ask the same questions)."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def remembered(self: Project, *arguments: object) -> T:
+        key = (name, arguments)
+        if key not in self._memo:
+            self._memo[key] = method(self, *arguments)
+        return self._memo[key]  # type: ignore[return-value]
+
+    return remembered
 
 
 @dataclass(frozen=True)
@@ -153,6 +170,9 @@ class Project:
     """Indexes by the digest of the text they were made from: those a cache kept, and those
     made by this run (`used` names the ones this run asked for)."""
     used: set[str] = field(default_factory=set, repr=False, compare=False)
+    _memo: dict[tuple[str, tuple[object, ...]], object] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def of(
@@ -224,6 +244,7 @@ class Project:
             "known": {},
             "used": set(),
             "known_scans": {},
+            "_memo": {},
         }
         return {**self.__dict__, **dropped}
 
@@ -240,6 +261,7 @@ class Project:
         return self.constructions.get((path, name), [])
 
     @query
+    @_memoised
     def module_file(self, importer: str, module: str | None, level: int = 0) -> str | None:
         """The project file that `import module` (with `level` leading dots) in `importer`
         names: a script's own folder first, then the folder above its top package, then the
@@ -259,6 +281,7 @@ class Project:
         return None
 
     @query
+    @_memoised
     def symbol(self, path: str, name: str) -> Symbol | None:
         """What the module-level `name` of a project file is, followed to where it is made."""
         return self._symbol(path, name, MAX_IMPORT_CHAIN)
@@ -409,6 +432,7 @@ class Project:
                 return candidate
         return None
 
+    @_memoised
     def _search_path(self, importer: str) -> list[str]:
         """Where a bare import is looked for: the importer's folder, the folder above its
         outermost package, and the folders up to the project's top."""
