@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rnncheck import cache, cli, engine, project, runner
+from rnncheck import cache, cli, driver, engine, project, runner
 from rnncheck.rules import ALL_RULES
 from rnncheck.scan import Scan
 from rnncheck.source import digest
@@ -356,3 +356,29 @@ def test_an_unreadable_scan_file_is_no_scan(tree):
     assert cache.Cache.open(folder).scans == {}  # type: ignore[union-attr]
     (tree / "train.py").write_text(TRAIN.format(layers=1) + "\n")
     assert run(tree, folder) == first
+
+
+SIZED = ENCODER.replace("(self):", "(self, size):").replace("GRU(4,", "GRU(size,")
+"""An encoder built with an argument: its class is read with it, and its module code only once,
+before (`Driver.prepare`)."""
+
+
+def test_a_file_read_once_for_several_checked_files_invalidates_each_of_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "settings.py").write_text("LAYERS = 2\n")
+    encoder = "import settings\n\nLAYERS = settings.LAYERS\n" + SIZED.format(layers="LAYERS")
+    (tmp_path / "encoder.py").write_text(encoder)
+    for name in ("first.py", "second.py"):
+        (tmp_path / name).write_text(USER.replace("Encoder()", "Encoder(4)"))
+    prepared: Counter[str] = Counter()
+    prepare = driver.Driver.prepare
+
+    def counting(self: driver.Driver) -> None:
+        prepared[os.path.basename(self.path)] += 1
+        prepare(self)
+
+    monkeypatch.setattr(driver.Driver, "prepare", counting)
+    assert run(tmp_path) == ["first.py:5:RNN206", "second.py:5:RNN206"]
+    assert prepared["encoder.py"] == 2  # once checked, once read for both others
+    (tmp_path / "settings.py").write_text("LAYERS = 1\n")
+    assert run(tmp_path) == []  # second.py's findings rest on what first.py's reading learnt
