@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ def literal(node: cst.BaseExpression) -> object:
     """The value a literal spells out; ValueError when the node is not one."""
     if isinstance(node, cst.Integer | cst.Float | cst.SimpleString):
         try:
-            return node.evaluated_value
+            return _evaluated(node.value)
         except (ValueError, SyntaxError) as error:
             raise ValueError(str(error)) from None
     if not _may_be_literal(node):
@@ -75,14 +76,21 @@ LITERAL_PARTS = frozenset(
 
 def int_literal(node: cst.BaseExpression) -> int | None:
     if isinstance(node, cst.Integer):
-        return int(node.evaluated_value)
+        return int(_evaluated(node.value))  # type: ignore[call-overload]
     if (
         isinstance(node, cst.UnaryOperation)
         and isinstance(node.operator, cst.Minus)
         and isinstance(node.expression, cst.Integer)
     ):
-        return -int(node.expression.evaluated_value)
+        return -int(_evaluated(node.expression.value))  # type: ignore[call-overload]
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _evaluated(spelled: str) -> object:
+    """A number's or a string's value, as libcst's `evaluated_value` gives it (the same few
+    literals are read again in every reading of a body)."""
+    return ast.literal_eval(spelled)
 
 
 _CODE = cst.Module([])
