@@ -9,7 +9,9 @@ generic one and each call, in this module or another file, that fixes some argum
 read until no new call appears (a fixpoint, bounded by `MAX_ROUNDS`), as pytype's call records
 are. Calling an object or a project function reads its body silently with the arguments
 (memoised, at most `MAX_CALL_DEPTH` deep and `MAX_CONTEXTS` argument lists per function). Another
-file is read once per run, silently, for its classes, objects, functions and calls.
+file is read silently, for its classes, objects, functions and calls, once per checked file (each
+checked file records the queries its findings rest on); its module code, read first, once per
+run when that reading needs no other file's driver (`foreign_driver`).
 """
 
 from __future__ import annotations
@@ -546,7 +548,8 @@ def forget_foreign() -> None:
 
 def foreign_driver(path: str, project: Project) -> Driver | None:
     """Another project file, read silently once per checked file (many subclasses share a
-    base, many objects share a class); None while it is being read or when it cannot be."""
+    base, many objects share a class), starting from its prepared driver when an earlier
+    checked file left one; None while it is being read or when it cannot be."""
     global _contacts
     _contacts += 1
     known = _FOREIGN.get(path)
