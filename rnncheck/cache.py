@@ -5,12 +5,15 @@ As ruff's `.ruff_cache/`: the folder sits at the project root (or where `--cache
 of `*`. Inside, one folder per version of rnncheck's own code holds:
 
 - `findings/`: one entry per checked file and configuration: the findings, the digest of the
-  content they were computed from, and the project queries the reading asked
-  (`rnncheck.queries`). An entry is used only when the content is the same and every query
-  still gets the same answer.
+  content they were computed from, the project queries the reading asked (`rnncheck.queries`)
+  and the state of the project they were last known to hold for (`state`). An entry is used
+  only when the content is the same and either the project is in that state (every answer is
+  a function of it) or every query still gets the same answer.
 - `indexes.json`: each project file's index (`rnncheck.index`), by the digest of its text: a
   pure function of the text, so it holds for any file with that text. Only the indexes the
   last run asked for are kept.
+- `scans.json`: each project file's scan (`rnncheck.scan`), by the digest of its text, for
+  the files of the last run's project.
 
 Entries are JSON, never pickles: a cache folder committed to a repository cannot run code. Every
 write goes to a temporary file that is then renamed over the entry, so two runs at once, or a
@@ -21,19 +24,23 @@ recomputed; a folder that cannot be written turns the cache off for the run, wit
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import rnncheck
 from rnncheck import queries
 from rnncheck.finding import Edit, Finding, Fix
 from rnncheck.index import ModuleIndex
 from rnncheck.project import Project
+from rnncheck.scan import Scan
 from rnncheck.source import digest
+
+T = TypeVar("T")
 
 FOLDER = ".rnncheck_cache"
 VARIABLE = "RNNCHECK_CACHE_DIR"
@@ -63,7 +70,6 @@ class Cache:
     def __init__(self, folder: str, version: str | None = None) -> None:
         self.root = folder
         self.folder = os.path.join(folder, version or code_version())
-        self.indexes: dict[str, ModuleIndex] = {}
 
     @classmethod
     def open(cls, folder: str) -> Cache | None:
@@ -79,25 +85,47 @@ class Cache:
             os.remove(probe)
         except OSError:
             return None
-        cache.indexes = _read_indexes(os.path.join(cache.folder, "indexes.json"))
         return cache
 
+    @functools.cached_property
+    def indexes(self) -> dict[str, ModuleIndex]:
+        """The indexes kept, read when first asked for (a run that builds no project model
+        needs none)."""
+        return _read(os.path.join(self.folder, "indexes.json"), ModuleIndex.from_plain)
+
+    @functools.cached_property
+    def scans(self) -> dict[str, Scan]:
+        """The scans kept, read when first asked for."""
+        return _read(os.path.join(self.folder, "scans.json"), Scan.from_plain)
+
     def findings(
-        self, path: str, content: bytes, configuration: str, project: Project
+        self,
+        path: str,
+        content: bytes,
+        configuration: str,
+        project_state: str,
+        project: Callable[[], Project],
     ) -> list[Finding] | None:
         """The findings kept for this file, if its content and what its reading asked of the
-        project are unchanged; None otherwise (or when the entry cannot be read)."""
+        project are unchanged; None otherwise (or when the entry cannot be read). The queries
+        are asked again of `project()` only when the project is not in the state the entry
+        was last known to hold for; an entry that still holds is then kept for this state."""
+        target = self._entry(path, configuration)
         try:
-            with open(self._entry(path, configuration), encoding="utf-8") as handle:
+            with open(target, encoding="utf-8") as handle:
                 entry = json.load(handle)
             if entry["path"] != path or entry["digest"] != digest(content):
                 return None
-            record = {
-                (name, _tuples(arguments)): answer for name, arguments, answer in entry["record"]
-            }
-            if not queries.holds(record, project):
-                return None
-            return [_finding(item) for item in entry["findings"]]
+            found = [_finding(item) for item in entry["findings"]]
+            if entry["state"] != project_state:
+                record = {
+                    (name, _tuples(arguments)): answer
+                    for name, arguments, answer in entry["record"]
+                }
+                if not queries.holds(record, project()):
+                    return None
+                self._store(target, json.dumps({**entry, "state": project_state}))
+            return found
         except (OSError, ValueError, KeyError, TypeError):  # missing, partial or foreign: recompute
             return None
 
@@ -106,23 +134,29 @@ class Cache:
         path: str,
         content: bytes,
         configuration: str,
+        project_state: str,
         record: queries.Record,
         findings: Sequence[Finding],
     ) -> None:
         entry = {
             "path": path,
             "digest": digest(content),
+            "state": project_state,
             "record": [[name, arguments, answer] for (name, arguments), answer in record.items()],
             "findings": [_plain(finding) for finding in findings],
         }
         self._store(self._entry(path, configuration), json.dumps(entry))
 
     def save_indexes(self, project: Project) -> None:
-        """Keep the indexes `project` asked for, when they are not what the cache holds."""
+        """Keep the indexes `project` asked for, and the scans of its files, when they are not
+        what the cache holds."""
         used = {key: project.known[key] for key in sorted(project.used)}
         if used.keys() != self.indexes.keys():
             plain = {key: index.plain() for key, index in used.items()}
             self._store(os.path.join(self.folder, "indexes.json"), json.dumps(plain))
+        if project.known_scans.keys() != self.scans.keys():
+            scans = {key: scan.plain() for key, scan in sorted(project.known_scans.items())}
+            self._store(os.path.join(self.folder, "scans.json"), json.dumps(scans))
 
     def _entry(self, path: str, configuration: str) -> str:
         return os.path.join(self.folder, "findings", digest(f"{path}\0{configuration}".encode()))
@@ -130,6 +164,14 @@ class Cache:
     def _store(self, target: str, content: str) -> None:
         with contextlib.suppress(OSError):  # a full disk, a folder made read-only: never fail
             _write(target, content)
+
+
+def state(files: Iterable[tuple[str, bytes]], roots: Sequence[str]) -> str:
+    """The state of a project: its roots, its files and their contents. Every query's answer
+    is a function of it (`rnncheck.queries`), so an entry that held for a state holds for it
+    again without asking."""
+    parts = [*roots, "", *sorted(f"{path}\0{digest(content)}" for path, content in files)]
+    return digest("\n".join(parts).encode())
 
 
 def configuration(rules: Sequence[type]) -> str:
@@ -150,12 +192,13 @@ def _write(target: str, content: str) -> None:
         raise
 
 
-def _read_indexes(path: str) -> dict[str, ModuleIndex]:
-    """The indexes a cache kept; none when the file is missing or not what `save_indexes` wrote."""
+def _read(path: str, made: Callable[[Any], T]) -> dict[str, T]:
+    """What `save_indexes` kept in `path`, by digest; nothing when the file is missing or is
+    not what it wrote."""
     try:
         with open(path, encoding="utf-8") as handle:
             plain = json.load(handle)
-        return {key: ModuleIndex.from_plain(entry) for key, entry in plain.items()}
+        return {key: made(entry) for key, entry in plain.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 

@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 
 from rnncheck.gitignore import GitIgnore
-from rnncheck.globs import FilePattern
+from rnncheck.globs import FilePattern, FilePatterns
 
 SUFFIXES = (".py", ".pyi", ".ipynb")
 """Checked by default: sources, stubs and Jupyter notebooks (as ruff does)."""
@@ -54,7 +54,7 @@ class Exclusion:
 
     def __init__(self, patterns: Iterable[str], root: str, respect_gitignore: bool = True) -> None:
         self.root = os.path.abspath(root)
-        self.patterns = [FilePattern(pattern, self.root) for pattern in patterns]
+        self.patterns = FilePatterns([FilePattern(pattern, self.root) for pattern in patterns])
         self.gitignore = GitIgnore() if respect_gitignore else None
 
     def excludes(self, path: str, is_folder: bool) -> bool:
@@ -76,7 +76,7 @@ class Exclusion:
         return self._matches(path)
 
     def _matches(self, path: str) -> bool:
-        return any(pattern.matches(path) for pattern in self.patterns)
+        return self.patterns.matches(path)
 
 
 def python_files(

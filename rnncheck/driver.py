@@ -9,7 +9,9 @@ generic one and each call, in this module or another file, that fixes some argum
 read until no new call appears (a fixpoint, bounded by `MAX_ROUNDS`), as pytype's call records
 are. Calling an object or a project function reads its body silently with the arguments
 (memoised, at most `MAX_CALL_DEPTH` deep and `MAX_CONTEXTS` argument lists per function). Another
-file is read once per run, silently, for its classes, objects, functions and calls.
+file is read silently, for its classes, objects, functions and calls, once per checked file (each
+checked file records the queries its findings rest on); its module code, read first, once per
+run when that reading needs no other file's driver (`foreign_driver`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from rnncheck import syntax
+from rnncheck import queries, syntax
 from rnncheck.abstract import (
     UNKNOWN,
     Abstract,
@@ -445,6 +447,27 @@ class Driver:
         if not self.silent:
             self.emit_event(event)
 
+    def copy(self) -> Driver:
+        """Another driver of the same module in this one's state: its containers are copied,
+        so reading on with one leaves the other as it was."""
+        other = object.__new__(Driver)
+        other.__dict__ = {name: _copied(value) for name, value in vars(self).items()}
+        reading = object.__new__(Reading)
+        reading.__dict__ = {name: _copied(value) for name, value in vars(self.reading).items()}
+        reading.driver, other.reading = other, reading
+        return other
+
+
+def _copied(value: object, deep: bool = True) -> object:
+    """A container and the containers in it, copied; anything else (nodes, values) shared."""
+    if isinstance(value, dict):
+        return {key: _copied(item, False) for key, item in value.items()} if deep else dict(value)
+    if isinstance(value, list):
+        return [_copied(item, False) for item in value] if deep else list(value)
+    if isinstance(value, set):
+        return set(value)
+    return value
+
 
 def _telling(value: Abstract) -> bool:
     """Whether an argument tells the callee something its own reading cannot know."""
@@ -492,7 +515,10 @@ def _settled(assigned: dict[str, list[Abstract]]) -> Env:
 
 
 @functools.lru_cache(maxsize=64)
-def _parsed(text: str | None) -> cst.Module | None:
+def parsed(text: str | None) -> cst.Module | None:
+    """A program text's tree, parsed once for the checked file and for the files reading it
+    as another's (the same text is the same tree: nothing changes a tree); None when it does
+    not parse."""
     if text is None:
         return None
     try:
@@ -504,6 +530,13 @@ def _parsed(text: str | None) -> cst.Module | None:
 _READING: set[str] = set()
 _FOREIGN: dict[str, tuple[Project, Driver]] = {}
 """Per file read for another's sake: the project it was read with, and its driver."""
+_PREPARED: dict[str, tuple[Project, str, Driver, queries.Record]] = {}
+"""Per file read for another's sake, across checked files: its driver just after `prepare`,
+with the project and text it was read with and the queries that reading asked, when it asked
+nothing of any other file's driver (it is then a function of the text and those answers)."""
+MAX_PREPARED = 64
+_contacts = 0
+"""How many times a driver has asked for another file's driver."""
 
 
 def forget_foreign() -> None:
@@ -515,19 +548,37 @@ def forget_foreign() -> None:
 
 def foreign_driver(path: str, project: Project) -> Driver | None:
     """Another project file, read silently once per checked file (many subclasses share a
-    base, many objects share a class); None while it is being read or when it cannot be."""
+    base, many objects share a class), starting from its prepared driver when an earlier
+    checked file left one; None while it is being read or when it cannot be."""
+    global _contacts
+    _contacts += 1
     known = _FOREIGN.get(path)
     if known is not None and known[0] is project:
         return known[1]
-    module = _parsed(project.source(path))
-    if module is None or path in _READING:
+    text = project.source(path)
+    if path in _READING:
         return None
-    _READING.add(path)
-    try:
-        reader = Driver(module, lambda event: None, Positions(module).line, path, project)
-        reader.silent = reader.foreign = True
-        reader.prepare()
-    finally:
-        _READING.discard(path)
+    prepared = _PREPARED.get(path)
+    if prepared is not None and prepared[0] is project and prepared[1] == text:
+        queries.log(prepared[3])
+        reader = prepared[2].copy()
+    else:
+        module = parsed(text)
+        if module is None:
+            return None
+        syntax.keep(module)
+        _READING.add(path)
+        contacts = _contacts
+        try:
+            with queries.recording() as asked:
+                reader = Driver(module, lambda event: None, Positions(module).line, path, project)
+                reader.silent = reader.foreign = True
+                reader.prepare()
+        finally:
+            _READING.discard(path)
+        if contacts == _contacts and text is not None:
+            if len(_PREPARED) >= MAX_PREPARED:
+                _PREPARED.clear()
+            _PREPARED[path] = (project, text, reader.copy(), asked)
     _FOREIGN[path] = (project, reader)
     return reader

@@ -9,7 +9,7 @@ from dataclasses import replace
 import libcst as cst
 
 from rnncheck import noqa, notebook, shape_reads
-from rnncheck.driver import Driver, forget_foreign
+from rnncheck.driver import Driver, forget_foreign, parsed
 from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection, rnn_of
 from rnncheck.finding import Edit, Finding, Fix
 from rnncheck.positions import Positions
@@ -51,11 +51,13 @@ def check_source(
 def _check_program(
     text: str, path: str, rules: list[type[Rule]], project: Project, suppress: bool
 ) -> list[Finding]:
-    try:
-        module = cst.parse_module(text)
-    except cst.ParserSyntaxError as error:
-        row, column, message = _syntax_error(error, text)
-        return [problem(path, f"SyntaxError: {message}", row, column)]
+    module = parsed(text)
+    if module is None:
+        try:
+            module = cst.parse_module(text)  # again, to say why not
+        except cst.ParserSyntaxError as error:
+            row, column, message = _syntax_error(error, text)
+            return [problem(path, f"SyntaxError: {message}", row, column)]
     try:
         findings = _analyse(module, path, [rule() for rule in rules], project)
     except RecursionError:

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING
 
-import libcst as cst
-
-from rnncheck import syntax
 from rnncheck.layout import Dim, Kind, Layout
+from rnncheck.lazy import syntax
 from rnncheck.sizes import Size
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from rnncheck.abstract import Abstract
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-import libcst as cst
-
-from rnncheck import syntax
 from rnncheck.abstract import UNKNOWN, Abstract, Const, Opaque, as_size
 from rnncheck.layout import DEFAULTS, POSITIONAL, Kind, Layout
+from rnncheck.lazy import cst, syntax
 
 RNN_CLASSES = {f"torch.nn.{kind.value}": kind for kind in Kind}
 

@@ -33,6 +33,23 @@ class FilePattern:
         return f"FilePattern({self.pattern!r})"
 
 
+class FilePatterns:
+    """Several patterns tried at once, as one regular expression (ruff's `GlobSet`): a walk
+    asks about every entry it meets."""
+
+    def __init__(self, patterns: list[FilePattern]) -> None:
+        self.patterns = patterns
+        alternatives = [regex.pattern for pattern in patterns for regex in pattern._regexes]
+        self._regex = re.compile("|".join(f"(?:{a})" for a in alternatives)) if patterns else None
+
+    def matches(self, path: str) -> bool:
+        """Whether any of the patterns matches the absolute `path`."""
+        regex = self._regex
+        if regex is None:
+            return False
+        return bool(regex.fullmatch(path) or regex.fullmatch(os.path.basename(path)))
+
+
 def _regex(glob: str) -> str:
     """The regular expression for a glob: `*`, `**`, `?`, `[...]`, `[!...]`, `{a,b}`, `\\x`."""
     parts: list[str] = []

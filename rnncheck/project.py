@@ -34,46 +34,23 @@ import os
 import re
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import TypeVar
 
 from rnncheck import notebook
 from rnncheck.index import NOT_LITERAL, REQUIRED, SCALARS, Import, ModuleIndex, literal
 from rnncheck.queries import query
-from rnncheck.source import decode, digest, mentions_rnn
+from rnncheck.scan import Scan
+from rnncheck.source import decode, digest
 
-CLASS = re.compile(rb"class[ \t]+([A-Za-z_]\w*)")
-FUNCTION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-"""A module-level function (no indentation)."""
-BUILDS_RNN = re.compile(rb"(?:RNN|LSTM|GRU)\s*\(")
-"""Only a class in a file that builds an RNN can turn constructor values into RNN facts."""
 LONE_CR = re.compile(rb"\r(?!\n)")
 
 
-def _classes(content: bytes) -> Iterable[bytes]:
-    """The names after `class` at the start of a line (a pattern that begins with the word
-    itself is searched ten times faster than one anchored at every line)."""
-    for found in CLASS.finditer(content):
-        start = content.rfind(b"\n", 0, found.start()) + 1
-        if not content[start : found.start()].strip(b" \t"):
-            yield found.group(1)
-
-
-def _builds_rnn(content: bytes) -> bool:
-    """Whether a file calls an RNN class (a plain search first: most files name none)."""
-    return any(word in content for word in (b"RNN", b"LSTM", b"GRU")) and bool(
-        BUILDS_RNN.search(content)
-    )
-
-
-ATTRIBUTE_WRITE = re.compile(
-    rb"(?<![\w.])(\w+(?:\.\w+)*)\.(\w+)\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"
-)
-"""`owner.name = ...` (or `+=` and the like): a write of attribute `name`."""
-DYNAMIC_WRITE = re.compile(rb"\bsetattr\s*\(|__dict__|\bvars\s*\(")
-"""A file that may write any attribute: no attribute value is then certain."""
 ROOT_MARKERS = ("pyproject.toml", "rnncheck.toml", ".rnncheck.toml")
+T = TypeVar("T")
+
 MAX_IMPORT_CHAIN = 16
 """How many re-exports a name is followed through before it counts as unknown."""
 
@@ -101,6 +78,20 @@ def _marked(folder: str, markers: tuple[str, ...]) -> str | None:
         return folder
     parent = os.path.dirname(folder)
     return None if parent == folder else _marked(parent, markers)
+
+
+def _memoised(method: Callable[..., T]) -> Callable[..., T]:
+    """Remember a pure method's answers for the project (the files ask the same questions)."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def remembered(self: Project, *arguments: object) -> T:
+        key = (name, arguments)
+        if key not in self._memo:
+            self._memo[key] = method(self, *arguments)
+        return self._memo[key]  # type: ignore[return-value]
+
+    return remembered
 
 
 @dataclass(frozen=True)
@@ -162,12 +153,15 @@ class Project:
     """(defining file, class name) -> the calls that build that class."""
     mentioning: frozenset[str] = frozenset()
     """The files whose text mentions an RNN (rnn, lstm, gru): only their code can build one."""
+    scans: dict[str, Scan] = field(default_factory=dict, repr=False, compare=False)
+    """Each file's scan (`rnncheck.scan`)."""
+    known_scans: dict[str, Scan] = field(default_factory=dict, repr=False, compare=False)
+    """The same scans by the digest of the text they were made from, for a cache."""
     _scanned: tuple[frozenset[tuple[str, str]], dict[str, tuple[str, ...]]] | None = None
-    """What every file's text writes and calls, read when first asked for (few runs ask):
-    (owner, attribute) for each `owner.attribute = ...`, owner being the name just before the
-    attribute (`args` in `self.args.layers`), ("*", "*") when some file writes attributes by
-    computed name (`setattr`, `__dict__`); and for each module-level function of a file that
-    mentions an RNN, the files whose text calls a function of that name."""
+    """What every file's text writes and calls, joined when first asked for (few runs ask):
+    each (owner, attribute) some file writes, ("*", "*") when some file writes attributes by
+    computed name; and for each module-level function of a file that mentions an RNN, the
+    files whose text calls a function of that name."""
     _indexes: dict[str, ModuleIndex | None] = field(default_factory=dict, repr=False)
     """Each file's index, made when first asked for (per process: not sent to workers)."""
     _given: dict[str, bytes] = field(default_factory=dict, repr=False)
@@ -176,6 +170,9 @@ class Project:
     """Indexes by the digest of the text they were made from: those a cache kept, and those
     made by this run (`used` names the ones this run asked for)."""
     used: set[str] = field(default_factory=set, repr=False, compare=False)
+    _memo: dict[tuple[str, tuple[object, ...]], object] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def of(
@@ -183,17 +180,22 @@ class Project:
         files: Iterable[tuple[str, bytes]],
         roots: tuple[str, ...] = (),
         known: dict[str, ModuleIndex] | None = None,
+        scanned: dict[str, Scan] | None = None,
     ) -> Project:
-        """The model of `files`; `known` holds indexes by content digest, from a cache."""
+        """The model of `files`; `known` holds indexes and `scanned` scans by content digest,
+        from a cache."""
         contents = {path: _as_source(path, content) for path, content in files}
-        mentioning = frozenset(path for path, content in contents.items() if mentions_rnn(content))
-        project = cls(paths=frozenset(contents), roots=roots, mentioning=mentioning)
+        project = cls(paths=frozenset(contents), roots=roots)
+        scanned = scanned or {}
+        for path, content in contents.items():
+            key = digest(content)
+            scan = scanned.get(key) or project.known_scans.get(key) or Scan.of(content)
+            project.scans[path] = project.known_scans[key] = scan
+        project.mentioning = frozenset(p for p, scan in project.scans.items() if scan.mentions_rnn)
         project.known = dict(known or {})
         project._given = contents
         try:
             project._find_constructions(contents)
-            if len(contents) == 1:  # a file checked on its own: its text is at hand
-                project._scan()
         finally:
             project._given = {}
         return project
@@ -201,56 +203,49 @@ class Project:
     def _scan(self) -> tuple[frozenset[tuple[str, str]], dict[str, tuple[str, ...]]]:
         if self._scanned is not None:
             return self._scanned
-        contents = {path: self._text(path) for path in sorted(self.paths)}
         written: set[tuple[str, str]] = set()
-        for content in contents.values():
-            for owner, name in ATTRIBUTE_WRITE.findall(content):
-                written.add((owner.rsplit(b".", 1)[-1].decode(), name.decode()))
-            if DYNAMIC_WRITE.search(content):
+        for scan in self.scans.values():
+            written.update(scan.writes)
+            if scan.dynamic:
                 written.add(("*", "*"))
-        names = {
-            name.decode() for path in self.mentioning for name in FUNCTION.findall(contents[path])
-        }
-        found: dict[str, set[str]] = {}
-        if names:
-            called = re.compile(rb"\b(" + b"|".join(n.encode() for n in sorted(names)) + rb")\s*\(")
-            for path, content in contents.items():
-                for name in set(called.findall(content)):
-                    found.setdefault(name.decode(), set()).add(path)
-        calling = {name: tuple(sorted(paths)) for name, paths in found.items()}
+        names = {name for path in self.mentioning for name in self.scans[path].functions}
+        found: dict[str, list[str]] = {}
+        for path in sorted(self.scans):
+            for name in self.scans[path].called & names:
+                found.setdefault(name, []).append(path)
+        calling = {name: tuple(paths) for name, paths in found.items()}
         self._scanned = (frozenset(written), calling)
         return self._scanned
-
-    def _text(self, path: str) -> bytes:
-        if path in self._given:
-            return self._given[path]
-        try:
-            with open(path, "rb") as handle:
-                return _as_source(path, handle.read())
-        except OSError:
-            return b""
 
     def _find_constructions(self, contents: dict[str, bytes]) -> None:
         """Where each class is defined, and the calls that build the classes of RNN files."""
         defined: dict[str, set[str]] = {}
-        for path, content in contents.items():
-            for name in _classes(content):
-                defined.setdefault(name.decode(), set()).add(path)
+        for path, scan in self.scans.items():
+            for name in scan.classes:
+                defined.setdefault(name, set()).add(path)
         self.definitions = {
             name: next(iter(homes)) for name, homes in defined.items() if len(homes) == 1
         }
-        builders = {path for path, content in contents.items() if _builds_rnn(content)}
+        builders = {path for path, scan in self.scans.items() if scan.builds_rnn}
         relevant = {name: homes for name, homes in defined.items() if homes & builders}
         if not relevant:
             return
         calls = re.compile(rb"\b(?:" + b"|".join(n.encode() for n in sorted(relevant)) + rb")\s*\(")
         for path, content in contents.items():
-            if calls.search(content):
+            if not self.scans[path].called.isdisjoint(relevant):
                 for key, construction in _constructions(self, path, content, relevant, calls):
                     self.constructions.setdefault(key, []).append(construction)
 
     def __getstate__(self) -> dict[str, object]:
-        dropped = {"_indexes": {}, "_given": {}, "_scanned": None, "known": {}, "used": set()}
+        dropped = {
+            "_indexes": {},
+            "_given": {},
+            "_scanned": None,
+            "known": {},
+            "used": set(),
+            "known_scans": {},
+            "_memo": {},
+        }
         return {**self.__dict__, **dropped}
 
     # ---- queries: what a file's reading may ask about the others ---------------------------
@@ -266,6 +261,7 @@ class Project:
         return self.constructions.get((path, name), [])
 
     @query
+    @_memoised
     def module_file(self, importer: str, module: str | None, level: int = 0) -> str | None:
         """The project file that `import module` (with `level` leading dots) in `importer`
         names: a script's own folder first, then the folder above its top package, then the
@@ -285,6 +281,7 @@ class Project:
         return None
 
     @query
+    @_memoised
     def symbol(self, path: str, name: str) -> Symbol | None:
         """What the module-level `name` of a project file is, followed to where it is made."""
         return self._symbol(path, name, MAX_IMPORT_CHAIN)
@@ -435,6 +432,7 @@ class Project:
                 return candidate
         return None
 
+    @_memoised
     def _search_path(self, importer: str) -> list[str]:
         """Where a bare import is looked for: the importer's folder, the folder above its
         outermost package, and the folders up to the project's top."""

@@ -85,6 +85,12 @@ def holds(record: Record, subject: object) -> bool:
     return True
 
 
+def log(record: Record) -> None:
+    """Log again, in the recording now open, the questions a remembered computation asked."""
+    if _RECORDS:
+        _RECORDS[-1].update(record)
+
+
 def remembered(function: Callable[[str, S], T]) -> Callable[[str, S], T]:
     """Memoise `function(key, subject)` per key while the subject stays the same object; a
     remembered answer logs again the queries its computation asked."""
@@ -98,8 +104,7 @@ def remembered(function: Callable[[str, S], T]) -> Callable[[str, S], T]:
             current[:] = [subject]
         known = memo.get(key)
         if known is not None:
-            if _RECORDS:
-                _RECORDS[-1].update(known[1])
+            log(known[1])
             return known[0]
         with recording() as asked:
             answer = function(key, subject)

@@ -12,9 +12,9 @@ import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from rnncheck import __version__, notebook, source
 from rnncheck.finding import Finding, Fix
@@ -114,7 +114,7 @@ def junit(findings: Sequence[Finding], view: View = View()) -> str:
                     f'        <testcase name="org.rnncheck.{f.code}" classname="{classname}"'
                     f' line="{f.row}" column="{f.column}">',
                     f'            <failure message="{_attribute(f.message)}">{where}line {f.row},'
-                    f" col {f.column}, {escape(f.message)}</failure>",
+                    f" col {f.column}, {escape(f.message, quote=False)}</failure>",
                     "        </testcase>",
                 ]
             out.append("    </testsuite>")
@@ -347,7 +347,7 @@ def _region(row: int, column: int, end_row: int, end_column: int) -> dict[str, i
 
 
 def _attribute(text: str) -> str:
-    return escape(text, {'"': "&quot;"})
+    return escape(text, quote=False).replace('"', "&quot;")
 
 
 def _dump(value: object, sort_keys: bool = True) -> str:

@@ -8,12 +8,13 @@ spread. Fixed files are returned, not written: the command line decides (`--fix`
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
+from types import ModuleType
 
-from rnncheck import cache, engine, fixes, queries, source
+from rnncheck import cache, fixes, queries, source
 from rnncheck.cache import Cache
 from rnncheck.finding import Finding
 from rnncheck.project import Project
@@ -59,10 +60,19 @@ class Results:
     changed: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
 
 
+def _engine() -> ModuleType:
+    """The engine, imported only when a file must be read: it brings libcst, which a run whose
+    findings all come from the cache never needs."""
+    from rnncheck import engine
+
+    return engine
+
+
 def check_file(
     path: str, content: bytes, rules: Rules, project: Project, fixing: Fixing | None = None
 ) -> Outcome:
     """One file's outcome; `crashed` when rnncheck itself failed on it (an internal error)."""
+    engine = _engine()
     try:
         with queries.recording() as record:
             if fixing is None:
@@ -77,6 +87,7 @@ def check_file(
 
 
 def _fixed(path: str, content: bytes, rules: Rules, project: Project, fixing: Fixing) -> Outcome:
+    engine = _engine()
     text = source.decode(content)
     if text is None:  # undecodable: the check says so, and there is nothing to fix
         return Outcome(engine.check_source(content, path, rules, project))
@@ -119,17 +130,25 @@ def check_files(
                 readable.append((path, handle.read(), rules))
         except OSError as error:
             results.findings.append(
-                engine.problem(path, f"Cannot read file: {error.strerror or error}")
+                _engine().problem(path, f"Cannot read file: {error.strerror or error}")
             )
     checked = {path: content for path, content, _ in readable}
-    project = Project.of(
-        [*checked.items(), *_contents(project_files, checked)],
-        roots,
-        kept.indexes if kept is not None else None,
-    )
+    files = [*checked.items(), *_contents(project_files, checked)]
+    state = cache.state(files, roots)
+    built: list[Project] = []
+
+    def model() -> Project:
+        """The project model, built when first needed: not at all when every file's findings
+        are kept for this very project."""
+        if not built:
+            known = (kept.indexes, kept.scans) if kept is not None else (None, None)
+            built.append(Project.of(files, roots, *known))
+        return built[0]
+
     reuse = kept if fixing is None and not given else None
-    outcomes = [_known(*item, project, reuse) for item in readable]
+    outcomes = [_known(*item, state, model, reuse) for item in readable]
     pending = [number for number, outcome in enumerate(outcomes) if outcome is None]
+    project = model() if pending else Project()
     processes = jobs if jobs is not None else _automatic(len(pending))
     if processes > 1 and len(pending) > 1:
         chunk = max(1, len(pending) // (processes * 4))
@@ -147,8 +166,9 @@ def check_files(
             outcome = outcomes[number]
             if outcome is not None and not outcome.crashed:
                 configuration = cache.configuration(rules)
-                kept.keep(path, content, configuration, outcome.record, outcome.findings)
-        kept.save_indexes(project)
+                kept.keep(path, content, configuration, state, outcome.record, outcome.findings)
+        if built:
+            kept.save_indexes(project)
     for (path, content, _), outcome in zip(readable, outcomes, strict=True):
         assert outcome is not None
         results.findings.extend(outcome.findings)
@@ -163,13 +183,19 @@ def check_files(
 
 
 def _known(
-    path: str, content: bytes, rules: Rules, project: Project, kept: Cache | None
+    path: str,
+    content: bytes,
+    rules: Rules,
+    state: str,
+    model: Callable[[], Project],
+    kept: Cache | None,
 ) -> Outcome | None:
     """The outcome known without reading the file: nothing, when it cannot involve an RNN, or
     the findings kept in the cache; None when it must be checked."""
     if not source.mentions_rnn(content):
         return Outcome([])
-    found = kept.findings(path, content, cache.configuration(rules), project) if kept else None
+    configuration = cache.configuration(rules)
+    found = kept.findings(path, content, configuration, state, model) if kept else None
     return Outcome(found) if found is not None else None
 
 

@@ -12,11 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import libcst as cst
-
-from rnncheck import syntax
 from rnncheck.events import WHOLE, Item, LastSteps, Role, Samples, Selection, Span
 from rnncheck.layout import Dimension, Index, Part, selected
+from rnncheck.lazy import cst, syntax
 from rnncheck.sizes import Size
 
 _PARTS: dict[Role, Part | Literal["state"]] = {

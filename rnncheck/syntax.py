@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ def literal(node: cst.BaseExpression) -> object:
     """The value a literal spells out; ValueError when the node is not one."""
     if isinstance(node, cst.Integer | cst.Float | cst.SimpleString):
         try:
-            return node.evaluated_value
+            return _evaluated(node.value)
         except (ValueError, SyntaxError) as error:
             raise ValueError(str(error)) from None
     if not _may_be_literal(node):
@@ -75,14 +76,21 @@ LITERAL_PARTS = frozenset(
 
 def int_literal(node: cst.BaseExpression) -> int | None:
     if isinstance(node, cst.Integer):
-        return int(node.evaluated_value)
+        return int(_evaluated(node.value))  # type: ignore[call-overload]
     if (
         isinstance(node, cst.UnaryOperation)
         and isinstance(node.operator, cst.Minus)
         and isinstance(node.expression, cst.Integer)
     ):
-        return -int(node.expression.evaluated_value)
+        return -int(_evaluated(node.expression.value))  # type: ignore[call-overload]
     return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _evaluated(spelled: str) -> object:
+    """A number's or a string's value, as libcst's `evaluated_value` gives it (the same few
+    literals are read again in every reading of a body)."""
+    return ast.literal_eval(spelled)
 
 
 _CODE = cst.Module([])
@@ -299,23 +307,38 @@ class _Walk:
 _SPANS: dict[cst.CSTNode, tuple[_Walk, int, int]] = {}
 """Statement-like nodes -> their walk and their range in it; filled by one walk per module
 (`forget_module` empties it)."""
+_KEPT: dict[cst.CSTNode, tuple[_Walk, int, int]] = {}
+"""The same for the modules `keep` names, which `forget_module` keeps."""
+_KEEPING: set[cst.Module] = set()
+MAX_KEPT = 64
+"""How many modules' walks are kept (as many as the other files kept parsed)."""
 _BOUND: dict[cst.CSTNode, frozenset[str]] = {}
 _NOTHING: frozenset[str] = frozenset()
 _SPANNED: dict[type, bool] = {}
 
 
 def forget_module() -> None:
-    """Drop what was remembered about the module just read."""
+    """Drop what was remembered about the module just read (not the walks of kept modules)."""
     _SPANS.clear()
     _BOUND.clear()
     _ROWS.clear()
 
 
+def keep(module: cst.Module) -> None:
+    """Keep the walk of a module that is read again and again (another file, parsed once and
+    read for each file that asks about it): the walk is a function of the tree alone."""
+    if module not in _KEEPING:
+        if len(_KEEPING) >= MAX_KEPT:
+            _KEEPING.clear()
+            _KEPT.clear()
+        _KEEPING.add(module)
+
+
 def _span(node: cst.CSTNode) -> tuple[_Walk, int, int]:
-    known = _SPANS.get(node)
+    known = _SPANS.get(node) or _KEPT.get(node)
     if known is None:
         _walk(node)
-        known = _SPANS[node]
+        known = _SPANS.get(node) or _KEPT[node]
     return known
 
 
@@ -340,11 +363,12 @@ def _walk(root: cst.CSTNode) -> None:
     """Visit every node under `root` once: what each binds, and the rows each expression takes."""
     walk = _Walk()
     position = 0
+    spans = _KEPT if root in _KEEPING else _SPANS
     pending: list[tuple[cst.CSTNode, int]] = [(root, -1)]
     while pending:
         node, start = pending.pop()
         if start >= 0:
-            _SPANS[node] = (walk, start, position)
+            spans[node] = (walk, start, position)
             continue
         kind = type(node)
         if node is root or _spanned(kind):

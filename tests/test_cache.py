@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from rnncheck import cache, cli, engine, project, runner
+from rnncheck import cache, cli, driver, engine, project, runner
 from rnncheck.rules import ALL_RULES
+from rnncheck.scan import Scan
 from rnncheck.source import digest
 from tests.helpers import SHARED_CASES, needs_shared_cases
 
@@ -286,3 +287,98 @@ def test_an_unreadable_index_file_is_no_index(tmp_path, monkeypatch):
     assert cache.Cache.open(folder).indexes == {}  # type: ignore[union-attr]
     (tmp_path / "first.py").write_text(USER + "\n")
     assert run(tmp_path, folder) == ["first.py:5:RNN206"]
+
+
+def test_an_unchanged_project_is_not_modelled_again(tree, reads, monkeypatch):
+    first = run(tree)
+    built: list[object] = []
+    of = project.Project.of
+
+    def counting(*arguments: object, **keywords: object) -> project.Project:
+        built.append(arguments)
+        return of(*arguments, **keywords)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(project.Project, "of", counting)
+    assert run(tree) == first
+    assert built == []  # every entry was kept for this very state of the project
+    (tree / "notes.py").write_text("steps = 10\n")  # a new file: the queries are asked again
+    assert run(tree) == first
+    assert len(built) == 1
+    assert reads == {"model.py": 1, "other.py": 1}
+
+
+def test_a_run_whose_findings_all_come_from_the_cache_never_imports_libcst(tree):
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from rnncheck import cli; code = cli.main(sys.argv[1:]); "
+        "print('libcst' in sys.modules); sys.exit(code)",
+        "--cache-dir",
+        str(tree / "cache"),
+        "--exit-zero",
+        str(tree),
+    ]
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+
+    def imported() -> str:
+        done = subprocess.run(command, env=environment, capture_output=True, text=True, check=True)
+        return done.stdout.splitlines()[-1]
+
+    assert imported() == "True"  # cold: the files are read
+    assert imported() == "False"
+
+
+def test_scans_are_kept_by_content_and_only_a_changed_file_is_scanned_again(tree, monkeypatch):
+    folder = str(tree / "cache")
+    first = run(tree, folder)
+    kept = cache.Cache.open(folder)
+    assert kept is not None
+    contents = {p.name: p.read_bytes() for p in tree.glob("*.py")}
+    assert kept.scans == {digest(c): Scan.of(c) for c in contents.values()}
+    scanned: list[bytes] = []
+    of = Scan.of.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Scan], content: bytes) -> Scan:
+        scanned.append(content)
+        return of(cls, content)
+
+    monkeypatch.setattr(Scan, "of", classmethod(counting))
+    (tree / "train.py").write_text(TRAIN.format(layers=1) + "steps = 10\n")
+    assert run(tree, folder) == first
+    assert scanned == [(tree / "train.py").read_bytes()]
+
+
+def test_an_unreadable_scan_file_is_no_scan(tree):
+    folder = str(tree / "cache")
+    first = run(tree, folder)
+    (kept_file,) = Path(folder).glob("*/scans.json")
+    kept_file.write_text('{"0123": [true, true, [3], [], [], [], false]}')
+    assert cache.Cache.open(folder).scans == {}  # type: ignore[union-attr]
+    (tree / "train.py").write_text(TRAIN.format(layers=1) + "\n")
+    assert run(tree, folder) == first
+
+
+SIZED = ENCODER.replace("(self):", "(self, size):").replace("GRU(4,", "GRU(size,")
+"""An encoder built with an argument: its class is read with it, and its module code only once,
+before (`Driver.prepare`)."""
+
+
+def test_a_file_read_once_for_several_checked_files_invalidates_each_of_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "settings.py").write_text("LAYERS = 2\n")
+    encoder = "import settings\n\nLAYERS = settings.LAYERS\n" + SIZED.format(layers="LAYERS")
+    (tmp_path / "encoder.py").write_text(encoder)
+    for name in ("first.py", "second.py"):
+        (tmp_path / name).write_text(USER.replace("Encoder()", "Encoder(4)"))
+    prepared: Counter[str] = Counter()
+    prepare = driver.Driver.prepare
+
+    def counting(self: driver.Driver) -> None:
+        prepared[os.path.basename(self.path)] += 1
+        prepare(self)
+
+    monkeypatch.setattr(driver.Driver, "prepare", counting)
+    assert run(tmp_path) == ["first.py:5:RNN206", "second.py:5:RNN206"]
+    assert prepared["encoder.py"] == 2  # once checked, once read for both others
+    (tmp_path / "settings.py").write_text("LAYERS = 1\n")
+    assert run(tmp_path) == []  # second.py's findings rest on what first.py's reading learnt

@@ -453,3 +453,22 @@ def test_a_record_from_another_module_is_read_from_its_definition(
     )
     assert _run(capsys, ".") == [("model.py", 25, "RNN201")]
     assert _run(capsys, "model.py") == [("model.py", 25, "RNN201")]
+
+
+def test_a_question_asked_again_is_answered_from_memory_and_still_recorded(monkeypatch):
+    from rnncheck import queries
+
+    project = Project.of([("/p/model.py", b"LAYERS = 2\n"), ("/p/train.py", b"import model\n")])
+    looked: list[str] = []
+    find = Project._file
+
+    def counting(self: Project, stem: str) -> str | None:
+        looked.append(stem)
+        return find(self, stem)
+
+    monkeypatch.setattr(Project, "_file", counting)
+    for _ in range(2):
+        with queries.recording() as record:
+            assert project.module_file("/p/train.py", "model") == "/p/model.py"
+        assert list(record) == [("Project.module_file", ("/p/train.py", "model"))]
+    assert looked == ["/p/model"]

@@ -102,3 +102,20 @@ def test_a_literal_is_what_literal_eval_reads(source):
     except ValueError:
         found = ValueError
     assert found == expected
+
+
+def test_a_kept_module_is_walked_once_across_checked_files(monkeypatch):
+    walked: list[cst.CSTNode] = []
+    walk = syntax._walk
+
+    def counting(root: cst.CSTNode) -> None:
+        walked.append(root)
+        walk(root)
+
+    monkeypatch.setattr(syntax, "_walk", counting)
+    kept, other = (cst.parse_module("a = 1\nfor b in c:\n    d = b\n") for _ in range(2))
+    syntax.keep(kept)
+    for _ in range(2):
+        assert syntax.assigned(kept) == syntax.assigned(other) == {"a", "b", "d"}
+        syntax.forget_module()
+    assert walked == [kept, other, other]

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
-import libcst as cst
-
 if TYPE_CHECKING:
+    import libcst as cst
+
     from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection
     from rnncheck.shape_reads import Pick
 

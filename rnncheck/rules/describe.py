@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import libcst as cst
-
-from rnncheck import syntax
 from rnncheck.events import MethodCall, Selection, Value
 from rnncheck.layout import Dim, Layout
+from rnncheck.lazy import cst, syntax
 from rnncheck.sizes import Size
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
-from rnncheck import facts, syntax
+from rnncheck import facts
 from rnncheck.events import Rnn
 from rnncheck.layout import POSITIONAL
+from rnncheck.lazy import cst, syntax
 from rnncheck.rules.base import Correction, Report, Rule
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rnncheck.discovery import DEFAULT_EXCLUDE, Exclusion, python_files
-from rnncheck.globs import FilePattern
+from rnncheck.globs import FilePattern, FilePatterns
 
 from .conftest import FINDING, relative, write
 
@@ -62,25 +62,36 @@ def test_force_exclude_through_the_command_line(rnncheck, project):
     assert rnncheck("--force-exclude", "build/b.py").code == 0
 
 
-@pytest.mark.parametrize(
-    "pattern, path, matches",
-    [
-        ("build", "/root/build", True),
-        ("build", "/root/src/build", True),
-        ("build", "/root/builder", False),
-        ("*.egg-info", "/root/x/rnncheck.egg-info", True),
-        ("tests/*.py", "/root/tests/a.py", True),
-        ("tests/*.py", "/root/tests/deep/a.py", True),
-        ("tests/*.py", "/root/src/tests/a.py", False),
-        ("**/gen/*", "/root/a/b/gen/x.py", True),
-        ("**/gen/*", "/root/gen/x.py", True),
-        ("m?.py", "/root/m1.py", True),
-        ("m[0-9].py", "/root/mx.py", False),
-        ("m[!0-9].py", "/root/mx.py", True),
-        ("*.{py,pyi}", "/root/stub.pyi", True),
-        ("./src/a.py", "/root/src/a.py", True),
-        ("a.py", "/root/src/a.py", True),
-    ],
-)
+GLOBS = [
+    ("build", "/root/build", True),
+    ("build", "/root/src/build", True),
+    ("build", "/root/builder", False),
+    ("*.egg-info", "/root/x/rnncheck.egg-info", True),
+    ("tests/*.py", "/root/tests/a.py", True),
+    ("tests/*.py", "/root/tests/deep/a.py", True),
+    ("tests/*.py", "/root/src/tests/a.py", False),
+    ("**/gen/*", "/root/a/b/gen/x.py", True),
+    ("**/gen/*", "/root/gen/x.py", True),
+    ("m?.py", "/root/m1.py", True),
+    ("m[0-9].py", "/root/mx.py", False),
+    ("m[!0-9].py", "/root/mx.py", True),
+    ("*.{py,pyi}", "/root/stub.pyi", True),
+    ("./src/a.py", "/root/src/a.py", True),
+    ("a.py", "/root/src/a.py", True),
+]
+
+
+@pytest.mark.parametrize("pattern, path, matches", GLOBS)
 def test_globs_match_as_in_ruff(pattern, path, matches):
     assert FilePattern(pattern, "/root").matches(path) is matches
+
+
+@pytest.mark.parametrize("pattern, path, matches", GLOBS)
+def test_patterns_tried_at_once_match_as_each_alone(pattern, path, matches):
+    others = [FilePattern(other, "/root") for other in ("venv", "docs/*.py")]
+    both = FilePatterns([others[0], FilePattern(pattern, "/root"), others[1]])
+    assert both.matches(path) is (matches or any(o.matches(path) for o in others))
+
+
+def test_no_patterns_match_nothing():
+    assert not FilePatterns([]).matches("/root/build")
