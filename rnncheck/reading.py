@@ -88,6 +88,8 @@ KEEPS_LAYOUT_MODULES = frozenset(
 CONCATENATE = frozenset({"torch.cat", "torch.concat", "torch.concatenate"})
 PACK = frozenset({"torch.nn.utils.rnn.pack_padded_sequence", "torch.nn.utils.rnn.pack_sequence"})
 UNPACK = "torch.nn.utils.rnn.pad_packed_sequence"
+COMPILES = frozenset({"torch.jit.script", "torch.jit.trace"})
+"""Functions that give back a module that computes what the module they are given does."""
 RETURNS_ITSELF = frozenset(
     {"to", "cuda", "cpu", "float", "double", "half", "bfloat16", "eval", "train", "requires_grad_"}
 )
@@ -120,6 +122,10 @@ class Frame:
     rows: syntax.Rows = field(default_factory=lambda: syntax.Rows({}, {}))
     """The constant rows this body takes of each expression, to tell `h[-1]` alone from
     `h[-1]` taken with `h[-2]`."""
+    owner: cst.ClassDef | None = None
+    """The class whose method this is."""
+    inherited: Env | None = None
+    """What the base class's `__init__` sets, once this body has called it."""
 
     def lookup(self, name: str) -> Abstract | None:
         if name in self.env:
@@ -144,6 +150,8 @@ class Context:
     """Parameter values the caller fixes; the others are opaque."""
     methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
     """The methods of the class being read, for calls of `self.helper(...)`."""
+    owner: cst.ClassDef | None = None
+    """For a method: its class, whose bases `super()` names."""
 
 
 class Reading:
@@ -169,6 +177,7 @@ class Reading:
             globals=context.globals,
             methods=context.methods,
             rows=syntax.rows(node.body),
+            owner=context.owner,
         )
         params = node.params
         positional = [*params.posonly_params, *params.params]
@@ -398,6 +407,8 @@ class Reading:
             if isinstance(value, Namespace):
                 value = replace(value, name=name.rsplit(".", 1)[-1])
             if isinstance(target, cst.Name) or _is_self_attribute(target, frame):
+                if isinstance(value, Unknown) and isinstance(target, cst.Attribute):
+                    value = _instance_symbol(name, frame) or value
                 frame.env[name] = value
             elif isinstance(target.value, cst.Name):
                 self.overwritten(target.value.value, target.attr.value, frame)  # type: ignore[attr-defined]
@@ -579,6 +590,8 @@ class Reading:
         if qualified is not None:
             return self.library_call(qualified, node, frame)
         func = node.func
+        if _initialises_base(node, frame):
+            return self.base_init(node, frame)
         if isinstance(func, cst.Attribute) and not _is_self_attribute(func, frame):
             owner = self.evaluate(func.value, frame)
             if isinstance(owner, Value):
@@ -633,6 +646,28 @@ class Reading:
             forward = self.member(callee, "forward", frame)
             return forward.returns if isinstance(forward, Method) else UNKNOWN
         return UNKNOWN
+
+    def base_init(self, node: cst.Call, frame: Frame) -> Abstract:
+        """`super().__init__(...)` or `Base.__init__(self, ...)`: the base class's `__init__`
+        read with these arguments; what it sets is now this object's."""
+        target = node.func.value  # type: ignore[attr-defined]
+        given = node
+        if not _is_super(target):
+            base = self.evaluate(target, frame)
+            given = node.with_changes(args=node.args[1:])  # without `self`
+        else:
+            owner = frame.owner
+            first = owner.bases[0].value if owner is not None and owner.bases else None
+            base = self.evaluate(first, frame) if first is not None else UNKNOWN
+        arguments = self.evaluate_all([a.value for a in given.args], frame)
+        if not isinstance(base, Klass):
+            return UNKNOWN
+        inherited = self.driver.inherit(base, node, given, arguments, frame.owner)
+        if inherited is not None:
+            frame.inherited = inherited
+            for name, value in inherited.items():
+                frame.env[f"{frame.self_name}.{name}"] = value
+        return Const(None)
 
     def instance(self, klass: Klass, node: cst.Call, arguments: list[Abstract]) -> Instance:
         """An object of a project class, carrying the constructor values its call fixes."""
@@ -735,6 +770,8 @@ class Reading:
         first = arguments[0] if arguments and node.args[0].keyword is None else UNKNOWN
         if qualified in KEEPS_LAYOUT_FUNCTIONS:
             return first if isinstance(first, Value) else UNKNOWN
+        if qualified in COMPILES and isinstance(first, Rnn | Instance):
+            return first
         if (
             qualified.startswith("torch.")
             and qualified[6:] in REDUCTIONS
@@ -1132,6 +1169,46 @@ _OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
     cst.Multiply: operator.mul,
     cst.FloorDivide: operator.floordiv,
 }
+
+
+def _instance_symbol(name: str, frame: Frame) -> Opaque | None:
+    """`self.layers = config.layers` in `__init__`: a value that is not known, but one per
+    object when `__init__` binds it only there, so `h[: self.layers]` and the RNN built with
+    `self.layers` layers provably agree. (No `:` in the key: no caller can tell its value.)"""
+    init = frame.methods.get("__init__")
+    if init is None or frame.owner is None or frame.scope != f"{frame.owner.name.value}.__init__":
+        return None
+    if syntax.binding_count(init, name) != 1:
+        return None
+    return Opaque(f"{frame.scope}@{name}", name)
+
+
+def _initialises_base(node: cst.Call, frame: Frame) -> bool:
+    """`super().__init__(...)` (or `super(Cls, self).__init__(...)`), or
+    `Base.__init__(self, ...)`, in a method."""
+    func = node.func
+    if frame.self_name is None or not isinstance(func, cst.Attribute):
+        return False
+    if func.attr.value != "__init__":
+        return False
+    if _is_super(func.value):
+        return True
+    first = node.args[0] if node.args else None
+    return (
+        isinstance(func.value, cst.Name | cst.Attribute)
+        and first is not None
+        and first.keyword is None
+        and isinstance(first.value, cst.Name)
+        and first.value.value == frame.self_name
+    )
+
+
+def _is_super(node: cst.BaseExpression) -> bool:
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value == "super"
+    )
 
 
 def _is_self_attribute(node: cst.BaseExpression, frame: Frame) -> bool:

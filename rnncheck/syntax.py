@@ -373,6 +373,13 @@ def assigned(node: cst.CSTNode) -> frozenset[str]:
     return known
 
 
+def binding_count(node: cst.CSTNode, name: str) -> int:
+    """How many targets inside a node bind `name` (`self.layers` twice in one `__init__`)."""
+    walk, start, end = _span(node)
+    found = walk.bound[bisect_left(walk.bound_at, start) : bisect_left(walk.bound_at, end)]
+    return sum(name in bound for bound in found)
+
+
 def _own_bindings(node: cst.CSTNode) -> frozenset[str]:
     kind = type(node)
     if kind in BINDS_TARGET:
