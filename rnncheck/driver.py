@@ -32,6 +32,7 @@ from rnncheck.abstract import (
     Instance,
     Items,
     Klass,
+    Mapping,
     Method,
     Opaque,
     RnnClass,
@@ -189,6 +190,9 @@ class Driver:
         bound = syntax.binding_counts(self.module.body)
         # Names no statement assigns come from `def`, `class` and `from ... import`: bound once.
         stable = {name: value for name, value in frame.env.items() if bound.get(name, 1) == 1}
+        dicts = {name for name, value in stable.items() if isinstance(value, Mapping)}
+        for name in syntax.changed(self.module, dicts) if dicts else ():
+            del stable[name]  # a dict some code of the module may change holds nothing sure
         self.globals = stable
         # What calls gave back before the module's names were known is forgotten.
         self.calls.clear()

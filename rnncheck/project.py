@@ -21,6 +21,8 @@ hold):
 - `mentions_rnn(path)`: whether a file's text mentions an RNN (else its code is not read);
 - `callers(path, name)`: the other files that may call the function `name` of `path`;
 - `writes_attribute(owner, name)`: whether any project file may assign `owner.name`;
+- `setting(path, klass, name)`: the literal a plain class's body gives an attribute;
+- `writes_key(name)`: whether any project file may write key `name` of a dict;
 - `source(path)`: a project file's program text, for reading another file's class bodies.
 
 Each is marked `@query` (`rnncheck.queries`), which records it while a file is read.
@@ -39,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from rnncheck import notebook
-from rnncheck.index import NOT_LITERAL, REQUIRED, SCALARS, Import, ModuleIndex, literal
+from rnncheck.index import NOT_LITERAL, REQUIRED, SCALARS, WRITTEN, Import, ModuleIndex, literal
 from rnncheck.queries import query
 from rnncheck.source import decode, digest, mentions_rnn
 
@@ -71,6 +73,12 @@ ATTRIBUTE_WRITE = re.compile(
     rb"(?<![\w.])(\w+(?:\.\w+)*)\.(\w+)\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"
 )
 """`owner.name = ...` (or `+=` and the like): a write of attribute `name`."""
+KEY_WRITE = re.compile(
+    rb"""\[\s*['"](\w+)['"]\s*\]\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"""
+    rb"""|\b(?:setdefault|pop)\(\s*['"](\w+)['"]|\bupdate\(\s*(?:\{\s*['"](\w+)['"]|(\w+)\s*=)"""
+)
+"""`x["name"] = ...`, `x.setdefault("name", ...)`, `x.pop("name")`, `x.update(name=...)`:
+a write of key `name` of some dict."""
 DYNAMIC_WRITE = re.compile(rb"\bsetattr\s*\(|__dict__|\bvars\s*\(")
 """A file that may write any attribute: no attribute value is then certain."""
 ROOT_MARKERS = ("pyproject.toml", "rnncheck.toml", ".rnncheck.toml")
@@ -168,6 +176,8 @@ class Project:
     attribute (`args` in `self.args.layers`), ("*", "*") when some file writes attributes by
     computed name (`setattr`, `__dict__`); and for each module-level function of a file that
     mentions an RNN, the files whose text calls a function of that name."""
+    _keys: frozenset[str] | None = None
+    """The dict keys some file's text writes (`KEY_WRITE`), read when first asked for."""
     _indexes: dict[str, ModuleIndex | None] = field(default_factory=dict, repr=False)
     """Each file's index, made when first asked for (per process: not sent to workers)."""
     _given: dict[str, bytes] = field(default_factory=dict, repr=False)
@@ -194,6 +204,8 @@ class Project:
             project._find_constructions(contents)
             if len(contents) == 1:  # a file checked on its own: its text is at hand
                 project._scan()
+                project._written_keys()
+                project._index(next(iter(contents)))
         finally:
             project._given = {}
         return project
@@ -220,6 +232,15 @@ class Project:
         calling = {name: tuple(sorted(paths)) for name, paths in found.items()}
         self._scanned = (frozenset(written), calling)
         return self._scanned
+
+    def _written_keys(self) -> frozenset[str]:
+        if self._keys is None:
+            found = set()
+            for path in sorted(self.paths):
+                for groups in KEY_WRITE.findall(self._text(path)):
+                    found.update(g.decode() for g in groups if g)
+            self._keys = frozenset(found)
+        return self._keys
 
     def _text(self, path: str) -> bytes:
         if path in self._given:
@@ -250,7 +271,14 @@ class Project:
                     self.constructions.setdefault(key, []).append(construction)
 
     def __getstate__(self) -> dict[str, object]:
-        dropped = {"_indexes": {}, "_given": {}, "_scanned": None, "known": {}, "used": set()}
+        dropped = {
+            "_indexes": {},
+            "_given": {},
+            "_scanned": None,
+            "_keys": None,
+            "known": {},
+            "used": set(),
+        }
         return {**self.__dict__, **dropped}
 
     # ---- queries: what a file's reading may ask about the others ---------------------------
@@ -331,6 +359,19 @@ class Project:
         if ("*", "*") in written or (owner, name) in written:
             return True
         return owner == "*" and any(n == name and o != "self" for o, n in written)
+
+    @query
+    def writes_key(self, name: str) -> bool:
+        """Whether some project file may write key `name` of a dict (`cfg["hidden"] = 256`)."""
+        return name in self._written_keys()
+
+    @query
+    def setting(self, path: str, klass: str, name: str) -> Constant | None:
+        """The literal the body of plain class `klass` of `path` binds attribute `name` to
+        (`class Config: hidden = 128`), if it binds it once and never through an object."""
+        index = self._index(path)
+        values = index.settings.get(klass, {}) if index is not None else {}
+        return Constant(values[name]) if name in values else None
 
     @query
     def source(self, path: str) -> str | None:
@@ -611,4 +652,5 @@ class _Literals:
             values[keyword.arg] = self.value(keyword.value)  # type: ignore[index]
         if any(v is REQUIRED for v in values.values()):
             return NOT_LITERAL
+        values.update((field, NOT_LITERAL) for field, default in fields if default is WRITTEN)
         return Record(name, tuple(values.items()))

@@ -126,6 +126,9 @@ class Frame:
     """The class whose method this is."""
     inherited: Env | None = None
     """What the base class's `__init__` sets, once this body has called it."""
+    owners: set[str] = field(default_factory=set)
+    """Names whose attributes this body may have set (`settings.layers = 1`): rebinding one
+    forgets them. Shared by the branches: a name too many costs only a look."""
 
     def lookup(self, name: str) -> Abstract | None:
         if name in self.env:
@@ -242,6 +245,8 @@ class Reading:
             if len(targets) == 1:
                 self.names[node.value] = syntax.text(targets[0])
             value = self.evaluate(node.value, frame)
+            if isinstance(value, Mapping) and isinstance(node.value, cst.Name):
+                frame.env[node.value.value] = UNKNOWN  # two names for one dict: trust one
             for target in targets:
                 self.bind(target, value, frame)
         elif isinstance(node, cst.AnnAssign):
@@ -412,6 +417,14 @@ class Reading:
                 frame.env[name] = value
             elif isinstance(target.value, cst.Name):
                 self.overwritten(target.value.value, target.attr.value, frame)  # type: ignore[attr-defined]
+                frame.env[name] = value  # read back in this flow (`attribute`)
+                frame.owners.add(target.value.value)
+            if isinstance(target, cst.Name) and name in frame.owners:
+                for key in [k for k in frame.env if k.startswith(name + ".")]:
+                    del frame.env[key]  # another object now: what was set on the old one is not its
+            return
+        if isinstance(target, cst.Subscript):
+            self.stored(target, value, frame)
             return
         if isinstance(target, cst.Tuple | cst.List):
             elements = [e.value for e in target.elements]
@@ -439,7 +452,27 @@ class Reading:
                 return [self.state_part(value, 0, frame), self.state_part(value, 1, frame)]
         return None
 
+    def stored(self, target: cst.Subscript, value: Abstract, frame: Frame) -> None:
+        """`cfg["hidden"] = 256`: the dict this flow holds has the key's new value; written
+        under a key that is not known, it is unknown."""
+        if not isinstance(target.value, cst.Name):
+            return
+        name = target.value.value
+        mapping = frame.lookup(name)
+        if not isinstance(mapping, Mapping):
+            return
+        part = target.slice[0].slice if len(target.slice) == 1 else None
+        key = self.evaluate(part.value, frame) if isinstance(part, cst.Index) else UNKNOWN
+        if isinstance(key, Const) and not key.assumption:
+            kept = tuple((k, v) for k, v in mapping.items if k != key.value)
+            frame.env[name] = Mapping((*kept, (key.value, value)))
+        else:
+            frame.env[name] = UNKNOWN
+
     def forget(self, target: cst.BaseExpression, frame: Frame) -> None:
+        owner = target.value if isinstance(target, cst.Subscript) else None
+        if isinstance(owner, cst.Name) and isinstance(frame.lookup(owner.value), Mapping):
+            frame.env[owner.value] = UNKNOWN  # `del cfg["k"]`, `cfg["k"] += 1`
         for name in syntax.names(target):
             frame.env[name] = UNKNOWN
 
@@ -526,6 +559,8 @@ class Reading:
         qualified = self.imports.qualify(node)
         if qualified is not None and not _bound_here(node, frame):
             return _library_value(qualified)
+        if isinstance(node.value, cst.Name) and text in frame.env:
+            return frame.env[text]  # `settings.layers = 1` earlier in this flow
         owner = self.evaluate(node.value, frame)
         if isinstance(owner, Opaque) and node.attr.value not in TENSOR_ATTRIBUTES:
             self.driver.wants(owner)
@@ -534,7 +569,10 @@ class Reading:
     def member(self, owner: Abstract, name: str, frame: Frame) -> Abstract:
         """`owner.name`: an RNN's own facts (`self.lstm.bidirectional`), an instance's attributes."""
         if isinstance(owner, Instance):
-            return self.driver.attributes(owner).get(name, UNKNOWN)
+            found = self.driver.attributes(owner).get(name)
+            return found if found is not None else self.setting(owner.path, owner.name, name)
+        if isinstance(owner, Klass):
+            return self.setting(owner.path, owner.name, name)
         if isinstance(owner, ModuleRef):
             return _symbol_value(self.driver.project.symbol(owner.path, name)) or UNKNOWN
         if isinstance(owner, Record):
@@ -559,6 +597,15 @@ class Reading:
         if value is None:
             return Opaque(_fact_key(rnn, name), f"{rnn.name}.{name}")
         return value if not isinstance(value, bool | int | float) else Const(value)
+
+    def setting(self, path: str, klass: str, name: str) -> Abstract:
+        """An attribute of a plain config class (`class Config: hidden = 128`), known while
+        no project file assigns that attribute of any object."""
+        project = self.driver.project
+        found = project.setting(path, klass, name) if path else None
+        if found is None or project.writes_attribute("*", name):
+            return UNKNOWN
+        return Const(found.value)
 
     def arithmetic(self, node: cst.BinaryOperation, frame: Frame) -> Abstract:
         left, right = self.evaluate_all([node.left, node.right], frame)
@@ -598,6 +645,8 @@ class Reading:
                 return self.method(owner, node, frame)
             if isinstance(owner, Parser):
                 return self.parser_call(owner, node, frame)
+            if isinstance(owner, Mapping):
+                return self.mapping_call(owner, node, frame)
             if isinstance(owner, Rnn | Instance) and func.attr.value in RETURNS_ITSELF:
                 self.evaluate_all([a.value for a in node.args], frame)
                 return owner
@@ -622,6 +671,8 @@ class Reading:
         for arg, value in zip(node.args, arguments, strict=True):
             if isinstance(value, Parser) and isinstance(arg.value, cst.Name):
                 frame.env[arg.value.value] = replace(value, escaped=True)
+            if isinstance(value, Mapping) and isinstance(arg.value, cst.Name) and not arg.star:
+                frame.env[arg.value.value] = UNKNOWN  # the callee may change it
         if isinstance(callee, Rnn):
             return self.rnn_call(callee, node, arguments, frame)
         if isinstance(callee, RnnClass) and facts.one_shape(callee.kinds):
@@ -693,6 +744,21 @@ class Reading:
             return None
         given = bound(forward, node, arguments)
         return self.driver.call(instance, given, tuple(arguments))
+
+    def mapping_call(self, mapping: Mapping, node: cst.Call, frame: Frame) -> Abstract:
+        """`cfg.get("hidden", 64)` reads a dict; any method but a read may change it."""
+        name = node.func.attr.value  # type: ignore[attr-defined]
+        arguments = self.evaluate_all([a.value for a in node.args], frame)
+        if name == "copy" and not node.args:
+            return mapping
+        if name == "get" and 1 <= len(arguments) <= 2 and not any(a.keyword for a in node.args):
+            key = arguments[0]
+            if isinstance(key, Const) and not key.assumption:
+                default = arguments[1] if len(arguments) == 2 else Const(None)
+                return next((v for k, v in mapping.items if k == key.value), default)
+        if name not in syntax.DICT_READS and isinstance(node.func.value, cst.Name):  # type: ignore[attr-defined]
+            frame.env[node.func.value.value] = UNKNOWN  # type: ignore[attr-defined]
+        return UNKNOWN
 
     def looked_up_attribute(self, node: cst.Call, frame: Frame) -> Abstract:
         """`getattr(nn, "GRU")`: a library attribute named by a constant string."""
@@ -811,7 +877,11 @@ class Reading:
                     assumed.append(value.assumption)
                 return value
 
-            read = [facts.read(kind, node, evaluate) for kind in kinds]
+            spread = self.spread(node, frame)
+            for value in (spread or {}).values():
+                if isinstance(value, Const) and value.assumption:
+                    assumed.append(value.assumption)
+            read = [facts.read(kind, node, evaluate, spread) for kind in kinds]
             layout = facts.shared([layout for layout, _ in read])
             sources = {name: key for _, found in read for name, key in found.items()}
             origin = self.path if driver.foreign else ""
@@ -826,6 +896,34 @@ class Reading:
             driver.announced.add(key)
             self.emit(rnn)
         return rnn
+
+    def entry(
+        self, owner: cst.BaseExpression, value: Abstract, key: object, frame: Frame
+    ) -> Abstract:
+        """A dict's value for a key: a module's dict holds it only while no project file
+        writes that key of any dict (`cfg["hidden"] = 256` elsewhere)."""
+        shared = isinstance(owner, cst.Name) and owner.value not in frame.env
+        if not shared or not isinstance(value, Const):
+            return value
+        name = key.value if isinstance(key, Const) else key
+        return UNKNOWN if self.driver.project.writes_key(str(name)) else value
+
+    def spread(self, node: cst.Call, frame: Frame) -> dict[str, Abstract] | None:
+        """What the `**` arguments of a call pass (`nn.LSTM(**cfg)`), when each is a dict
+        whose keys are all known strings and no `*` argument hides positional ones."""
+        spread: dict[str, Abstract] = {}
+        for arg in node.args:
+            if arg.star == "*":
+                return None
+            if arg.star == "**":
+                mapping = self.evaluate(arg.value, frame)
+                if not isinstance(mapping, Mapping):
+                    return None
+                if not all(isinstance(key, str) for key, _ in mapping.items):
+                    return None
+                for key, value in mapping.items:
+                    spread[key] = self.entry(arg.value, value, key, frame)  # type: ignore[index]
+        return spread if any(arg.star == "**" for arg in node.args) else None
 
     def rnn_call(self, rnn: Rnn, node: cst.Call, arguments: list[Abstract], frame: Frame) -> Value:
         bound, _ = facts.bind(node, ("input", "hx"))
@@ -953,7 +1051,8 @@ class Reading:
             index = items[0]
             return base.items[index] if -len(base.items) <= index < len(base.items) else UNKNOWN
         if isinstance(base, Mapping) and len(node.slice) == 1:
-            return _looked_up(base, self.evaluate(node.slice[0].slice.value, frame))  # type: ignore[attr-defined]
+            key = self.evaluate(node.slice[0].slice.value, frame)  # type: ignore[attr-defined]
+            return self.entry(node.value, _looked_up(base, key), key, frame)
         if not isinstance(base, Value):
             return UNKNOWN
         layout = self.layout(base.rnn, frame)

@@ -437,6 +437,14 @@ def test_a_record_field_that_is_not_certain_stays_quiet(built: str) -> None:
     assert check_source(TAGGER.format(built=built).encode(), "tagger.py") == []
 
 
+def test_a_record_field_its_own_class_assigns_is_not_a_fact() -> None:
+    source = TAGGER.format(built="tagger = Tagger(Config(bidirectional=True))")
+    assert [f.row for f in check_source(source.encode(), "tagger.py")] == [25]
+    post = "    bidirectional: bool = False\n\n    def __post_init__(self):\n        self.bidirectional = False\n"
+    assigned = source.replace("    bidirectional: bool = False\n", post, 1)
+    assert check_source(assigned.encode(), "tagger.py") == []
+
+
 def test_a_record_from_another_module_is_read_from_its_definition(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
