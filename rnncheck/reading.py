@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from rnncheck import facts, parsers, syntax
+from rnncheck import conditions, facts, parsers, syntax
 from rnncheck.abstract import (
     UNKNOWN,
     Abstract,
@@ -113,7 +113,7 @@ class Frame:
     scope: str
     self_name: str | None = None
     attributes: Env = field(default_factory=dict)
-    refinements: dict[str, bool] = field(default_factory=dict)
+    refinements: conditions.Facts = field(default_factory=dict)
     globals: Env = field(default_factory=dict)
     returned: Abstract | None = None
     """What the function's `return` statements give, joined."""
@@ -307,15 +307,17 @@ class Reading:
             frame.env[local] = UNKNOWN
 
     def branching(self, node: cst.If, frame: Frame) -> None:
-        """Each live arm with the test's answer as a fact; arms that return do not flow on."""
-        verdict, key = self.condition(node.test, frame)
+        """Each live arm with what the test says there; arms that return do not flow on."""
+        verdict, *learnt = self.condition(node.test, frame)
         survivors: list[Frame] = []
-        for taken, block in ((True, node.body), (False, node.orelse)):
+        for taken, block, facts_there in (
+            (True, node.body, learnt[0]),
+            (False, node.orelse, learnt[1]),
+        ):
             if verdict is (not taken):
                 continue
             arm = frame.branch()
-            if key is not None:
-                arm.refinements[key[0]] = key[1] == taken
+            arm.refinements = conditions.refine(arm.refinements, facts_there)
             if isinstance(block, cst.If):
                 self.statement(block, arm)
             elif block is not None:
@@ -324,21 +326,48 @@ class Reading:
                 survivors.append(arm)
         self.meet(frame, survivors or [frame.branch()])
 
-    def condition(
-        self, test: cst.BaseExpression, frame: Frame
-    ) -> tuple[bool | None, tuple[str, bool] | None]:
-        negate = False
-        while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            negate, test = not negate, test.expression
+    def condition(self, test: cst.BaseExpression, frame: Frame) -> conditions.Test:
+        """Whether a test holds, when the code makes it certain, and what each arm learns:
+        `not`, `and`, `or` and comparisons of sizes with numbers are understood."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            return conditions.negated(self.condition(test.expression, frame))
+        if isinstance(test, cst.BooleanOperation):
+            left, right = self.condition(test.left, frame), self.condition(test.right, frame)
+            if isinstance(test.operator, cst.Or):
+                return conditions.either(left, right)
+            return conditions.both(left, right)
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            return self.comparison(test, frame)
         value = self.evaluate(test, frame)
         known = truth(value)
         if known is not None:
-            return known != negate, None
+            return conditions.known(known)
         if isinstance(value, Opaque):
-            if value.key in frame.refinements:
-                return frame.refinements[value.key] != negate, None
-            return None, (value.key, not negate)
-        return None, None
+            return conditions.flag(value.key, frame.refinements)
+        return conditions.UNDECIDED
+
+    def comparison(self, test: cst.Comparison, frame: Frame) -> conditions.Test:
+        """`self.num_layers > 1`: decided between known numbers; a bound on a size the code
+        names but never fixes."""
+        target = test.comparisons[0]
+        symbol = _COMPARISONS.get(type(target.operator))
+        left, right = self.evaluate_all([test.left, target.comparator], frame)
+        if symbol is None:
+            return conditions.UNDECIDED
+        numbers = [
+            as_int(v) if not (isinstance(v, Const) and v.assumption) else None
+            for v in (left, right)
+        ]
+        if None not in numbers:
+            return conditions.known(conditions.COMPARE[symbol](*numbers))  # type: ignore[arg-type]
+        for named, number, comparison in (
+            (left, numbers[1], symbol),
+            (right, numbers[0], conditions.FLIPPED[symbol]),
+        ):
+            key = _size_key(named)
+            if key is not None and number is not None:
+                return conditions.bounded(key, comparison, number, frame.refinements)
+        return conditions.UNDECIDED
 
     def loop(self, node: cst.For | cst.While, frame: Frame) -> None:
         if isinstance(node, cst.For):
@@ -516,7 +545,7 @@ class Reading:
         if isinstance(node, cst.Call):
             return self.call(node, frame)
         if isinstance(node, cst.IfExp):
-            verdict, _ = self.condition(node.test, frame)
+            verdict, _, _ = self.condition(node.test, frame)
             if verdict is not None:
                 return self.evaluate(node.body if verdict else node.orelse, frame)
             return (
@@ -591,7 +620,7 @@ class Reading:
             return UNKNOWN
         rnn = owner
         layout = self.layout(rnn, frame)
-        if name not in Layout.__dataclass_fields__ or name == "kind":
+        if name not in Layout.__dataclass_fields__ or name in ("kind", "rows_at_least"):
             return UNKNOWN
         value = getattr(layout, name)
         if value is None:
@@ -1097,12 +1126,7 @@ class Reading:
 
     def layout(self, rnn: Rnn, frame: Frame) -> Layout:
         """The RNN's layout with the facts that the enclosing `if`s settle."""
-        changes = {
-            name: frame.refinements[_fact_key(rnn, name)]
-            for name in facts.FLAG_FACTS
-            if getattr(rnn.layout, name) is None and _fact_key(rnn, name) in frame.refinements
-        }
-        return replace(rnn.layout, **changes) if changes else rnn.layout
+        return conditions.refined(rnn.layout, frame.refinements, lambda name: _fact_key(rnn, name))
 
     def emit(self, event: object) -> None:
         self.driver.emit(event)
@@ -1256,6 +1280,26 @@ def _symbol_value(symbol: Symbol | None) -> Abstract | None:
         kind = Klass if symbol.kind == "class" else Function
         return kind(symbol.name, symbol.path)
     return None
+
+
+def _size_key(value: Abstract) -> str | None:
+    """The key of a size the code names but never fixes (a parameter, `self.rnn.num_layers`)."""
+    if isinstance(value, Opaque):
+        return value.key
+    if isinstance(value, Size) and value.constant == 0 and len(value.terms) == 1:
+        atom, coefficient = value.terms[0]
+        return atom.scope if coefficient == 1 and atom.scope not in ("", "extent") else None
+    return None
+
+
+_COMPARISONS: dict[type, str] = {
+    cst.LessThan: "<",
+    cst.LessThanEqual: "<=",
+    cst.GreaterThan: ">",
+    cst.GreaterThanEqual: ">=",
+    cst.Equal: "==",
+    cst.NotEqual: "!=",
+}
 
 
 def _fact_key(rnn: Rnn, name: str) -> str:
