@@ -37,7 +37,7 @@ def check_source(
     `project` tells what the other checked files define and construct; without it the file is
     read on its own.
     """
-    if not mentions_rnn(source):
+    if not mentions_rnn(source) and (project is None or not project.receives_rnn(path)):
         return []
     try:
         text = decoded(source)

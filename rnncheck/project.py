@@ -19,6 +19,8 @@ hold):
 - `constructions_of(path, name)`: the calls that build a project class, with their literal
   arguments;
 - `mentions_rnn(path)`: whether a file's text mentions an RNN (else its code is not read);
+- `receives_rnn(path)`: whether a file that does not imports a module that builds an RNN
+  (then its code is read all the same);
 - `callers(path, name)`: the other files that may call the function `name` of `path`;
 - `writes_attribute(owner, name)`: whether any project file may assign `owner.name`;
 - `setting(path, klass, name)`: the literal a plain class's body gives an attribute;
@@ -36,7 +38,7 @@ import os
 import re
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -50,7 +52,15 @@ FUNCTION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)", re.MULTILINE
 """A module-level function (no indentation)."""
 BUILDS_RNN = re.compile(rb"(?:RNN|LSTM|GRU)\s*\(")
 """Only a class in a file that builds an RNN can turn constructor values into RNN facts."""
+CALLS_RNN = re.compile(rb"(?<![\w])(?<!class )(?:RNN|LSTM|GRU)\s*\(")
+"""A call of torch's own class (`nn.LSTM(`), not of `ConvLSTM(` nor `class LSTM(` in a
+docstring: what makes a module worth reading for the files that import it."""
 LONE_CR = re.compile(rb"\r(?!\n)")
+IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w \t,*]+)|import[ \t]+([\w. \t,]+))",
+    re.MULTILINE,
+)
+"""`from module import names` (module, names) or `import modules` (modules), on one line."""
 
 
 def _classes(content: bytes) -> Iterable[bytes]:
@@ -170,6 +180,8 @@ class Project:
     """(defining file, class name) -> the calls that build that class."""
     mentioning: frozenset[str] = frozenset()
     """The files whose text mentions an RNN (rnn, lstm, gru): only their code can build one."""
+    receiving: frozenset[str] = frozenset()
+    """The other files that import a project module that builds an RNN (`_receiving`)."""
     _scanned: tuple[frozenset[tuple[str, str]], dict[str, tuple[str, ...]]] | None = None
     """What every file's text writes and calls, read when first asked for (few runs ask):
     (owner, attribute) for each `owner.attribute = ...`, owner being the name just before the
@@ -201,7 +213,10 @@ class Project:
         project.known = dict(known or {})
         project._given = contents
         try:
-            project._find_constructions(contents)
+            builders = {path for path in mentioning if _builds_rnn(contents[path])}
+            calling = {path for path in builders if CALLS_RNN.search(contents[path])}
+            project.receiving = project._receiving(contents, calling)
+            project._find_constructions(contents, builders)
             if len(contents) == 1:  # a file checked on its own: its text is at hand
                 project._scan()
                 project._written_keys()
@@ -251,7 +266,43 @@ class Project:
         except OSError:
             return b""
 
-    def _find_constructions(self, contents: dict[str, bytes]) -> None:
+    def _receiving(self, contents: dict[str, bytes], builders: set[str]) -> frozenset[str]:
+        """The files whose text never mentions an RNN but that import a project module that
+        builds one (`from model import Seq2Seq`): their code may take its results. A cheap
+        look: the builders' module names in the text, then its import lines resolved."""
+        names = sorted({_module_name(path).encode() for path in builders})
+        if not names:
+            return frozenset()
+        named = re.compile(rb"\b(?:" + b"|".join(re.escape(n) for n in names) + rb")\b")
+        return frozenset(
+            path
+            for path, content in contents.items()
+            if path not in self.mentioning
+            and named.search(content)
+            and any(target in builders for target in self._imported_files(path, content))
+        )
+
+    def _imported_files(self, path: str, content: bytes) -> Iterator[str]:
+        """The project files the import lines of a text name (a `from` line's names as
+        submodules too)."""
+        for source, names, modules in IMPORT_LINE.findall(content):
+            candidates: list[tuple[str | None, int]] = []
+            if modules:
+                candidates = [(m.split()[0].decode(), 0) for m in modules.split(b",") if m.split()]
+            else:
+                level = len(source) - len(source.lstrip(b"."))
+                module = source.lstrip(b".").decode() or None
+                candidates.append((module, level))
+                for name in names.split(b","):
+                    word = name.split()[0].decode() if name.split() else "*"
+                    if word != "*":
+                        candidates.append((f"{module}.{word}" if module else word, level))
+            for module, level in candidates:
+                found = self.module_file(path, module, level)
+                if found is not None:
+                    yield found
+
+    def _find_constructions(self, contents: dict[str, bytes], builders: set[str]) -> None:
         """Where each class is defined, and the calls that build the classes of RNN files."""
         defined: dict[str, set[str]] = {}
         for path, content in contents.items():
@@ -260,7 +311,6 @@ class Project:
         self.definitions = {
             name: next(iter(homes)) for name, homes in defined.items() if len(homes) == 1
         }
-        builders = {path for path, content in contents.items() if _builds_rnn(content)}
         relevant = {name: homes for name, homes in defined.items() if homes & builders}
         if not relevant:
             return
@@ -342,6 +392,12 @@ class Project:
     def mentions_rnn(self, path: str) -> bool:
         """Whether a project file's text mentions an RNN, so that its code may build one."""
         return path in self.mentioning
+
+    @query
+    def receives_rnn(self, path: str) -> bool:
+        """Whether a file whose text never mentions an RNN imports a project module that
+        builds one, so that its code is read all the same."""
+        return path in self.receiving
 
     @query
     def callers(self, path: str, name: str) -> tuple[str, ...]:

@@ -165,9 +165,10 @@ def check_files(
 def _known(
     path: str, content: bytes, rules: Rules, project: Project, kept: Cache | None
 ) -> Outcome | None:
-    """The outcome known without reading the file: nothing, when it cannot involve an RNN, or
-    the findings kept in the cache; None when it must be checked."""
-    if not source.mentions_rnn(content):
+    """The outcome known without reading the file: nothing, when it cannot involve an RNN (its
+    text names none, and it imports no module that builds one), or the findings kept in the
+    cache; None when it must be checked."""
+    if not source.mentions_rnn(content) and not project.receives_rnn(path):
         return Outcome([])
     found = kept.findings(path, content, cache.configuration(rules), project) if kept else None
     return Outcome(found) if found is not None else None

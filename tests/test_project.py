@@ -461,3 +461,53 @@ def test_a_record_from_another_module_is_read_from_its_definition(
     )
     assert _run(capsys, ".") == [("model.py", 25, "RNN201")]
     assert _run(capsys, "model.py") == [("model.py", 25, "RNN201")]
+
+
+# ---- which files are read ------------------------------------------------------------------
+
+ENCODERS = """\
+from torch import nn
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, bidirectional=True)
+
+    def forward(self, x):
+        return self.gru(x)
+"""
+
+
+@pytest.mark.parametrize(
+    "imported",
+    [
+        "from encoders import Encoder",
+        "import encoders",
+        "from . import encoders",
+        "from .encoders import (Encoder,",
+    ],
+)
+def test_a_file_that_names_no_rnn_but_imports_a_module_building_one_is_read(
+    tmp_path: Path, imported: str
+) -> None:
+    use = "encoders.Encoder" if "import encoders" in imported else "Encoder"
+    train = f"{imported}\n\nmodel = {use}()\n_, h = model(x)\nlast = h[-1]\n"
+    if imported.endswith("(Encoder,"):
+        train = train.replace("(Encoder,", "(Encoder,)")
+    project, paths = _project(
+        tmp_path, {"encoders.py": ENCODERS, "train.py": train, "__init__.py": ""}
+    )
+    findings = check_source(train.encode(), str(paths["train.py"]), project=project)
+    assert [(f.code, f.row) for f in findings] == [("RNN201", 5)]
+
+
+def test_a_file_that_names_no_rnn_and_imports_none_is_not_read(tmp_path: Path) -> None:
+    broken = "from helpers import util\n\ndef broken(:\n"
+    files = {"encoders.py": ENCODERS, "helpers.py": "util = 1\n", "train.py": broken}
+    project, paths = _project(tmp_path, files)
+    assert check_source(broken.encode(), str(paths["train.py"]), project=project) == []
+    reading = broken.replace("helpers import util", "encoders import Encoder")
+    project, paths = _project(tmp_path, {**files, "train.py": reading})
+    (problem,) = check_source(reading.encode(), str(paths["train.py"]), project=project)
+    assert problem.code == "RNN000"
