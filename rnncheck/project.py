@@ -38,7 +38,7 @@ import os
 import re
 from bisect import bisect_left, bisect_right
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -52,6 +52,8 @@ FUNCTION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)", re.MULTILINE
 """A module-level function (no indentation)."""
 BUILDS_RNN = re.compile(rb"(?:RNN|LSTM|GRU)\s*\(")
 """Only a class in a file that builds an RNN can turn constructor values into RNN facts."""
+DEFINITION = re.compile(rb"^(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+"""A module-level class or function (no indentation)."""
 CALLS_RNN = re.compile(rb"(?<![\w])(?<!class )(?:RNN|LSTM|GRU)\s*\(")
 """A call of torch's own class (`nn.LSTM(`), not of `ConvLSTM(` nor `class LSTM(` in a
 docstring: what makes a module worth reading for the files that import it."""
@@ -267,40 +269,42 @@ class Project:
             return b""
 
     def _receiving(self, contents: dict[str, bytes], builders: set[str]) -> frozenset[str]:
-        """The files whose text never mentions an RNN but that import a project module that
-        builds one (`from model import Seq2Seq`): their code may take its results. A cheap
-        look: the builders' module names in the text, then its import lines resolved."""
+        """The files whose text never mentions an RNN but that import from a project module
+        a class or function that builds one (`from model import Seq2Seq`), or the module
+        itself: their code may take its results. A cheap look: the builders' module names in
+        the text, then its import lines resolved."""
         names = sorted({_module_name(path).encode() for path in builders})
         if not names:
             return frozenset()
         named = re.compile(rb"\b(?:" + b"|".join(re.escape(n) for n in names) + rb")\b")
+        building = {path: _rnn_definitions(contents[path]) for path in builders}
         return frozenset(
             path
             for path, content in contents.items()
             if path not in self.mentioning
             and named.search(content)
-            and any(target in builders for target in self._imported_files(path, content))
+            and self._imports_rnn(path, content, building)
         )
 
-    def _imported_files(self, path: str, content: bytes) -> Iterator[str]:
-        """The project files the import lines of a text name (a `from` line's names as
-        submodules too)."""
+    def _imports_rnn(self, path: str, content: bytes, building: dict[str, set[str]]) -> bool:
+        """Whether a text's import lines bind a builder module, or a name of one that builds
+        an RNN (or `*` of one)."""
         for source, names, modules in IMPORT_LINE.findall(content):
-            candidates: list[tuple[str | None, int]] = []
             if modules:
-                candidates = [(m.split()[0].decode(), 0) for m in modules.split(b",") if m.split()]
-            else:
-                level = len(source) - len(source.lstrip(b"."))
-                module = source.lstrip(b".").decode() or None
-                candidates.append((module, level))
-                for name in names.split(b","):
-                    word = name.split()[0].decode() if name.split() else "*"
-                    if word != "*":
-                        candidates.append((f"{module}.{word}" if module else word, level))
-            for module, level in candidates:
-                found = self.module_file(path, module, level)
-                if found is not None:
-                    yield found
+                dotted = [m.split()[0].decode() for m in modules.split(b",") if m.split()]
+                if any(self.module_file(path, m, 0) in building for m in dotted):
+                    return True
+                continue
+            level = len(source) - len(source.lstrip(b"."))
+            module = source.lstrip(b".").decode() or None
+            origin = self.module_file(path, module, level)
+            for name in (n.split()[0].decode() for n in names.split(b",") if n.split()):
+                if origin in building and (name == "*" or name in building[origin]):
+                    return True
+                submodule = f"{module}.{name}" if module else name
+                if self.module_file(path, submodule, level) in building:
+                    return True
+        return False
 
     def _find_constructions(self, contents: dict[str, bytes], builders: set[str]) -> None:
         """Where each class is defined, and the calls that build the classes of RNN files."""
@@ -541,6 +545,18 @@ class Project:
             package = os.path.dirname(package)
         top = max((r for r in self.roots if folder.startswith(r)), key=len, default="")
         return list(dict.fromkeys(f for f in (folder, package, top) if f))
+
+
+def _rnn_definitions(content: bytes) -> set[str]:
+    """The module-level classes and functions of a text whose lines, up to the next one,
+    call an RNN class."""
+    starts = [(m.start(), m.group(1).decode()) for m in DEFINITION.finditer(content)]
+    ends = [start for start, _ in starts[1:]] + [len(content)] * bool(starts)
+    return {
+        name
+        for (start, name), end in zip(starts, ends, strict=True)
+        if CALLS_RNN.search(content, start, end)
+    }
 
 
 def _parsed_index(content: bytes) -> ModuleIndex | None:
