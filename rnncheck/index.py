@@ -227,19 +227,18 @@ def _settings(node: ast.ClassDef) -> dict[str, object]:
         for name, value in _bindings(statement, ModuleIndex()):
             counts[name] = counts.get(name, 0) + 1
             values[name] = value
-    written = _written(node)
-    return {
-        name: value
-        for name, value in values.items()
-        if counts[name] == 1 and isinstance(value, SCALARS) and name not in written
-    }
+    found = {n: v for n, v in values.items() if counts[n] == 1 and isinstance(v, SCALARS)}
+    written = _written(node) if found else set()
+    return {name: value for name, value in found.items() if name not in written}
 
 
 def _written(node: ast.ClassDef) -> set[str]:
-    """The attributes a class's code assigns through some object (`self.name = ...`)."""
+    """The attributes a class's methods assign through some object (`self.name = ...`)."""
     return {
         target.attr
-        for inner in ast.walk(node)
+        for method in node.body
+        if isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef)
+        for inner in ast.walk(method)
         for target in _targets(inner)
         if isinstance(target, ast.Attribute)
     }

@@ -283,13 +283,18 @@ class Project:
             for path, content in contents.items()
             if path not in self.mentioning
             and named.search(content)
-            and self._imports_rnn(path, content, building)
+            and self._imports_rnn(path, content, building, named)
         )
 
-    def _imports_rnn(self, path: str, content: bytes, building: dict[str, set[str]]) -> bool:
-        """Whether a text's import lines bind a builder module, or a name of one that builds
-        an RNN (or `*` of one)."""
-        for source, names, modules in IMPORT_LINE.findall(content):
+    def _imports_rnn(
+        self, path: str, content: bytes, building: dict[str, set[str]], named: re.Pattern[bytes]
+    ) -> bool:
+        """Whether a text's import lines that `named` finds a builder's name in bind that
+        module, or a name of it that builds an RNN (or `*`)."""
+        for line in IMPORT_LINE.finditer(content):
+            if not named.search(line.group(0)):
+                continue
+            source, names, modules = line.groups(b"")
             if modules:
                 dotted = [m.split()[0].decode() for m in modules.split(b",") if m.split()]
                 if any(self.module_file(path, m, 0) in building for m in dotted):
