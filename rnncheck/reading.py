@@ -421,6 +421,8 @@ class Reading:
             value: Abstract | None = None
             for arm in arms:
                 value = join(value, arm.env.get(name))
+            if value is not None and any(name not in arm.env for arm in arms):
+                value = value if _flow_bound(name, frame) else UNKNOWN
             if value is not None:
                 merged[name] = value
         frame.env = merged
@@ -1312,6 +1314,12 @@ _OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
     cst.Multiply: operator.mul,
     cst.FloorDivide: operator.floordiv,
 }
+
+
+def _flow_bound(name: str, frame: Frame) -> bool:
+    """Whether a path on which a name is not bound lacks it (a variable, `self.x`), rather than
+    keeping what it held before (`settings.layers`, set on some paths only)."""
+    return "." not in name or name.startswith(f"{frame.self_name}.")
 
 
 def _instance_symbol(name: str, frame: Frame) -> Opaque | None:

@@ -200,3 +200,12 @@ def test_a_config_object_another_file_hands_to_a_model(tmp_path: Path) -> None:
 
     assert checked(1) == [("RNN401", 8)]
     assert checked(2) == []
+
+
+def test_an_assignment_on_one_path_only_is_not_sure_after_the_paths_meet() -> None:
+    change = "if flag:\n        settings.layers = 3"
+    assert check(LAYERS.format(change=change)) == []  # 3 layers on one path, unknown after
+    both = "if flag:\n        settings.layers = 3\n    else:\n        settings.layers = 3"
+    assert rows(LAYERS.format(change=both), "RNN206") == [16]  # 3 on every path
+    inside = "for _ in range(2):\n        settings.layers = 3"
+    assert check(LAYERS.format(change=inside)) == []
