@@ -444,7 +444,9 @@ class Driver:
         """What `self.x` holds and what each method returns, read silently."""
         methods = _methods(node)
         definitions = {m.name.value: m for m in methods}
-        inherited = self.inherited(syntax.first_base(node)) if bindings is None else {}
+        init = definitions.get("__init__")
+        generic = bindings is None and (init is None or not _initialises_base(init))
+        inherited = self.inherited(syntax.first_base(node)) if generic else {}
         assigned: dict[str, list[Abstract]] = {}
         returns: Env = {}
         was_silent, self.silent = self.silent, True
@@ -481,7 +483,7 @@ class Driver:
         init = self.method_of(base, "__init__")
         if init is None:
             return None
-        given = bound(init, node, arguments)
+        given = bound(init, node, arguments) if node.args else {}  # none: the generic base
         values = tuple((n, v) for n, v in given.items() if not isinstance(v, Unknown))
         inherited = self.attributes(Instance(base.name, values, None, base.path))
         telling = tuple((n, v) for n, v in values if not isinstance(v, Opaque | Extent))
@@ -530,6 +532,20 @@ def _telling(value: Abstract) -> bool:
     return isinstance(value, Instance | Rnn | Value | Record | RnnClass) or (
         isinstance(value, Const) and not value.assumption
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _initialises_base(init: cst.FunctionDef) -> bool:
+    """Whether an `__init__` calls a base's (`super().__init__(...)`): the base is then read
+    at that call, with its arguments."""
+    pending: list[cst.CSTNode] = [init.body]
+    while pending:
+        node = pending.pop()
+        func = node.func if isinstance(node, cst.Call) else None
+        if isinstance(func, cst.Attribute) and func.attr.value == "__init__":
+            return True
+        pending.extend(syntax.children(node))
+    return False
 
 
 def _unspelt(construction: Construction) -> bool:
