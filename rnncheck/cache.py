@@ -158,6 +158,23 @@ class Cache:
             scans = {key: scan.plain() for key, scan in sorted(project.known_scans.items())}
             self._store(os.path.join(self.folder, "scans.json"), json.dumps(scans))
 
+    def receiving(self, project_state: str) -> frozenset[str] | None:
+        """The files that name no RNN but import a module building one (`Project.receiving`),
+        as kept for this state of the project; None when another state's are kept."""
+        try:
+            with open(os.path.join(self.folder, "receiving.json"), encoding="utf-8") as handle:
+                kept = json.load(handle)
+            if kept["state"] == project_state and all(isinstance(p, str) for p in kept["paths"]):
+                return frozenset(kept["paths"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return None
+
+    def keep_receiving(self, project_state: str, paths: frozenset[str]) -> None:
+        if self.receiving(project_state) is None:
+            plain = {"state": project_state, "paths": sorted(paths)}
+            self._store(os.path.join(self.folder, "receiving.json"), json.dumps(plain))
+
     def _entry(self, path: str, configuration: str) -> str:
         return os.path.join(self.folder, "findings", digest(f"{path}\0{configuration}".encode()))
 

@@ -29,19 +29,23 @@ from rnncheck.abstract import (
     UNKNOWN,
     Abstract,
     Const,
+    Extent,
     Function,
     Instance,
     Items,
     Klass,
+    Mapping,
     Method,
     Opaque,
     RnnClass,
+    Unknown,
     join,
 )
 from rnncheck.configurations import MAX_CONFIGURATIONS, Configuration, configurations
 from rnncheck.events import Rnn, Value
+from rnncheck.index import SCALARS
 from rnncheck.positions import Positions
-from rnncheck.project import Project, Record
+from rnncheck.project import Construction, Project, Record
 from rnncheck.reading import Context, Env, Frame, Reading, bound
 
 MAX_INLINING = 3
@@ -59,15 +63,22 @@ MAX_ROUNDS = 4
 
 @dataclass(frozen=True)
 class Built:
-    """An object the module's code builds, as the context its class is read in."""
+    """An object the project's code builds, as the context its class is read in."""
 
     instance: Instance
     locate: Callable[[cst.CSTNode], int] = field(compare=False, repr=False)
+    path: str = ""
+    """The file whose code builds it."""
+    heir: str = ""
+    """The subclass whose `__init__` makes the call, when it initialises its base."""
 
     def describe(self, here: str) -> str:
         site = self.instance.site
         text = " ".join(syntax.text(site).split())
-        return f"when built as `{text}`, line {self.locate(site)}"
+        where = _where(self.path, here, self.locate(site))
+        if self.heir:
+            return f"when `{self.heir}` calls `{text}`, {where}"
+        return f"when built as `{text}`, {where}"
 
 
 @dataclass(frozen=True)
@@ -85,10 +96,14 @@ class Site:
         return self.locate(self.node)
 
     def describe(self, here: str) -> str:
-        if self.path == here:
-            return f"when called from line {self.line}"
-        shown = os.path.relpath(self.path, os.path.dirname(here) or ".")
-        return f"when called from {shown}:{self.line}"
+        return f"when called from {_where(self.path, here, self.line)}"
+
+
+def _where(path: str, here: str, line: int) -> str:
+    """A line of `path`, as a finding in `here` names it."""
+    if path in ("", here):
+        return f"line {line}"
+    return f"{os.path.relpath(path, os.path.dirname(here) or '.')}:{line}"
 
 
 Emit = Callable[[object], None]
@@ -129,9 +144,11 @@ class Driver:
         """The object (or the function call) being followed, while it is read for what it gives
         back: what is built there belongs to it."""
         self.class_nodes: dict[str, cst.ClassDef] = {}
-        self.instances: dict[str, list[Instance]] = {}
-        """The objects the module's code builds with known constructor values, per class: each
-        one is a context its class is read in."""
+        self.instances: dict[str, list[Built]] = {}
+        """The objects the project's code builds with known constructor values, per class of
+        this module: each one is a context its class is read in."""
+        self.elsewhere: dict[tuple[str, str], list[Built]] = {}
+        """The objects this module's code builds of other files' classes, by (file, class)."""
         self.objects: dict[Instance, Env] = {}
         """What `self.x` holds in each object followed (memo)."""
         self.calls: dict[tuple[Instance | Function, tuple[Abstract, ...]], Abstract | None] = {}
@@ -175,6 +192,9 @@ class Driver:
         bound = syntax.binding_counts(self.module.body)
         # Names no statement assigns come from `def`, `class` and `from ... import`: bound once.
         stable = {name: value for name, value in frame.env.items() if bound.get(name, 1) == 1}
+        dicts = {name for name, value in stable.items() if isinstance(value, Mapping)}
+        for name in syntax.changed(self.module, dicts) if dicts else ():
+            del stable[name]  # a dict some code of the module may change holds nothing sure
         self.globals = stable
         # What calls gave back before the module's names were known is forgotten.
         self.calls.clear()
@@ -202,6 +222,7 @@ class Driver:
                     self.configuration = configuration
                     self.klass(node, stable, dict(configuration.values))
                 self.configuration = None
+                self.built_elsewhere(node.name.value, calls)
         self.reading.block(self.module.body, Frame(env={}, scope="<module>", rows=module_rows))
         if not self.foreign:
             self.objects_built()
@@ -256,22 +277,36 @@ class Driver:
             if all(other.arguments != site.arguments for other in known):
                 known.append(site)
 
+    def built_elsewhere(self, name: str, calls: list[Construction]) -> None:
+        """The objects other files build of a class of this module, with the values their own
+        code gives (`Seq2Seq(encoder, decoder)` in train.py): looked for only when the class's
+        generic reading calls what its constructor is given or reads its attributes, and the
+        call passes something that is not a literal."""
+        if f"{name}.__init__" not in self.wanting:
+            return
+        files = dict.fromkeys(c.path for c in calls if c.path != self.path and _unspelt(c))
+        for path in list(files)[:MAX_CALLERS]:
+            reader = foreign_driver(path, self.project)
+            for built in reader.generic().elsewhere.get((self.path, name), []) if reader else ():
+                self.add_built(built)
+
     def objects_built(self) -> None:
         """Read each class again as each object the code builds of it (`Seq2Seq(encoder,
         decoder)`), until no new one appears (at most `MAX_CONFIGURATIONS` per class)."""
         done: set[Instance] = set()
         while True:
             pending = [
-                instance
-                for built in self.instances.values()
-                for instance in built[:MAX_CONFIGURATIONS]
-                if instance not in done
+                built
+                for objects in self.instances.values()
+                for built in objects[:MAX_CONFIGURATIONS]
+                if built.instance not in done
             ]
             if not pending:
                 return
-            for instance in pending:
+            for built in pending:
+                instance = built.instance
                 done.add(instance)
-                self.configuration = Built(instance, self.reading.locate)
+                self.configuration = built
                 try:
                     self.klass(
                         self.class_nodes[instance.name], self.globals, dict(instance.bindings)
@@ -292,10 +327,20 @@ class Driver:
         return foreign_driver(path, self.project) if self.project.mentions_rnn(path) else None
 
     def built(self, instance: Instance) -> None:
-        """An object of a module class built with known constructor values."""
+        """An object of a project class built here with known constructor values."""
+        built = Built(instance, self.reading.locate, self.path)
         local = instance.path in ("", self.path) and instance.name in self.class_nodes
-        if local and instance not in self.instances.get(instance.name, []):
-            self.instances.setdefault(instance.name, []).append(instance)
+        if local:
+            self.add_built(built)
+        elif instance.path:
+            known = self.elsewhere.setdefault((instance.path, instance.name), [])
+            if all(other.instance != instance for other in known):
+                known.append(built)
+
+    def add_built(self, built: Built) -> None:
+        known = self.instances.setdefault(built.instance.name, [])
+        if all(other.instance != built.instance for other in known):
+            known.append(built)
 
     def attributes(self, instance: Instance) -> Env:
         """What `self.x` holds in an object: its class read silently with its constructor values."""
@@ -401,7 +446,9 @@ class Driver:
         """What `self.x` holds and what each method returns, read silently."""
         methods = _methods(node)
         definitions = {m.name.value: m for m in methods}
-        inherited = self.inherited(syntax.first_base(node)) if bindings is None else {}
+        init = definitions.get("__init__")
+        generic = bindings is None and (init is None or not _initialises_base(init))
+        inherited = self.inherited(syntax.first_base(node)) if generic else {}
         assigned: dict[str, list[Abstract]] = {}
         returns: Env = {}
         was_silent, self.silent = self.silent, True
@@ -412,6 +459,8 @@ class Driver:
                 frame = self.reading.function(method, context)
                 if frame.self_name is None:
                     continue
+                if frame.inherited is not None and method.name.value == "__init__":
+                    inherited = frame.inherited
                 prefix = frame.self_name + "."
                 for name in syntax.self_targets(method, frame.self_name):
                     assigned.setdefault(name, []).append(frame.env.get(prefix + name, UNKNOWN))
@@ -420,6 +469,36 @@ class Driver:
         finally:
             self.silent = was_silent
         return {**inherited, **returns, **_settled(assigned)}, definitions
+
+    def inherit(
+        self,
+        base: Klass,
+        site: cst.Call,
+        node: cst.Call,
+        arguments: list[Abstract],
+        heir: cst.ClassDef | None,
+    ) -> Env | None:
+        """What a base class's `__init__` sets when a subclass calls it with these arguments
+        (`super().__init__(hidden, bidirectional=True)` at `site`; `node` passes them without
+        `self`): the base read silently with them.
+        A base of this module is also read aloud so, for what its own methods do."""
+        init = self.method_of(base, "__init__")
+        if init is None:
+            return None
+        given = bound(init, node, arguments) if node.args else {}  # none: the generic base
+        values = tuple((n, v) for n, v in given.items() if not isinstance(v, Unknown))
+        inherited = self.attributes(Instance(base.name, values, None, base.path))
+        telling = tuple((n, v) for n, v in values if not isinstance(v, Opaque | Extent))
+        if telling and heir is not None and base.path in ("", self.path):
+            self.add_built(
+                Built(
+                    Instance(base.name, telling, site, base.path),
+                    self.reading.locate,
+                    self.path,
+                    heir.name.value,
+                )
+            )
+        return inherited
 
     def inherited(self, base: str | None) -> Env:
         """The attributes a base class sets: from this module, or from the project file defining it."""
@@ -478,6 +557,27 @@ def _telling(value: Abstract) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _initialises_base(init: cst.FunctionDef) -> bool:
+    """Whether an `__init__` calls a base's (`super().__init__(...)`): the base is then read
+    at that call, with its arguments."""
+    pending: list[cst.CSTNode] = [init.body]
+    while pending:
+        node = pending.pop()
+        func = node.func if isinstance(node, cst.Call) else None
+        if isinstance(func, cst.Attribute) and func.attr.value == "__init__":
+            return True
+        pending.extend(syntax.children(node))
+    return False
+
+
+def _unspelt(construction: Construction) -> bool:
+    """Whether a construction passes a value that is not a literal (the caller's code may
+    know it)."""
+    values = [*construction.positional, *(value for _, value in construction.keywords)]
+    return construction.open_ended or any(not isinstance(v, SCALARS) for v in values)
+
+
 def _methods(node: cst.ClassDef) -> list[cst.FunctionDef]:
     """A class's methods, `__init__` first."""
     methods = [m for m in syntax.statements(node.body) if isinstance(m, cst.FunctionDef)]
@@ -499,7 +599,7 @@ def _method_context(
     """A method's context, with the constructor's values when it is `__init__`."""
     scope = f"{owner.name.value}.{method.name.value}"
     given = bindings if bindings is not None and method.name.value == "__init__" else {}
-    return Context(scope, globals_, attributes, given, definitions)
+    return Context(scope, globals_, attributes, given, definitions, owner)
 
 
 def _settled(assigned: dict[str, list[Abstract]]) -> Env:

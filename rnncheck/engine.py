@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -36,7 +37,7 @@ def check_source(
     `project` tells what the other checked files define and construct; without it the file is
     read on its own.
     """
-    if not mentions_rnn(source):
+    if not mentions_rnn(source) and (project is None or not project.receives_rnn(path)):
         return []
     try:
         text = decoded(source)
@@ -88,7 +89,24 @@ def _in_cell(book: notebook.Notebook, finding: Finding) -> Finding:
     if fix is not None:
         edits = tuple(replace(e, row=e.row - shift, end_row=e.end_row - shift) for e in fix.edits)
         fix = replace(fix, edits=edits)
-    return replace(finding, row=row, end_row=end_row, cell=cell, fix=fix)
+    message = _cells_named(book, finding.message)
+    return replace(finding, row=row, end_row=end_row, cell=cell, fix=fix, message=message)
+
+
+PROGRAM_LINE = re.compile(r"\bline (\d+)\b")
+
+
+def _cells_named(book: notebook.Notebook, message: str) -> str:
+    """A message's lines of the notebook (`line 625` of its program) as its reader finds
+    them: `cell 53, line 13`. Code quoted in backticks is left as it is."""
+
+    def named(found: re.Match[str]) -> str:
+        cell, row = book.locate(int(found.group(1)))
+        return f"cell {cell}, line {row}"
+
+    parts = message.split("`")
+    parts[::2] = [PROGRAM_LINE.sub(named, prose) for prose in parts[::2]]
+    return "`".join(parts)
 
 
 def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project) -> list[Finding]:

@@ -32,15 +32,23 @@ def bind(call: cst.Call, names: tuple[str, ...]) -> tuple[dict[str, cst.Arg], bo
 
 
 def read(
-    kind: Kind, call: cst.Call, evaluate: Callable[[cst.BaseExpression], Abstract]
+    kind: Kind,
+    call: cst.Call,
+    evaluate: Callable[[cst.BaseExpression], Abstract],
+    spread: dict[str, Abstract] | None = None,
 ) -> tuple[Layout, dict[str, str]]:
-    """The layout a constructor call builds, and the source key of each fact it leaves open."""
+    """The layout a constructor call builds, and the source key of each fact it leaves open.
+    `spread` holds what its `**` arguments pass, when the caller knows every key they hold."""
+    if spread is not None:
+        call = call.with_changes(args=[a for a in call.args if a.star != "**"])
     bound, open_ended = bind(call, POSITIONAL[kind])
     facts: dict[str, object] = {}
     sources: dict[str, str] = {}
     for name in (*SIZE_FACTS, *FLAG_FACTS, "dropout"):
         if name in bound:
             value = evaluate(bound[name].value)
+        elif spread is not None and name in spread:
+            value = spread[name]
         elif open_ended:
             value = UNKNOWN
         else:

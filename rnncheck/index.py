@@ -26,6 +26,17 @@ class Required:
 REQUIRED = Required()
 
 
+class Written:
+    """A record field its own class's code assigns (`self.hidden = ...` in `__post_init__`):
+    whatever the constructor is given, its value is not certain."""
+
+    def __repr__(self) -> str:
+        return "WRITTEN"
+
+
+WRITTEN = Written()
+
+
 class NotLiteral:
     """A value the code does not spell out."""
 
@@ -59,7 +70,11 @@ class ModuleIndex:
     """`__all__`, when it is a literal list of names."""
     records: dict[str, tuple[tuple[str, object], ...]] = field(default_factory=dict)
     """Each dataclass or NamedTuple: its fields in order, with their literal defaults
-    (`REQUIRED` for a field without one, NOT_LITERAL for one the code does not spell out)."""
+    (`REQUIRED` for a field without one, NOT_LITERAL for one the code does not spell out,
+    WRITTEN for one its class's code assigns)."""
+    settings: dict[str, dict[str, object]] = field(default_factory=dict)
+    """Each plain class (no base but `object`, not a record): the class attributes its body
+    binds once to a literal and never assigns through an object (`class Config: hidden = 128`)."""
 
     @classmethod
     def of(cls, tree: ast.Module) -> ModuleIndex:
@@ -93,6 +108,10 @@ class ModuleIndex:
                 [name, [[field, _plain(value)] for field, value in fields]]
                 for name, fields in self.records.items()
             ],
+            "settings": [
+                [name, [[attribute, value] for attribute, value in values.items()]]
+                for name, values in self.settings.items()
+            ],
         }
 
     @classmethod
@@ -110,6 +129,7 @@ class ModuleIndex:
                 name: tuple((field, _value(value)) for field, value in fields)
                 for name, fields in plain["records"]
             },
+            settings={name: dict(values) for name, values in plain["settings"]},
         )
 
     def exported(self) -> list[str]:
@@ -144,6 +164,8 @@ def _bindings(statement: ast.stmt, index: ModuleIndex) -> Iterator[tuple[str, ob
         kinds.add(statement.name)
         if isinstance(statement, ast.ClassDef) and _is_record(statement):
             index.records[statement.name] = _fields(statement)
+        elif isinstance(statement, ast.ClassDef) and _is_plain(statement):
+            index.settings[statement.name] = _settings(statement)
         yield statement.name, NOT_LITERAL
     elif isinstance(statement, ast.Import):
         for alias in statement.names:
@@ -190,8 +212,55 @@ def _is_record(node: ast.ClassDef) -> bool:
     return bool(decorators & RECORD_DECORATORS or bases & RECORD_BASES)
 
 
+def _is_plain(node: ast.ClassDef) -> bool:
+    """A class of its own (no base but `object`, no decorator, no metaclass)."""
+    bases = {_dotted(base) for base in node.bases}
+    return bases <= {"object"} and not node.decorator_list and not node.keywords
+
+
+def _settings(node: ast.ClassDef) -> dict[str, object]:
+    """A plain class's attributes bound once in its body to a scalar literal, less those its
+    code also assigns through an object (`self.hidden = ...`)."""
+    counts: dict[str, int] = {}
+    values: dict[str, object] = {}
+    for statement in node.body:
+        for name, value in _bindings(statement, ModuleIndex()):
+            counts[name] = counts.get(name, 0) + 1
+            values[name] = value
+    found = {n: v for n, v in values.items() if counts[n] == 1 and isinstance(v, SCALARS)}
+    written = _written(node) if found else set()
+    return {name: value for name, value in found.items() if name not in written}
+
+
+def _written(node: ast.ClassDef) -> set[str]:
+    """The attributes a class's methods assign through some object (`self.name = ...`)."""
+    return {
+        target.attr
+        for method in node.body
+        if isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef)
+        for inner in ast.walk(method)
+        for target in _targets(inner)
+        if isinstance(target, ast.Attribute)
+    }
+
+
+def _targets(node: ast.AST) -> list[ast.expr]:
+    if isinstance(node, ast.Assign):
+        return [t for target in node.targets for t in _flattened(target)]
+    if isinstance(node, ast.AnnAssign | ast.AugAssign | ast.For | ast.AsyncFor):
+        return _flattened(node.target)
+    return []
+
+
+def _flattened(target: ast.expr) -> list[ast.expr]:
+    if isinstance(target, ast.Tuple | ast.List):
+        return [t for element in target.elts for t in _flattened(element)]
+    return [target.value] if isinstance(target, ast.Starred) else [target]
+
+
 def _fields(node: ast.ClassDef) -> tuple[tuple[str, object], ...]:
-    """A record's annotated fields in order, each with its literal default or REQUIRED."""
+    """A record's annotated fields in order, each with its literal default, REQUIRED, or
+    WRITTEN."""
     fields: dict[str, object] = {}
     for statement in node.body:
         if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
@@ -199,7 +268,8 @@ def _fields(node: ast.ClassDef) -> tuple[tuple[str, object], ...]:
                 continue
             value = statement.value
             fields[statement.target.id] = REQUIRED if value is None else literal(value)
-    return tuple(fields.items())
+    written = _written(node)
+    return tuple((name, WRITTEN if name in written else value) for name, value in fields.items())
 
 
 def _dotted(node: ast.expr) -> str:
@@ -231,7 +301,11 @@ def literal(node: ast.expr) -> object:
     return value if isinstance(value, SCALARS) else NOT_LITERAL
 
 
-_MARKERS: dict[str, object] = {"REQUIRED": REQUIRED, "NOT_LITERAL": NOT_LITERAL}
+_MARKERS: dict[str, object] = {
+    "REQUIRED": REQUIRED,
+    "NOT_LITERAL": NOT_LITERAL,
+    "WRITTEN": WRITTEN,
+}
 
 
 def _plain(value: object) -> object:

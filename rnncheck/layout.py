@@ -102,6 +102,9 @@ class Layout:
     batch_first: bool | None = False
     proj_size: Dim | None = 0
     dropout: float | None = 0.0
+    rows_at_least: int = 1
+    """The fewest rows h_n has, when a test the code makes says more than the facts above
+    (inside `if self.bidirectional or self.num_layers > 1:`)."""
 
     @classmethod
     def of(cls, module: Any) -> Layout:
@@ -137,7 +140,7 @@ class Layout:
     @property
     def several_state_rows(self) -> bool | None:
         """Whether h_n has more than one row (so squeezing or flattening it is wrong)."""
-        if self.bidirectional:
+        if self.bidirectional or self.rows_at_least > 1:
             return True
         layers = _value(self.num_layers)
         if layers is not None and layers > 1:

@@ -19,8 +19,12 @@ hold):
 - `constructions_of(path, name)`: the calls that build a project class, with their literal
   arguments;
 - `mentions_rnn(path)`: whether a file's text mentions an RNN (else its code is not read);
+- `receives_rnn(path)`: whether a file that does not imports a module that builds an RNN
+  (then its code is read all the same);
 - `callers(path, name)`: the other files that may call the function `name` of `path`;
 - `writes_attribute(owner, name)`: whether any project file may assign `owner.name`;
+- `setting(path, klass, name)`: the literal a plain class's body gives an attribute;
+- `writes_key(name)`: whether any project file may write key `name` of a dict;
 - `source(path)`: a project file's program text, for reading another file's class bodies.
 
 Each is marked `@query` (`rnncheck.queries`), which records it while a file is read.
@@ -40,12 +44,17 @@ from pathlib import PurePath
 from typing import TypeVar
 
 from rnncheck import notebook
-from rnncheck.index import NOT_LITERAL, REQUIRED, SCALARS, Import, ModuleIndex, literal
+from rnncheck.index import NOT_LITERAL, REQUIRED, SCALARS, WRITTEN, Import, ModuleIndex, literal
 from rnncheck.queries import query
 from rnncheck.scan import Scan
 from rnncheck.source import decode, digest
 
 LONE_CR = re.compile(rb"\r(?!\n)")
+IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w \t,*]+)|import[ \t]+([\w. \t,]+))",
+    re.MULTILINE,
+)
+"""`from module import names` (module, names) or `import modules` (modules), on one line."""
 
 
 ROOT_MARKERS = ("pyproject.toml", "rnncheck.toml", ".rnncheck.toml")
@@ -153,6 +162,10 @@ class Project:
     """(defining file, class name) -> the calls that build that class."""
     mentioning: frozenset[str] = frozenset()
     """The files whose text mentions an RNN (rnn, lstm, gru): only their code can build one."""
+    receiving: frozenset[str] = frozenset()
+    """The other files that import a project module that builds an RNN (`_receiving`)."""
+    _keys: frozenset[str] | None = None
+    """The dict keys some file writes (`Scan.keys`), joined when first asked for."""
     scans: dict[str, Scan] = field(default_factory=dict, repr=False, compare=False)
     """Each file's scan (`rnncheck.scan`)."""
     known_scans: dict[str, Scan] = field(default_factory=dict, repr=False, compare=False)
@@ -195,7 +208,10 @@ class Project:
         project.known = dict(known or {})
         project._given = contents
         try:
+            project.receiving = project._receiving(contents)
             project._find_constructions(contents)
+            if len(contents) == 1:  # a file checked on its own: its text is at hand
+                project._index(next(iter(contents)))
         finally:
             project._given = {}
         return project
@@ -216,6 +232,54 @@ class Project:
         calling = {name: tuple(paths) for name, paths in found.items()}
         self._scanned = (frozenset(written), calling)
         return self._scanned
+
+    def _written_keys(self) -> frozenset[str]:
+        if self._keys is None:
+            self._keys = frozenset(key for scan in self.scans.values() for key in scan.keys)
+        return self._keys
+
+    def _receiving(self, contents: dict[str, bytes]) -> frozenset[str]:
+        """The files whose text never mentions an RNN but that import from a project module
+        a class or function that builds one (`from model import Seq2Seq`), or the module
+        itself: their code may take its results. A cheap look: the builders' module names in
+        the text, then the import lines that name one, resolved."""
+        building = {path: set(scan.building) for path, scan in self.scans.items() if scan.calls_rnn}
+        names = sorted({_module_name(path).encode() for path in building})
+        if not names:
+            return frozenset()
+        named = re.compile(rb"\b(?:" + b"|".join(re.escape(n) for n in names) + rb")\b")
+        return frozenset(
+            path
+            for path, content in contents.items()
+            if path not in self.mentioning
+            and named.search(content)
+            and self._imports_rnn(path, content, building, named)
+        )
+
+    def _imports_rnn(
+        self, path: str, content: bytes, building: dict[str, set[str]], named: re.Pattern[bytes]
+    ) -> bool:
+        """Whether a text's import lines that `named` finds a builder's name in bind that
+        module, or a name of it that builds an RNN (or `*`)."""
+        for line in IMPORT_LINE.finditer(content):
+            if not named.search(line.group(0)):
+                continue
+            source, names, modules = line.groups(b"")
+            if modules:
+                dotted = [m.split()[0].decode() for m in modules.split(b",") if m.split()]
+                if any(self.module_file(path, m, 0) in building for m in dotted):
+                    return True
+                continue
+            level = len(source) - len(source.lstrip(b"."))
+            module = source.lstrip(b".").decode() or None
+            origin = self.module_file(path, module, level)
+            for name in (n.split()[0].decode() for n in names.split(b",") if n.split()):
+                if origin in building and (name == "*" or name in building[origin]):
+                    return True
+                submodule = f"{module}.{name}" if module else name
+                if self.module_file(path, submodule, level) in building:
+                    return True
+        return False
 
     def _find_constructions(self, contents: dict[str, bytes]) -> None:
         """Where each class is defined, and the calls that build the classes of RNN files."""
@@ -241,6 +305,7 @@ class Project:
             "_indexes": {},
             "_given": {},
             "_scanned": None,
+            "_keys": None,
             "known": {},
             "used": set(),
             "known_scans": {},
@@ -313,6 +378,12 @@ class Project:
         return path in self.mentioning
 
     @query
+    def receives_rnn(self, path: str) -> bool:
+        """Whether a file whose text never mentions an RNN imports a project module that
+        builds one, so that its code is read all the same."""
+        return path in self.receiving
+
+    @query
     def callers(self, path: str, name: str) -> tuple[str, ...]:
         """The other project files that import the function `name` of `path` (or its module)
         and whose text calls a function of that name."""
@@ -328,6 +399,19 @@ class Project:
         if ("*", "*") in written or (owner, name) in written:
             return True
         return owner == "*" and any(n == name and o != "self" for o, n in written)
+
+    @query
+    def writes_key(self, name: str) -> bool:
+        """Whether some project file may write key `name` of a dict (`cfg["hidden"] = 256`)."""
+        return name in self._written_keys()
+
+    @query
+    def setting(self, path: str, klass: str, name: str) -> Constant | None:
+        """The literal the body of plain class `klass` of `path` binds attribute `name` to
+        (`class Config: hidden = 128`), if it binds it once and never through an object."""
+        index = self._index(path)
+        values = index.settings.get(klass, {}) if index is not None else {}
+        return Constant(values[name]) if name in values else None
 
     @query
     def source(self, path: str) -> str | None:
@@ -609,4 +693,5 @@ class _Literals:
             values[keyword.arg] = self.value(keyword.value)  # type: ignore[index]
         if any(v is REQUIRED for v in values.values()):
             return NOT_LITERAL
+        values.update((field, NOT_LITERAL) for field, default in fields if default is WRITTEN)
         return Record(name, tuple(values.items()))

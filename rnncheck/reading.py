@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from rnncheck import facts, parsers, sequences, syntax
+from rnncheck import conditions, facts, parsers, sequences, syntax
 from rnncheck.abstract import (
     UNKNOWN,
     Abstract,
@@ -92,6 +92,8 @@ CONCATENATE = frozenset({"torch.cat", "torch.concat", "torch.concatenate"})
 PACK = frozenset({"torch.nn.utils.rnn.pack_padded_sequence", "torch.nn.utils.rnn.pack_sequence"})
 PACK_PADDED = "torch.nn.utils.rnn.pack_padded_sequence"
 UNPACK = "torch.nn.utils.rnn.pad_packed_sequence"
+COMPILES = frozenset({"torch.jit.script", "torch.jit.trace"})
+"""Functions that give back a module that computes what the module they are given does."""
 RETURNS_ITSELF = frozenset(
     {"to", "cuda", "cpu", "float", "double", "half", "bfloat16", "eval", "train", "requires_grad_"}
 )
@@ -115,7 +117,7 @@ class Frame:
     scope: str
     self_name: str | None = None
     attributes: Env = field(default_factory=dict)
-    refinements: dict[str, bool] = field(default_factory=dict)
+    refinements: conditions.Facts = field(default_factory=dict)
     globals: Env = field(default_factory=dict)
     returned: Abstract | None = None
     """What the function's `return` statements give, joined."""
@@ -124,6 +126,13 @@ class Frame:
     rows: syntax.Rows = field(default_factory=lambda: syntax.Rows({}, {}))
     """The constant rows this body takes of each expression, to tell `h[-1]` alone from
     `h[-1]` taken with `h[-2]`."""
+    owner: cst.ClassDef | None = None
+    """The class whose method this is."""
+    inherited: Env | None = None
+    """What the base class's `__init__` sets, once this body has called it."""
+    owners: set[str] = field(default_factory=set)
+    """Names whose attributes this body may have set (`settings.layers = 1`): rebinding one
+    forgets them. Shared by the branches: a name too many costs only a look."""
 
     def lookup(self, name: str) -> Abstract | None:
         if name in self.env:
@@ -148,6 +157,8 @@ class Context:
     """Parameter values the caller fixes; the others are opaque."""
     methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
     """The methods of the class being read, for calls of `self.helper(...)`."""
+    owner: cst.ClassDef | None = None
+    """For a method: its class, whose bases `super()` names."""
 
 
 class Reading:
@@ -173,6 +184,7 @@ class Reading:
             globals=context.globals,
             methods=context.methods,
             rows=syntax.rows(node.body),
+            owner=context.owner,
         )
         params = node.params
         positional = [*params.posonly_params, *params.params]
@@ -237,6 +249,8 @@ class Reading:
             if len(targets) == 1:
                 self.names[node.value] = syntax.text(targets[0])
             value = self.evaluate(node.value, frame)
+            if isinstance(value, Mapping) and isinstance(node.value, cst.Name):
+                frame.env[node.value.value] = UNKNOWN  # two names for one dict: trust one
             for target in targets:
                 self.bind(target, value, frame)
         elif isinstance(node, cst.AnnAssign):
@@ -297,15 +311,17 @@ class Reading:
             frame.env[local] = UNKNOWN
 
     def branching(self, node: cst.If, frame: Frame) -> None:
-        """Each live arm with the test's answer as a fact; arms that return do not flow on."""
-        verdict, key = self.condition(node.test, frame)
+        """Each live arm with what the test says there; arms that return do not flow on."""
+        verdict, *learnt = self.condition(node.test, frame)
         survivors: list[Frame] = []
-        for taken, block in ((True, node.body), (False, node.orelse)):
+        for taken, block, facts_there in (
+            (True, node.body, learnt[0]),
+            (False, node.orelse, learnt[1]),
+        ):
             if verdict is (not taken):
                 continue
             arm = frame.branch()
-            if key is not None:
-                arm.refinements[key[0]] = key[1] == taken
+            arm.refinements = conditions.refine(arm.refinements, facts_there)
             if isinstance(block, cst.If):
                 self.statement(block, arm)
             elif block is not None:
@@ -314,21 +330,48 @@ class Reading:
                 survivors.append(arm)
         self.meet(frame, survivors or [frame.branch()])
 
-    def condition(
-        self, test: cst.BaseExpression, frame: Frame
-    ) -> tuple[bool | None, tuple[str, bool] | None]:
-        negate = False
-        while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-            negate, test = not negate, test.expression
+    def condition(self, test: cst.BaseExpression, frame: Frame) -> conditions.Test:
+        """Whether a test holds, when the code makes it certain, and what each arm learns:
+        `not`, `and`, `or` and comparisons of sizes with numbers are understood."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            return conditions.negated(self.condition(test.expression, frame))
+        if isinstance(test, cst.BooleanOperation):
+            left, right = self.condition(test.left, frame), self.condition(test.right, frame)
+            if isinstance(test.operator, cst.Or):
+                return conditions.either(left, right)
+            return conditions.both(left, right)
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            return self.comparison(test, frame)
         value = self.evaluate(test, frame)
         known = truth(value)
         if known is not None:
-            return known != negate, None
+            return conditions.known(known)
         if isinstance(value, Opaque):
-            if value.key in frame.refinements:
-                return frame.refinements[value.key] != negate, None
-            return None, (value.key, not negate)
-        return None, None
+            return conditions.flag(value.key, frame.refinements)
+        return conditions.UNDECIDED
+
+    def comparison(self, test: cst.Comparison, frame: Frame) -> conditions.Test:
+        """`self.num_layers > 1`: decided between known numbers; a bound on a size the code
+        names but never fixes."""
+        target = test.comparisons[0]
+        symbol = _COMPARISONS.get(type(target.operator))
+        left, right = self.evaluate_all([test.left, target.comparator], frame)
+        if symbol is None:
+            return conditions.UNDECIDED
+        numbers = [
+            as_int(v) if not (isinstance(v, Const) and v.assumption) else None
+            for v in (left, right)
+        ]
+        if None not in numbers:
+            return conditions.known(conditions.COMPARE[symbol](*numbers))  # type: ignore[arg-type]
+        for named, number, comparison in (
+            (left, numbers[1], symbol),
+            (right, numbers[0], conditions.FLIPPED[symbol]),
+        ):
+            key = _size_key(named)
+            if key is not None and number is not None:
+                return conditions.bounded(key, comparison, number, frame.refinements)
+        return conditions.UNDECIDED
 
     def loop(self, node: cst.For | cst.While, frame: Frame) -> None:
         if isinstance(node, cst.For):
@@ -382,6 +425,8 @@ class Reading:
             value: Abstract | None = None
             for arm in arms:
                 value = join(value, arm.env.get(name))
+            if value is not None and any(name not in arm.env for arm in arms):
+                value = value if _flow_bound(name, frame) else UNKNOWN
             if value is not None:
                 merged[name] = value
         frame.env = merged
@@ -402,9 +447,19 @@ class Reading:
             if isinstance(value, Namespace):
                 value = replace(value, name=name.rsplit(".", 1)[-1])
             if isinstance(target, cst.Name) or _is_self_attribute(target, frame):
+                if isinstance(value, Unknown) and isinstance(target, cst.Attribute):
+                    value = _instance_symbol(name, frame) or value
                 frame.env[name] = value
             elif isinstance(target.value, cst.Name):
                 self.overwritten(target.value.value, target.attr.value, frame)  # type: ignore[attr-defined]
+                frame.env[name] = value  # read back in this flow (`attribute`)
+                frame.owners.add(target.value.value)
+            if isinstance(target, cst.Name) and name in frame.owners:
+                for key in [k for k in frame.env if k.startswith(name + ".")]:
+                    del frame.env[key]  # another object now: what was set on the old one is not its
+            return
+        if isinstance(target, cst.Subscript):
+            self.stored(target, value, frame)
             return
         if isinstance(target, cst.Tuple | cst.List):
             elements = [e.value for e in target.elements]
@@ -432,7 +487,27 @@ class Reading:
                 return [self.state_part(value, 0, frame), self.state_part(value, 1, frame)]
         return None
 
+    def stored(self, target: cst.Subscript, value: Abstract, frame: Frame) -> None:
+        """`cfg["hidden"] = 256`: the dict this flow holds has the key's new value; written
+        under a key that is not known, it is unknown."""
+        if not isinstance(target.value, cst.Name):
+            return
+        name = target.value.value
+        mapping = frame.lookup(name)
+        if not isinstance(mapping, Mapping):
+            return
+        part = target.slice[0].slice if len(target.slice) == 1 else None
+        key = self.evaluate(part.value, frame) if isinstance(part, cst.Index) else UNKNOWN
+        if isinstance(key, Const) and not key.assumption:
+            kept = tuple((k, v) for k, v in mapping.items if k != key.value)
+            frame.env[name] = Mapping((*kept, (key.value, value)))
+        else:
+            frame.env[name] = UNKNOWN
+
     def forget(self, target: cst.BaseExpression, frame: Frame) -> None:
+        owner = target.value if isinstance(target, cst.Subscript) else None
+        if isinstance(owner, cst.Name) and isinstance(frame.lookup(owner.value), Mapping):
+            frame.env[owner.value] = UNKNOWN  # `del cfg["k"]`, `cfg["k"] += 1`
         for name in syntax.names(target):
             frame.env[name] = UNKNOWN
 
@@ -476,7 +551,7 @@ class Reading:
         if isinstance(node, cst.Call):
             return self.call(node, frame)
         if isinstance(node, cst.IfExp):
-            verdict, _ = self.condition(node.test, frame)
+            verdict, _, _ = self.condition(node.test, frame)
             if verdict is not None:
                 return self.evaluate(node.body if verdict else node.orelse, frame)
             return (
@@ -519,6 +594,8 @@ class Reading:
         qualified = self.imports.qualify(node)
         if qualified is not None and not _bound_here(node, frame):
             return _library_value(qualified)
+        if isinstance(node.value, cst.Name) and text in frame.env:
+            return frame.env[text]  # `settings.layers = 1` earlier in this flow
         owner = self.evaluate(node.value, frame)
         if isinstance(owner, Opaque) and node.attr.value not in TENSOR_ATTRIBUTES:
             self.driver.wants(owner)
@@ -527,7 +604,10 @@ class Reading:
     def member(self, owner: Abstract, name: str, frame: Frame) -> Abstract:
         """`owner.name`: an RNN's own facts (`self.lstm.bidirectional`), an instance's attributes."""
         if isinstance(owner, Instance):
-            return self.driver.attributes(owner).get(name, UNKNOWN)
+            found = self.driver.attributes(owner).get(name)
+            return found if found is not None else self.setting(owner.path, owner.name, name)
+        if isinstance(owner, Klass):
+            return self.setting(owner.path, owner.name, name)
         if isinstance(owner, ModuleRef):
             return _symbol_value(self.driver.project.symbol(owner.path, name)) or UNKNOWN
         if isinstance(owner, Record):
@@ -546,12 +626,21 @@ class Reading:
             return UNKNOWN
         rnn = owner
         layout = self.layout(rnn, frame)
-        if name not in Layout.__dataclass_fields__ or name == "kind":
+        if name not in Layout.__dataclass_fields__ or name in ("kind", "rows_at_least"):
             return UNKNOWN
         value = getattr(layout, name)
         if value is None:
             return Opaque(_fact_key(rnn, name), f"{rnn.name}.{name}")
         return value if not isinstance(value, bool | int | float) else Const(value)
+
+    def setting(self, path: str, klass: str, name: str) -> Abstract:
+        """An attribute of a plain config class (`class Config: hidden = 128`), known while
+        no project file assigns that attribute of any object."""
+        project = self.driver.project
+        found = project.setting(path, klass, name) if path else None
+        if found is None or project.writes_attribute("*", name):
+            return UNKNOWN
+        return Const(found.value)
 
     def arithmetic(self, node: cst.BinaryOperation, frame: Frame) -> Abstract:
         left, right = self.evaluate_all([node.left, node.right], frame)
@@ -585,12 +674,16 @@ class Reading:
         if qualified is not None:
             return self.library_call(qualified, node, frame)
         func = node.func
+        if _initialises_base(node, frame):
+            return self.base_init(node, frame)
         if isinstance(func, cst.Attribute) and not _is_self_attribute(func, frame):
             owner = self.evaluate(func.value, frame)
             if isinstance(owner, Value):
                 return self.method(owner, node, frame)
             if isinstance(owner, Parser):
                 return self.parser_call(owner, node, frame)
+            if isinstance(owner, Mapping):
+                return self.mapping_call(owner, node, frame)
             if isinstance(owner, Rnn | Instance) and func.attr.value in RETURNS_ITSELF:
                 self.evaluate_all([a.value for a in node.args], frame)
                 return owner
@@ -618,6 +711,8 @@ class Reading:
         for arg, value in zip(node.args, arguments, strict=True):
             if isinstance(value, Parser) and isinstance(arg.value, cst.Name):
                 frame.env[arg.value.value] = replace(value, escaped=True)
+            if isinstance(value, Mapping) and isinstance(arg.value, cst.Name) and not arg.star:
+                frame.env[arg.value.value] = UNKNOWN  # the callee may change it
         if isinstance(callee, Rnn):
             return self.rnn_call(callee, node, arguments, frame)
         if isinstance(callee, RnnClass) and facts.one_shape(callee.kinds):
@@ -643,6 +738,28 @@ class Reading:
             return forward.returns if isinstance(forward, Method) else UNKNOWN
         return UNKNOWN
 
+    def base_init(self, node: cst.Call, frame: Frame) -> Abstract:
+        """`super().__init__(...)` or `Base.__init__(self, ...)`: the base class's `__init__`
+        read with these arguments; what it sets is now this object's."""
+        target = node.func.value  # type: ignore[attr-defined]
+        given = node
+        if not _is_super(target):
+            base = self.evaluate(target, frame)
+            given = node.with_changes(args=node.args[1:])  # without `self`
+        else:
+            owner = frame.owner
+            first = owner.bases[0].value if owner is not None and owner.bases else None
+            base = self.evaluate(first, frame) if first is not None else UNKNOWN
+        arguments = self.evaluate_all([a.value for a in given.args], frame)
+        if not isinstance(base, Klass):
+            return UNKNOWN
+        inherited = self.driver.inherit(base, node, given, arguments, frame.owner)
+        if inherited is not None:
+            frame.inherited = inherited
+            for name, value in inherited.items():
+                frame.env[f"{frame.self_name}.{name}"] = value
+        return Const(None)
+
     def instance(self, klass: Klass, node: cst.Call, arguments: list[Abstract]) -> Instance:
         """An object of a project class, carrying the constructor values its call fixes."""
         init = self.driver.method_of(klass, "__init__")
@@ -667,6 +784,21 @@ class Reading:
             return None
         given = bound(forward, node, arguments)
         return self.driver.call(instance, given, tuple(arguments))
+
+    def mapping_call(self, mapping: Mapping, node: cst.Call, frame: Frame) -> Abstract:
+        """`cfg.get("hidden", 64)` reads a dict; any method but a read may change it."""
+        name = node.func.attr.value  # type: ignore[attr-defined]
+        arguments = self.evaluate_all([a.value for a in node.args], frame)
+        if name == "copy" and not node.args:
+            return mapping
+        if name == "get" and 1 <= len(arguments) <= 2 and not any(a.keyword for a in node.args):
+            key = arguments[0]
+            if isinstance(key, Const) and not key.assumption:
+                default = arguments[1] if len(arguments) == 2 else Const(None)
+                return next((v for k, v in mapping.items if k == key.value), default)
+        if name not in syntax.DICT_READS and isinstance(node.func.value, cst.Name):  # type: ignore[attr-defined]
+            frame.env[node.func.value.value] = UNKNOWN  # type: ignore[attr-defined]
+        return UNKNOWN
 
     def looked_up_attribute(self, node: cst.Call, frame: Frame) -> Abstract:
         """`getattr(nn, "GRU")`: a library attribute named by a constant string."""
@@ -744,6 +876,8 @@ class Reading:
         first = arguments[0] if arguments and node.args[0].keyword is None else UNKNOWN
         if qualified in KEEPS_LAYOUT_FUNCTIONS:
             return first if isinstance(first, Value) else UNKNOWN
+        if qualified in COMPILES and isinstance(first, Rnn | Instance):
+            return first
         if (
             qualified.startswith("torch.")
             and qualified[6:] in REDUCTIONS
@@ -800,7 +934,11 @@ class Reading:
                     assumed.append(value.assumption)
                 return value
 
-            read = [facts.read(kind, node, evaluate) for kind in kinds]
+            spread = self.spread(node, frame)
+            for value in (spread or {}).values():
+                if isinstance(value, Const) and value.assumption:
+                    assumed.append(value.assumption)
+            read = [facts.read(kind, node, evaluate, spread) for kind in kinds]
             layout = facts.shared([layout for layout, _ in read])
             sources = {name: key for _, found in read for name, key in found.items()}
             origin = self.path if driver.foreign else ""
@@ -815,6 +953,34 @@ class Reading:
             driver.announced.add(key)
             self.emit(rnn)
         return rnn
+
+    def entry(
+        self, owner: cst.BaseExpression, value: Abstract, key: object, frame: Frame
+    ) -> Abstract:
+        """A dict's value for a key: a module's dict holds it only while no project file
+        writes that key of any dict (`cfg["hidden"] = 256` elsewhere)."""
+        shared = isinstance(owner, cst.Name) and owner.value not in frame.env
+        if not shared or not isinstance(value, Const):
+            return value
+        name = key.value if isinstance(key, Const) else key
+        return UNKNOWN if self.driver.project.writes_key(str(name)) else value
+
+    def spread(self, node: cst.Call, frame: Frame) -> dict[str, Abstract] | None:
+        """What the `**` arguments of a call pass (`nn.LSTM(**cfg)`), when each is a dict
+        whose keys are all known strings and no `*` argument hides positional ones."""
+        spread: dict[str, Abstract] = {}
+        for arg in node.args:
+            if arg.star == "*":
+                return None
+            if arg.star == "**":
+                mapping = self.evaluate(arg.value, frame)
+                if not isinstance(mapping, Mapping):
+                    return None
+                if not all(isinstance(key, str) for key, _ in mapping.items):
+                    return None
+                for key, value in mapping.items:
+                    spread[key] = self.entry(arg.value, value, key, frame)  # type: ignore[index]
+        return spread if any(arg.star == "**" for arg in node.args) else None
 
     def rnn_call(self, rnn: Rnn, node: cst.Call, arguments: list[Abstract], frame: Frame) -> Value:
         bound, _ = facts.bind(node, ("input", "hx"))
@@ -957,7 +1123,8 @@ class Reading:
             index = items[0]
             return base.items[index] if -len(base.items) <= index < len(base.items) else UNKNOWN
         if isinstance(base, Mapping) and len(node.slice) == 1:
-            return _looked_up(base, self.evaluate(node.slice[0].slice.value, frame))  # type: ignore[attr-defined]
+            key = self.evaluate(node.slice[0].slice.value, frame)  # type: ignore[attr-defined]
+            return self.entry(node.value, _looked_up(base, key), key, frame)
         if not isinstance(base, Value):
             return UNKNOWN
         layout = self.layout(base.rnn, frame)
@@ -1004,12 +1171,7 @@ class Reading:
 
     def layout(self, rnn: Rnn, frame: Frame) -> Layout:
         """The RNN's layout with the facts that the enclosing `if`s settle."""
-        changes = {
-            name: frame.refinements[_fact_key(rnn, name)]
-            for name in facts.FLAG_FACTS
-            if getattr(rnn.layout, name) is None and _fact_key(rnn, name) in frame.refinements
-        }
-        return replace(rnn.layout, **changes) if changes else rnn.layout
+        return conditions.refined(rnn.layout, frame.refinements, lambda name: _fact_key(rnn, name))
 
     def emit(self, event: object) -> None:
         self.driver.emit(event)
@@ -1167,6 +1329,26 @@ def _symbol_value(symbol: Symbol | None) -> Abstract | None:
     return None
 
 
+def _size_key(value: Abstract) -> str | None:
+    """The key of a size the code names but never fixes (a parameter, `self.rnn.num_layers`)."""
+    if isinstance(value, Opaque):
+        return value.key
+    if isinstance(value, Size) and value.constant == 0 and len(value.terms) == 1:
+        atom, coefficient = value.terms[0]
+        return atom.scope if coefficient == 1 and atom.scope not in ("", "extent") else None
+    return None
+
+
+_COMPARISONS: dict[type, str] = {
+    cst.LessThan: "<",
+    cst.LessThanEqual: "<=",
+    cst.GreaterThan: ">",
+    cst.GreaterThanEqual: ">=",
+    cst.Equal: "==",
+    cst.NotEqual: "!=",
+}
+
+
 def _fact_key(rnn: Rnn, name: str) -> str:
     return rnn.sources.get(name) or f"rnn@{id(rnn.call)}.{name}"
 
@@ -1177,6 +1359,52 @@ _OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
     cst.Multiply: operator.mul,
     cst.FloorDivide: operator.floordiv,
 }
+
+
+def _flow_bound(name: str, frame: Frame) -> bool:
+    """Whether a path on which a name is not bound lacks it (a variable, `self.x`), rather than
+    keeping what it held before (`settings.layers`, set on some paths only)."""
+    return "." not in name or name.startswith(f"{frame.self_name}.")
+
+
+def _instance_symbol(name: str, frame: Frame) -> Opaque | None:
+    """`self.layers = config.layers` in `__init__`: a value that is not known, but one per
+    object when `__init__` binds it only there, so `h[: self.layers]` and the RNN built with
+    `self.layers` layers provably agree. (No `:` in the key: no caller can tell its value.)"""
+    init = frame.methods.get("__init__")
+    if init is None or frame.owner is None or frame.scope != f"{frame.owner.name.value}.__init__":
+        return None
+    if syntax.binding_count(init, name) != 1:
+        return None
+    return Opaque(f"{frame.scope}@{name}", name)
+
+
+def _initialises_base(node: cst.Call, frame: Frame) -> bool:
+    """`super().__init__(...)` (or `super(Cls, self).__init__(...)`), or
+    `Base.__init__(self, ...)`, in a method."""
+    func = node.func
+    if frame.self_name is None or not isinstance(func, cst.Attribute):
+        return False
+    if func.attr.value != "__init__":
+        return False
+    if _is_super(func.value):
+        return True
+    first = node.args[0] if node.args else None
+    return (
+        isinstance(func.value, cst.Name | cst.Attribute)
+        and first is not None
+        and first.keyword is None
+        and isinstance(first.value, cst.Name)
+        and first.value.value == frame.self_name
+    )
+
+
+def _is_super(node: cst.BaseExpression) -> bool:
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value == "super"
+    )
 
 
 def _is_self_attribute(node: cst.BaseExpression, frame: Frame) -> bool:

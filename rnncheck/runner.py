@@ -145,8 +145,18 @@ def check_files(
             built.append(Project.of(files, roots, *known))
         return built[0]
 
+    receiving: list[frozenset[str]] = []
+
+    def receives(path: str) -> bool:
+        """Whether a file whose text names no RNN imports a module that builds one: known from
+        the cache while the project is in the state it was kept for, else from the model."""
+        if not receiving:
+            known = kept.receiving(state) if kept is not None else None
+            receiving.append(model().receiving if known is None else known)
+        return path in receiving[0]
+
     reuse = kept if fixing is None and not given else None
-    outcomes = [_known(*item, state, model, reuse) for item in readable]
+    outcomes = [_known(*item, state, model, receives, reuse) for item in readable]
     pending = [number for number, outcome in enumerate(outcomes) if outcome is None]
     project = model() if pending else Project()
     processes = jobs if jobs is not None else _automatic(len(pending))
@@ -168,7 +178,8 @@ def check_files(
                 configuration = cache.configuration(rules)
                 kept.keep(path, content, configuration, state, outcome.record, outcome.findings)
         if built:
-            kept.save_indexes(project)
+            kept.save_indexes(built[0])
+            kept.keep_receiving(state, built[0].receiving)
     for (path, content, _), outcome in zip(readable, outcomes, strict=True):
         assert outcome is not None
         results.findings.extend(outcome.findings)
@@ -188,11 +199,13 @@ def _known(
     rules: Rules,
     state: str,
     model: Callable[[], Project],
+    receives: Callable[[str], bool],
     kept: Cache | None,
 ) -> Outcome | None:
-    """The outcome known without reading the file: nothing, when it cannot involve an RNN, or
-    the findings kept in the cache; None when it must be checked."""
-    if not source.mentions_rnn(content):
+    """The outcome known without reading the file: nothing, when it cannot involve an RNN (its
+    text names none, and it imports no module that builds one), or the findings kept in the
+    cache; None when it must be checked."""
+    if not source.mentions_rnn(content) and not receives(path):
         return Outcome([])
     configuration = cache.configuration(rules)
     found = kept.findings(path, content, configuration, state, model) if kept else None

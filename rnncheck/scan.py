@@ -30,6 +30,18 @@ WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 DYNAMIC_WRITE = re.compile(rb"\bsetattr\s*\(|__dict__|\bvars\s*\(")
 """A file that may write any attribute: no attribute value is then certain."""
 DYNAMIC_WORDS = (b"setattr", b"__dict__", b"vars")
+SUBSCRIPT_WRITE = re.compile(rb"""\[\s*['"](\w+)['"]\s*\]\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)""")
+"""`x["name"] = ...`: a write of key `name` of some dict."""
+METHOD_WRITE = re.compile(
+    rb"""(?:setdefault|pop)\(\s*['"](\w+)['"]|update\(\s*(?:\{\s*['"](\w+)['"]|(\w+)\s*=)"""
+)
+"""`x.setdefault("name", ...)`, `x.pop("name")`, `x.update(name=...)`: a write of key `name`."""
+METHOD_WORDS = (b"setdefault", b"pop(", b"update(")
+DEFINITION = re.compile(rb"^(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+"""A module-level class or function (no indentation)."""
+CALLS_RNN = re.compile(rb"(?<![\w])(?<!class )(?:RNN|LSTM|GRU)\s*\(")
+"""A call of torch's own class (`nn.LSTM(`), not of `ConvLSTM(` nor `class LSTM(` in a
+docstring: what makes a module worth reading for the files that import it."""
 
 
 @dataclass(frozen=True)
@@ -49,19 +61,30 @@ class Scan:
     the attribute (`args` in `self.args.layers`)."""
     dynamic: bool
     """Whether it writes attributes by computed name (`setattr`, `__dict__`, `vars`)."""
+    keys: frozenset[str]
+    """The dict keys it writes (`SUBSCRIPT_WRITE`, `METHOD_WRITE`)."""
+    calls_rnn: bool
+    """Whether it calls torch's own RNN classes (`CALLS_RNN`)."""
+    building: tuple[str, ...]
+    """Then, its module-level classes and functions whose lines, up to the next one, call one."""
 
     @classmethod
     def of(cls, content: bytes) -> Scan:
         mentions = mentions_rnn(content)
+        builds = _builds_rnn(content)
+        calls = builds and bool(CALLS_RNN.search(content))
         return cls(
             mentions_rnn=mentions,
-            builds_rnn=_builds_rnn(content),
+            builds_rnn=builds,
             classes=tuple(name.decode() for name in _classes(content)),
             functions=tuple(n.decode() for n in FUNCTION.findall(content)) if mentions else (),
             called=frozenset(name.decode() for name in CALLED.findall(content)),
             writes=frozenset(_writes(content)),
             dynamic=any(word in content for word in DYNAMIC_WORDS)
             and bool(DYNAMIC_WRITE.search(content)),
+            keys=frozenset(_keys(content)),
+            calls_rnn=calls,
+            building=tuple(_building(content)) if calls else (),
         )
 
     def plain(self) -> list[Any]:
@@ -74,13 +97,16 @@ class Scan:
             sorted(self.called),
             sorted(self.writes),
             self.dynamic,
+            sorted(self.keys),
+            self.calls_rnn,
+            list(self.building),
         ]
 
     @classmethod
     def from_plain(cls, plain: list[Any]) -> Scan:
         """The scan `plain()` wrote; a TypeError or ValueError when it is not one."""
-        mentions, builds, classes, functions, called, writes, dynamic = plain
-        if not all(isinstance(flag, bool) for flag in (mentions, builds, dynamic)):
+        mentions, builds, classes, functions, called, writes, dynamic, keys, calls, building = plain
+        if not all(isinstance(flag, bool) for flag in (mentions, builds, dynamic, calls)):
             raise TypeError("not a scan")
         return cls(
             mentions,
@@ -90,6 +116,9 @@ class Scan:
             frozenset(_names(called)),
             frozenset((owner, name) for owner, name in map(_names, writes)),
             dynamic,
+            frozenset(_names(keys)),
+            calls,
+            tuple(_names(building)),
         )
 
 
@@ -122,3 +151,21 @@ def _writes(content: bytes) -> Iterator[tuple[str, str]]:
             start -= 1
         if start < end:
             yield content[start:end].decode(), found.group(1).decode()
+
+
+def _keys(content: bytes) -> Iterator[str]:
+    for found in SUBSCRIPT_WRITE.finditer(content):
+        yield found.group(1).decode()
+    if any(word in content for word in METHOD_WORDS):
+        for groups in METHOD_WRITE.findall(content):
+            yield from (group.decode() for group in groups if group)
+
+
+def _building(content: bytes) -> Iterator[str]:
+    """The module-level classes and functions whose lines, up to the next one, call an RNN
+    class."""
+    starts = [(m.start(), m.group(1).decode()) for m in DEFINITION.finditer(content)]
+    ends = [start for start, _ in starts[1:]] + [len(content)] * bool(starts)
+    for (start, name), end in zip(starts, ends, strict=True):
+        if CALLS_RNN.search(content, start, end):
+            yield name

@@ -397,6 +397,44 @@ def assigned(node: cst.CSTNode) -> frozenset[str]:
     return known
 
 
+DICT_READS = frozenset({"get", "keys", "values", "items", "copy"})
+"""Methods of a dict that leave it as it is."""
+
+
+def changed(root: cst.CSTNode, names: set[str]) -> set[str]:
+    """Which of `names` a tree may change the contents of: item assignment or deletion
+    (`cfg["k"] = v`), a method other than a read (`cfg.update(...)`), being handed to a call
+    (`build(cfg)`; `f(**cfg)` copies it) or to another name (`alias = cfg`)."""
+    found: set[str] = set()
+    pending: list[cst.CSTNode] = [root]
+    while pending:
+        node = pending.pop()
+        kind = type(node)
+        if kind is cst.Assign and isinstance(node.value, cst.Name):  # type: ignore[attr-defined]
+            found.add(node.value.value)  # type: ignore[attr-defined]  # an alias may change it
+        elif kind in (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del):
+            target = node.target  # type: ignore[attr-defined]
+            if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+                found.add(target.value.value)
+        elif kind is cst.Call:
+            func = node.func  # type: ignore[attr-defined]
+            method = isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+            if method and func.attr.value not in DICT_READS:
+                found.add(func.value.value)
+            for arg in node.args:  # type: ignore[attr-defined]
+                if not arg.star and isinstance(arg.value, cst.Name):
+                    found.add(arg.value.value)
+        pending.extend(children(node))
+    return found & names
+
+
+def binding_count(node: cst.CSTNode, name: str) -> int:
+    """How many targets inside a node bind `name` (`self.layers` twice in one `__init__`)."""
+    walk, start, end = _span(node)
+    found = walk.bound[bisect_left(walk.bound_at, start) : bisect_left(walk.bound_at, end)]
+    return sum(name in bound for bound in found)
+
+
 def _own_bindings(node: cst.CSTNode) -> frozenset[str]:
     kind = type(node)
     if kind in BINDS_TARGET:

@@ -67,49 +67,52 @@ def run(tree: Path, folder: str | None = None, rules: tuple[type, ...] = ALL_RUL
 def test_a_second_run_reads_nothing_and_reports_the_same(tree, reads):
     first = run(tree)
     assert first == ["model.py:7:RNN401", "other.py:3:RNN401"]
-    assert reads == {"model.py": 1, "other.py": 1}
+    assert reads == {"model.py": 1, "other.py": 1, "train.py": 1}  # it imports an RNN's module
     assert run(tree) == first
-    assert reads == {"model.py": 1, "other.py": 1}
+    assert reads == {"model.py": 1, "other.py": 1, "train.py": 1}
 
 
 def test_a_changed_file_is_read_again_and_only_it(tree, reads):
     run(tree)
     (tree / "other.py").write_text(OTHER.replace("dropout=0.1", "num_layers=2, dropout=0.1"))
     assert run(tree) == ["model.py:7:RNN401"]
-    assert reads == {"model.py": 1, "other.py": 2}
+    assert reads == {"model.py": 1, "other.py": 2, "train.py": 1}
 
 
 def test_a_changed_construction_elsewhere_invalidates_the_findings_that_rest_on_it(tree, reads):
     run(tree)
     (tree / "train.py").write_text(TRAIN.format(layers=2))
     assert run(tree) == ["other.py:3:RNN401"]
-    assert reads == {"model.py": 2, "other.py": 1}
+    assert reads == {"model.py": 2, "other.py": 1, "train.py": 2}
 
 
 def test_a_change_elsewhere_in_that_file_invalidates_nothing(tree, reads):
     run(tree)
     (tree / "train.py").write_text(TRAIN.format(layers=1) + "steps = 10\n")
     assert run(tree) == ["model.py:7:RNN401", "other.py:3:RNN401"]
-    assert reads == {"model.py": 1, "other.py": 1}
+    assert reads == {"model.py": 1, "other.py": 1, "train.py": 2}
 
 
 def test_a_changed_configuration_reads_again(tree, reads):
     run(tree)
     fewer = tuple(rule for rule in ALL_RULES if rule.code != "RNN401")
     assert run(tree, rules=fewer) == []
-    assert reads == {"model.py": 2, "other.py": 2}
+    assert reads == {"model.py": 2, "other.py": 2, "train.py": 2}
 
 
 def test_a_corrupt_entry_is_recomputed_and_repaired(tree, reads):
     first = run(tree)
     entries = list(Path(cache.location(str(tree))).glob("*/findings/*"))
-    assert len(entries) == 2
-    entries[0].write_text('{"path": ')  # cut short
-    entries[1].write_bytes(b"\x80\x81")  # not even text
+    assert len(entries) == 3
+    for number, entry in enumerate(entries):
+        if number % 2:
+            entry.write_bytes(b"\x80\x81")  # not even text
+        else:
+            entry.write_text('{"path": ')  # cut short
     assert run(tree) == first
-    assert reads == {"model.py": 2, "other.py": 2}
+    assert reads == {"model.py": 2, "other.py": 2, "train.py": 2}
     assert run(tree) == first
-    assert reads == {"model.py": 2, "other.py": 2}
+    assert reads == {"model.py": 2, "other.py": 2, "train.py": 2}
 
 
 def test_an_entry_for_other_content_is_not_trusted(tree, reads):
@@ -120,7 +123,7 @@ def test_an_entry_for_other_content_is_not_trusted(tree, reads):
         entry.write_text(json.dumps(plain))
     (tree / "other.py").write_text(OTHER + "\n")
     assert run(tree) == ["other.py:3:RNN401"]  # model.py's emptied entry is still valid
-    assert reads == {"model.py": 1, "other.py": 2}
+    assert reads == {"model.py": 1, "other.py": 2, "train.py": 1}
 
 
 def test_the_folder_is_tagged_and_ignored_by_git(tree):
@@ -141,7 +144,7 @@ def test_an_unwritable_cache_is_no_cache(tree, reads):
     assert cache.Cache.open(unusable) is None
     assert run(tree, unusable) == ["model.py:7:RNN401", "other.py:3:RNN401"]
     assert run(tree, unusable) == ["model.py:7:RNN401", "other.py:3:RNN401"]
-    assert reads == {"model.py": 2, "other.py": 2}
+    assert reads == {"model.py": 2, "other.py": 2, "train.py": 2}
 
 
 def test_cache_dir_and_its_variable_move_the_cache(tree, monkeypatch, capsys):
@@ -190,7 +193,7 @@ def test_two_runs_at_once_both_report_everything_and_leave_whole_entries(tree):
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) == 32
     entries = list(Path(cache.location(str(tree))).glob("*/findings/*"))
-    assert len(entries) == 32
+    assert len(entries) == 33  # train.py's too: it imports model.py, which builds an RNN
     for entry in entries:
         json.loads(entry.read_text())
     assert not list(Path(cache.location(str(tree))).glob("*/findings/.tmp-*"))
@@ -304,7 +307,20 @@ def test_an_unchanged_project_is_not_modelled_again(tree, reads, monkeypatch):
     (tree / "notes.py").write_text("steps = 10\n")  # a new file: the queries are asked again
     assert run(tree) == first
     assert len(built) == 1
-    assert reads == {"model.py": 1, "other.py": 1}
+    assert reads == {"model.py": 1, "other.py": 1, "train.py": 1}
+
+
+def test_the_files_that_receive_an_rnn_are_kept_per_state_and_a_broken_record_is_recomputed(
+    tree, reads
+):
+    first = run(tree)
+    (kept_file,) = Path(cache.location(str(tree))).glob("*/receiving.json")
+    kept = json.loads(kept_file.read_text())
+    assert [Path(path).name for path in kept["paths"]] == ["train.py"]
+    kept_file.write_text('{"state": 3}')
+    (tree / "notes.py").write_text("steps = 10\n")
+    assert run(tree) == first
+    assert [Path(p).name for p in json.loads(kept_file.read_text())["paths"]] == ["train.py"]
 
 
 def test_a_run_whose_findings_all_come_from_the_cache_never_imports_libcst(tree):

@@ -63,6 +63,21 @@ def test_findings_carry_the_cell_and_the_row_within_it() -> None:
     assert (finding.code, finding.cell, finding.row, finding.column) == ("RNN101", 3, 3, 8)
 
 
+def test_lines_a_message_names_are_cells_and_lines() -> None:
+    text = _notebook(
+        (
+            "code",
+            "from torch import nn\n\n\ndef step(gru, x):\n    out, _ = gru(x)\n    return out[-1]",
+        ),
+        ("markdown", "call it"),
+        ("code", "gru = nn.GRU(4, 8, bidirectional=True)\nlast = step(gru, x)"),
+    )
+    (finding,) = check_source(text.encode(), "n.ipynb")
+    assert (finding.code, finding.cell, finding.row) == ("RNN102", 1, 6)
+    assert "(nn.GRU(4, 8, bidirectional=True), cell 3, line 1)" in finding.message
+    assert finding.message.endswith("(when called from cell 3, line 2)")
+
+
 @pytest.mark.parametrize(
     "content", [b"{not json, lstm", b'{"nbformat": 3, "cells": [], "lstm": 1}', b'["lstm"]']
 )

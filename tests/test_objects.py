@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from rnncheck.engine import check_source
+from rnncheck.finding import Finding
+from rnncheck.project import Project
 from tests.helpers import check, rows
 
 MODULES = """\
@@ -77,3 +82,149 @@ def test_to_cuda_and_eval_return_the_same_module() -> None:
     for method in ("to(device)", "cuda()", "eval()", "float()"):
         source = f"from torch import nn\ngru = nn.GRU(4, 8, bidirectional=True).{method}\n_, h = gru(x)\ny = h[-1]\n"
         assert rows(source, "RNN201") == [4], method
+
+
+TRAIN = """\
+from model import Decoder, Encoder, Seq2Seq
+
+
+def main(vocabulary):
+    hidden = 512
+    encoder = Encoder(hidden, {layers})
+    decoder = Decoder(1)
+    model = Seq2Seq(encoder, decoder).cuda()
+"""
+
+
+def _checked_with(tmp_path: Path, train: str) -> list[Finding]:
+    """The findings in model.py (MODULES) of a project whose train.py builds its objects."""
+    files = {"model.py": MODULES, "train.py": train}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    paths = [str(tmp_path / name) for name in files]
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
+    return check_source(MODULES.encode(), paths[0], project=project)
+
+
+def test_an_object_another_file_builds_from_its_own_values(tmp_path: Path) -> None:
+    (finding,) = _checked_with(tmp_path, TRAIN.format(layers=2))
+    assert (finding.code, finding.row) == ("RNN207", 29)
+    assert finding.message.endswith("(when built as `Seq2Seq(encoder, decoder)`, train.py:8)")
+    assert finding.fix is None
+
+
+def test_an_object_another_file_builds_differently_stays_quiet(tmp_path: Path) -> None:
+    assert _checked_with(tmp_path, TRAIN.format(layers=1)) == []  # h[:1]: the forward state
+    assert _checked_with(tmp_path, TRAIN.format(layers="vocabulary")) == []
+
+
+def test_a_scripted_or_traced_module_is_the_same_module() -> None:
+    for call in ("torch.jit.script(gru)", "torch.jit.trace(gru, (x,))"):
+        source = (
+            "import torch\nfrom torch import nn\ngru = nn.GRU(4, 8, bidirectional=True)\n"
+            f"scripted = {call}\n_, h = scripted(x)\ny = h[-1]\n"
+        )
+        assert rows(source, "RNN201") == [6], call
+    source = (
+        MODULES + "\nimport torch\nmodel = torch.jit.script(Seq2Seq(Encoder(16, 2), Decoder(1)))\n"
+    )
+    assert rows(source, "RNN207") == [29]
+
+
+def test_a_scripted_unknown_module_stays_unknown() -> None:
+    source = "import torch\nscripted = torch.jit.script(make())\n_, h = scripted(x)\ny = h[-1]\n"
+    assert check(source) == []
+
+
+BASE = """\
+from torch import nn
+
+
+class Base(nn.Module):
+    def __init__(self, hidden, bidirectional=False):
+        super().__init__()
+        self.hidden = hidden
+        self.rnn = nn.GRU(8, hidden, bidirectional=bidirectional)
+
+    def forward(self, x):
+        _, h = self.rnn(x)
+        return h[-1]
+"""
+"""`h[-1]` is line 12."""
+
+
+def test_a_base_is_read_with_the_arguments_its_subclass_passes() -> None:
+    for call in (
+        "super().__init__(hidden, True)",
+        "Base.__init__(self, hidden, bidirectional=True)",
+    ):
+        source = BASE + (
+            "\n\nclass Bi(Base):\n    def __init__(self, hidden):\n"
+            f"        {call}\n\n    def last(self, x):\n        _, h = self.rnn(x)\n        return h[-1]\n"
+        )
+        findings = check(source, "RNN201")
+        assert [f.row for f in findings] == [12, 21], call
+        assert findings[0].message.endswith(f"(when `Bi` calls `{call}`, line 17)")
+        assert findings[0].fix is None
+
+
+def test_a_base_given_nothing_telling_stays_quiet() -> None:
+    for call in (
+        "super().__init__(hidden)",
+        "super(Uni, self).__init__(hidden, flag)",
+        "super().__init__(**kw)",
+    ):
+        source = BASE + (
+            "\n\nclass Uni(Base):\n    def __init__(self, hidden, flag, **kw):\n"
+            f"        {call}\n\n    def last(self, x):\n        _, h = self.rnn(x)\n        return h[-1]\n"
+        )
+        assert check(source) == [], call
+
+
+def test_a_subclass_in_another_file_reads_its_base_with_its_arguments(tmp_path: Path) -> None:
+    tagger = (
+        "from base import Base\n\n\nclass Tagger(Base):\n    def __init__(self):\n"
+        "        super().__init__(32, bidirectional=True)\n\n"
+        "    def tag(self, x):\n        _, h = self.rnn(x)\n        return h[-1]\n"
+    )
+    files = {"base.py": BASE, "tagger.py": tagger}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    paths = [str(tmp_path / name) for name in files]
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
+    assert [(f.code, f.row) for f in check_source(tagger.encode(), paths[1], project=project)] == [
+        ("RNN201", 10)
+    ]
+    quiet = tagger.replace(", bidirectional=True", "")
+    (tmp_path / "tagger.py").write_text(quiet)
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
+    assert check_source(quiet.encode(), paths[1], project=project) == []
+
+
+INSTANCE_SYMBOL = """\
+from torch import nn
+
+
+class Encoder(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.layers = config.layers
+        self.rnn = nn.GRU(8, 16, self.layers, bidirectional=True)
+{more}
+    def forward(self, x):
+        _, h = self.rnn(x)
+        return h[-self.layers :]
+"""
+
+
+def test_an_attribute_set_once_from_an_unknown_value_is_one_size_per_object() -> None:
+    assert rows(INSTANCE_SYMBOL.format(more=""), "RNN207") == [12]
+
+
+def test_an_attribute_set_twice_or_from_elsewhere_is_not_one_size() -> None:
+    twice = "        self.layers = config.decoder_layers\n"
+    assert check(INSTANCE_SYMBOL.format(more=twice)) == []
+    later = "\n    def shrink(self):\n        self.layers = 1\n"
+    assert check(INSTANCE_SYMBOL.format(more=later)) == []
+    other = INSTANCE_SYMBOL.format(more="").replace("h[-self.layers :]", "h[-self.depth :]")
+    assert check(other) == []

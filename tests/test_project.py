@@ -437,6 +437,14 @@ def test_a_record_field_that_is_not_certain_stays_quiet(built: str) -> None:
     assert check_source(TAGGER.format(built=built).encode(), "tagger.py") == []
 
 
+def test_a_record_field_its_own_class_assigns_is_not_a_fact() -> None:
+    source = TAGGER.format(built="tagger = Tagger(Config(bidirectional=True))")
+    assert [f.row for f in check_source(source.encode(), "tagger.py")] == [25]
+    post = "    bidirectional: bool = False\n\n    def __post_init__(self):\n        self.bidirectional = False\n"
+    assigned = source.replace("    bidirectional: bool = False\n", post, 1)
+    assert check_source(assigned.encode(), "tagger.py") == []
+
+
 def test_a_record_from_another_module_is_read_from_its_definition(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -472,3 +480,53 @@ def test_a_question_asked_again_is_answered_from_memory_and_still_recorded(monke
             assert project.module_file("/p/train.py", "model") == "/p/model.py"
         assert list(record) == [("Project.module_file", ("/p/train.py", "model"))]
     assert looked == ["/p/model"]
+
+
+# ---- which files are read ------------------------------------------------------------------
+
+ENCODERS = """\
+from torch import nn
+
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(8, 16, bidirectional=True)
+
+    def forward(self, x):
+        return self.gru(x)
+"""
+
+
+@pytest.mark.parametrize(
+    "imported",
+    [
+        "from encoders import Encoder",
+        "import encoders",
+        "from . import encoders",
+        "from .encoders import (Encoder,",
+    ],
+)
+def test_a_file_that_names_no_rnn_but_imports_a_module_building_one_is_read(
+    tmp_path: Path, imported: str
+) -> None:
+    use = "encoders.Encoder" if "import encoders" in imported else "Encoder"
+    train = f"{imported}\n\nmodel = {use}()\n_, h = model(x)\nlast = h[-1]\n"
+    if imported.endswith("(Encoder,"):
+        train = train.replace("(Encoder,", "(Encoder,)")
+    project, paths = _project(
+        tmp_path, {"encoders.py": ENCODERS, "train.py": train, "__init__.py": ""}
+    )
+    findings = check_source(train.encode(), str(paths["train.py"]), project=project)
+    assert [(f.code, f.row) for f in findings] == [("RNN201", 5)]
+
+
+def test_a_file_that_names_no_rnn_and_imports_none_is_not_read(tmp_path: Path) -> None:
+    broken = "from helpers import util\n\ndef broken(:\n"
+    files = {"encoders.py": ENCODERS, "helpers.py": "util = 1\n", "train.py": broken}
+    project, paths = _project(tmp_path, files)
+    assert check_source(broken.encode(), str(paths["train.py"]), project=project) == []
+    reading = broken.replace("helpers import util", "encoders import Encoder")
+    project, paths = _project(tmp_path, {**files, "train.py": reading})
+    (problem,) = check_source(reading.encode(), str(paths["train.py"]), project=project)
+    assert problem.code == "RNN000"

@@ -122,6 +122,7 @@ def test_reading_a_file_asks_the_project_only_through_queries(tmp_path):
         "Project.import_target",
         "Project.mentions_rnn",
         "Project.module_file",
+        "Project.setting",
         "Project.source",
         "Project.writes_attribute",
     }
