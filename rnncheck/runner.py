@@ -140,7 +140,7 @@ def check_files(
         """The project model, built when first needed: not at all when every file's findings
         are kept for this very project."""
         if not built:
-            known = (kept.indexes, kept.scans) if kept is not None else (None, None)
+            known = (kept.indexes, kept.scans, kept.calls) if kept else (None, None, None)
             built.append(Project.of(files, roots, *known))
         return built[0]
 
