@@ -489,7 +489,11 @@ or `**kwargs` may pass more."""
 
 
 def _calls(
-    project: Project, path: str, content: bytes, defined: dict[str, set[str]], calls: re.Pattern
+    project: Project,
+    path: str,
+    content: bytes,
+    defined: dict[str, set[str]],
+    calls: re.Pattern[bytes],
 ) -> list[Call]:
     """The calls in one file of the classes in `defined` (found by `calls`), as `Call`s."""
     text = decode(content)
