@@ -9,11 +9,18 @@ peak resident memory, the median of N runs:
 - floor: libcst parsing the files the checker must read (those its prefilter lets through; a
   notebook's code cells as one program), in one process, and nothing else;
 - start-up: `python -c "import rnncheck.cli"`, what every run pays before it reads a file
-  (importing libcst is most of it);
+  (libcst, most of the rest, is imported only when some file must be read);
 - cold: `python -m rnncheck DIR` with an empty cache;
 - warm: the same again, nothing changed;
 - one changed: the same after one line is added to the largest file the checker reads (the file
-  is put back afterwards), as pre-commit's run after an edit.
+  is put back afterwards), as pre-commit's run after an edit;
+- leaf changed: the same for the largest program (not a notebook) the checker reads that no other
+  file's reading asked for (no `source` query names it in the cold run's cache): pre-commit's
+  other case, an edit that invalidates only the edited file.
+
+Python compiles rnncheck's modules once and keeps their bytecode, as an installed copy has it:
+`PYTHONDONTWRITEBYTECODE` is dropped from the measured processes (else every run would compile
+the checker's own source again, a quarter of a warm run), and one run warms the bytecode first.
 
 The targets (issue 10): cold CPU at most 1.6 x the floor, warm at most 0.1 x cold, one changed
 file under 1 s. The folder is never left changed; caches go to a temporary folder.
@@ -22,6 +29,7 @@ file under 1 s. The folder is never left changed; caches go to a temporary folde
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import shutil
@@ -50,6 +58,9 @@ for path in sys.argv[1:]:
 """
 
 
+ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 @dataclass
 class Figure:
     wall: float
@@ -63,17 +74,20 @@ class Runs:
     files: int
     read: int
     changed: str
+    leaf: str
     floor: Figure
     startup: Figure
     cold: Figure
     warm: Figure
     one_changed: Figure
+    leaf_changed: Figure
 
     def ratios(self) -> dict[str, float]:
         return {
             "cold_cpu_over_floor": self.cold.cpu / self.floor.cpu,
             "warm_cpu_over_cold": self.warm.cpu / self.cold.cpu,
             "one_changed_wall": self.one_changed.wall,
+            "leaf_changed_wall": self.leaf_changed.wall,
         }
 
 
@@ -81,7 +95,9 @@ def process(command: list[str], cwd: str) -> Figure:
     """One process, measured by the kernel: wall, CPU (with its waited-for children), peak RSS."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
-        child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        child = subprocess.Popen(
+            command, cwd=cwd, env=ENVIRONMENT, stdout=subprocess.DEVNULL, stderr=errors
+        )
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - started
         child.returncode = code = os.waitstatus_to_exitcode(status)
@@ -112,24 +128,21 @@ def measure(directory: str, repeat: int) -> Runs:
     floor = median(
         [process([sys.executable, "-c", FLOOR, *read], directory) for _ in range(repeat)]
     )
+    process([sys.executable, "-c", "import rnncheck.cli, rnncheck.engine"], directory)
     startup = [sys.executable, "-c", "import rnncheck.cli"]
     started = median([process(startup, directory) for _ in range(repeat)])
-    colds, warms, ones = [], [], []
-    with open(changed, "rb") as handle:
-        original = handle.read()
+    colds, warms, ones, leaves = [], [], [], []
+    leaf = changed
     for _ in range(repeat):
         folder = tempfile.mkdtemp(prefix="rnncheck-bench-")
         try:
             cached = [*check, "--cache-dir", folder]
             colds.append(process(cached, directory))
             warms.append(process(cached, directory))
-            with open(changed, "ab") as handle:
-                handle.write(b"\n# touched by benchmarks/cache_runs.py\n")
-            try:
-                ones.append(process(cached, directory))
-            finally:
-                with open(changed, "wb") as handle:
-                    handle.write(original)
+            leaf = _leaf(folder, read) or changed
+            ones.append(touched(changed, cached, directory))
+            process(cached, directory)  # the cache holds again for the unchanged tree
+            leaves.append(touched(leaf, cached, directory))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     return Runs(
@@ -137,12 +150,38 @@ def measure(directory: str, repeat: int) -> Runs:
         len(paths),
         len(read),
         os.path.relpath(changed, directory),
+        os.path.relpath(leaf, directory),
         floor,
         started,
         median(colds),
         median(warms),
         median(ones),
+        median(leaves),
     )
+
+
+def touched(path: str, command: list[str], cwd: str) -> Figure:
+    """`command` measured with one line added to `path`, which is put back afterwards."""
+    with open(path, "rb") as handle:
+        original = handle.read()
+    with open(path, "ab") as handle:
+        handle.write(b"\n# touched by benchmarks/cache_runs.py\n")
+    try:
+        return process(command, cwd)
+    finally:
+        with open(path, "wb") as handle:
+            handle.write(original)
+
+
+def _leaf(folder: str, read: list[str]) -> str | None:
+    """The largest program read that no cached entry's reading asked the text of."""
+    asked: set[str] = set()
+    for entry in glob.glob(os.path.join(folder, "*", "findings", "*")):
+        with open(entry, encoding="utf-8") as handle:
+            record = json.load(handle)["record"]
+        asked.update(arguments[0] for name, arguments, _ in record if name == "Project.source")
+    leaves = [path for path in read if not path.endswith(".ipynb") and path not in asked]
+    return max(leaves, key=os.path.getsize, default=None)
 
 
 def render(runs: Runs) -> str:
@@ -154,12 +193,14 @@ def render(runs: Runs) -> str:
 
     return "\n".join(
         [
-            f"{runs.directory}: {runs.files} files, {runs.read} read; changed: {runs.changed}",
+            f"{runs.directory}: {runs.files} files, {runs.read} read; changed: {runs.changed};"
+            f" leaf: {runs.leaf}",
             row("floor", runs.floor),
             row("start-up", runs.startup),
             row("cold", runs.cold, lambda f: f"{f.cpu / runs.floor.cpu:.2f} x floor CPU"),
             row("warm", runs.warm, lambda f: f"{f.cpu / runs.cold.cpu:.3f} x cold CPU"),
             row("one changed", runs.one_changed, lambda f: f"{f.wall:.2f} s end to end"),
+            row("leaf changed", runs.leaf_changed, lambda f: f"{f.wall:.2f} s end to end"),
         ]
     )
 

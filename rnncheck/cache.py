@@ -14,6 +14,9 @@ of `*`. Inside, one folder per version of rnncheck's own code holds:
   last run asked for are kept.
 - `scans.json`: each project file's scan (`rnncheck.scan`), by the digest of its text, for
   the files of the last run's project.
+- `calls.json`: each file's calls of the classes of RNN files, with their arguments as written
+  (`project._calls`), by the digest of its text and of those classes' names, for the files of
+  the last run's project: building the model after one change parses only the changed file.
 
 Entries are JSON, never pickles: a cache folder committed to a repository cannot run code. Every
 write goes to a temporary file that is then renamed over the entry, so two runs at once, or a
@@ -35,8 +38,8 @@ from typing import Any, TypeVar
 import rnncheck
 from rnncheck import queries
 from rnncheck.finding import Edit, Finding, Fix
-from rnncheck.index import ModuleIndex
-from rnncheck.project import Project
+from rnncheck.index import SCALARS, ModuleIndex
+from rnncheck.project import Call, Project
 from rnncheck.scan import Scan
 from rnncheck.source import digest
 
@@ -98,6 +101,11 @@ class Cache:
         """The scans kept, read when first asked for."""
         return _read(os.path.join(self.folder, "scans.json"), Scan.from_plain)
 
+    @functools.cached_property
+    def calls(self) -> dict[str, list[Call]]:
+        """The calls kept, read when first asked for."""
+        return _read(os.path.join(self.folder, "calls.json"), _call)
+
     def findings(
         self,
         path: str,
@@ -148,8 +156,8 @@ class Cache:
         self._store(self._entry(path, configuration), json.dumps(entry))
 
     def save_indexes(self, project: Project) -> None:
-        """Keep the indexes `project` asked for, and the scans of its files, when they are not
-        what the cache holds."""
+        """Keep the indexes `project` asked for, and the scans and calls of its files, when they
+        are not what the cache holds."""
         used = {key: project.known[key] for key in sorted(project.used)}
         if used.keys() != self.indexes.keys():
             plain = {key: index.plain() for key, index in used.items()}
@@ -157,6 +165,9 @@ class Cache:
         if project.known_scans.keys() != self.scans.keys():
             scans = {key: scan.plain() for key, scan in sorted(project.known_scans.items())}
             self._store(os.path.join(self.folder, "scans.json"), json.dumps(scans))
+        if project.known_calls.keys() != self.calls.keys():
+            calls = dict(sorted(project.known_calls.items()))
+            self._store(os.path.join(self.folder, "calls.json"), json.dumps(calls))
 
     def receiving(self, project_state: str) -> frozenset[str] | None:
         """The files that name no RNN but import a module building one (`Project.receiving`),
@@ -218,6 +229,39 @@ def _read(path: str, made: Callable[[Any], T]) -> dict[str, T]:
         return {key: made(entry) for key, entry in plain.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
+
+
+def _call(plain: Any) -> list[Call]:
+    """A file's calls as `save_indexes` wrote them; a TypeError when they are not."""
+    for call in plain if isinstance(plain, list) else [None]:
+        if not (isinstance(call, list) and len(call) == 7):
+            raise TypeError("not a call")
+        name, line, text, source, positional, keywords, open_ended = call
+        if not (isinstance(name, str) and type(line) is int and isinstance(text, str)):
+            raise TypeError("not a call")
+        if not (source is None or isinstance(source, str)) or type(open_ended) is not bool:
+            raise TypeError("not a call")
+        _arguments(positional, keywords)
+    return plain
+
+
+def _arguments(positional: Any, keywords: Any) -> None:
+    """Arguments as `project._form` writes them, or a TypeError."""
+    if not (isinstance(positional, list) and isinstance(keywords, list)):
+        raise TypeError("not arguments")
+    for keyword in keywords:
+        if not (isinstance(keyword, list) and len(keyword) == 2 and isinstance(keyword[0], str)):
+            raise TypeError("not a keyword")
+    for form in [*positional, *(keyword[1] for keyword in keywords)]:
+        kind = form[0] if isinstance(form, list) and form else None
+        if kind == "call" and len(form) == 6 and isinstance(form[1], str):
+            _arguments(form[2], form[3])
+        elif not (
+            (kind == "name" and len(form) == 2 and isinstance(form[1], str))
+            or (kind == "value" and len(form) == 2 and isinstance(form[1], SCALARS))
+            or form == ["unknown"]
+        ):
+            raise TypeError("not an argument")
 
 
 def _tuples(value: Any) -> Any:

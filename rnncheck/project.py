@@ -179,6 +179,9 @@ class Project:
     """Each file's index, made when first asked for (per process: not sent to workers)."""
     _given: dict[str, bytes] = field(default_factory=dict, repr=False)
     """The files' program texts, while the model is built from them (then dropped)."""
+    known_calls: dict[str, list[Call]] = field(default_factory=dict, repr=False, compare=False)
+    """Each file's calls of the classes of RNN files (`_calls`), by the digest of its text and
+    of those classes' names, for a cache."""
     known: dict[str, ModuleIndex] = field(default_factory=dict, repr=False, compare=False)
     """Indexes by the digest of the text they were made from: those a cache kept, and those
     made by this run (`used` names the ones this run asked for)."""
@@ -194,9 +197,10 @@ class Project:
         roots: tuple[str, ...] = (),
         known: dict[str, ModuleIndex] | None = None,
         scanned: dict[str, Scan] | None = None,
+        called: dict[str, list[Call]] | None = None,
     ) -> Project:
-        """The model of `files`; `known` holds indexes and `scanned` scans by content digest,
-        from a cache."""
+        """The model of `files`; `known` holds indexes, `scanned` scans and `called` calls by
+        content digest, from a cache."""
         contents = {path: _as_source(path, content) for path, content in files}
         project = cls(paths=frozenset(contents), roots=roots)
         scanned = scanned or {}
@@ -209,7 +213,7 @@ class Project:
         project._given = contents
         try:
             project.receiving = project._receiving(contents)
-            project._find_constructions(contents)
+            project._find_constructions(contents, called or {})
             if len(contents) == 1:  # a file checked on its own: its text is at hand
                 project._index(next(iter(contents)))
         finally:
@@ -281,8 +285,12 @@ class Project:
                     return True
         return False
 
-    def _find_constructions(self, contents: dict[str, bytes]) -> None:
-        """Where each class is defined, and the calls that build the classes of RNN files."""
+    def _find_constructions(
+        self, contents: dict[str, bytes], called: dict[str, list[Call]]
+    ) -> None:
+        """Where each class is defined, and the calls that build the classes of RNN files: each
+        file's calls of them are a function of its text (kept by digest in `known_calls`), their
+        arguments' values are the project's."""
         defined: dict[str, set[str]] = {}
         for path, scan in self.scans.items():
             for name in scan.classes:
@@ -294,11 +302,20 @@ class Project:
         relevant = {name: homes for name, homes in defined.items() if homes & builders}
         if not relevant:
             return
-        calls = re.compile(rb"\b(?:" + b"|".join(n.encode() for n in sorted(relevant)) + rb")\s*\(")
+        names = sorted(relevant)
+        calls = re.compile(rb"\b(?:" + b"|".join(n.encode() for n in names) + rb")\s*\(")
+        named = digest("\0".join(names).encode())
         for path, content in contents.items():
             if not self.scans[path].called.isdisjoint(relevant):
-                for key, construction in _constructions(self, path, content, relevant, calls):
-                    self.constructions.setdefault(key, []).append(construction)
+                key = f"{digest(content)}-{named}"
+                found = called.get(key)
+                if found is None:
+                    found = _calls(self, path, content, relevant, calls)
+                else:
+                    self._index(path)  # asked for, as a parse would have made it
+                self.known_calls[key] = found
+                for home, construction in _constructions(self, path, found, relevant):
+                    self.constructions.setdefault(home, []).append(construction)
 
     def __getstate__(self) -> dict[str, object]:
         dropped = {
@@ -309,6 +326,7 @@ class Project:
             "known": {},
             "used": set(),
             "known_scans": {},
+            "known_calls": {},
             "_memo": {},
         }
         return {**self.__dict__, **dropped}
@@ -548,42 +566,93 @@ def _as_source(path: str, content: bytes) -> bytes:
         return b""
 
 
-def _constructions(
+Call = list[object]
+"""A call of a class in a file, as plain data: its name, line, text, the module the name is
+imported from (or None), its positional and keyword arguments as `_form`s, and whether `*args`
+or `**kwargs` may pass more."""
+
+
+def _calls(
     project: Project,
     path: str,
     content: bytes,
     defined: dict[str, set[str]],
     calls: re.Pattern[bytes],
-) -> Iterable[tuple[tuple[str, str], Construction]]:
-    """The calls in one file of the classes in `defined` (found by `calls`), keyed by the class
-    each one builds."""
+) -> list[Call]:
+    """The calls in one file of the classes in `defined` (found by `calls`), as `Call`s."""
     text = decode(content)
     if text is None:
-        return
+        return []
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError):
-        return
+        return []
     project._index(path, tree)  # parsed here already
-    value = _Literals(project, path).value
     sources = _imported_from(tree)
     lines = text.splitlines()
+    found: list[Call] = []
     for node in _walk_lines(tree, _lines(calls, content)):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
             continue
-        home = _home(node.func.id, path, defined, sources)
-        if home is None:
+        name = node.func.id
+        if name not in defined:
             continue
-        positional = tuple(value(a) for a in node.args)
-        keywords = tuple((k.arg, value(k.value)) for k in node.keywords if k.arg)
         open_ended = any(isinstance(a, ast.Starred) for a in node.args) or any(
             k.arg is None for k in node.keywords
         )
-        source = _segment(lines, node) or f"{node.func.id}(...)"
-        built = Construction(
-            path, node.lineno, " ".join(source.split()), positional, keywords, open_ended
+        source = _segment(lines, node) or f"{name}(...)"
+        positional = [_form(a) for a in node.args]
+        keywords = [[k.arg, _form(k.value)] for k in node.keywords if k.arg]
+        found.append(
+            [
+                name,
+                node.lineno,
+                " ".join(source.split()),
+                sources.get(name),
+                positional,
+                keywords,
+                open_ended,
+            ]
         )
-        yield (home, node.func.id), built
+    return found
+
+
+def _form(node: ast.expr) -> object:
+    """An argument as plain data, valued against the project later (`_Literals`): a name, a call
+    of a name, a scalar it spells out, or nothing known."""
+    if isinstance(node, ast.Name):
+        return ["name", node.id]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return [
+            "call",
+            node.func.id,
+            [_form(a) for a in node.args],
+            [[k.arg, _form(k.value)] for k in node.keywords if k.arg],
+            any(isinstance(a, ast.Starred) for a in node.args),
+            any(k.arg is None for k in node.keywords),
+        ]
+    found = literal(node)
+    return ["value", found] if isinstance(found, SCALARS) else ["unknown"]
+
+
+def _constructions(
+    project: Project, path: str, calls: list[Call], defined: dict[str, set[str]]
+) -> Iterable[tuple[tuple[str, str], Construction]]:
+    """The constructions one file's calls make, keyed by the class each one builds."""
+    value = _Literals(project, path).value
+    for name, line, text, source, positional, keywords, open_ended in calls:
+        home = _home(name, path, defined, {} if source is None else {name: source})
+        if home is None:
+            continue
+        built = Construction(
+            path,
+            line,
+            text,
+            tuple(value(a) for a in positional),
+            tuple((k, value(v)) for k, v in keywords),
+            open_ended,
+        )
+        yield (home, name), built
 
 
 def _lines(pattern: re.Pattern[bytes], content: bytes) -> list[int] | None:
@@ -665,32 +734,39 @@ class _Literals:
     project: Project
     path: str
 
-    def value(self, node: ast.expr) -> object:
-        if isinstance(node, ast.Name):
-            symbol = self.project.symbol(self.path, node.id)
+    def value(self, form: object) -> object:
+        kind, *rest = form  # type: ignore[misc]
+        if kind == "name":
+            symbol = self.project.symbol(self.path, rest[0])
             return symbol.value if isinstance(symbol, Constant) else NOT_LITERAL
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            return self.record(node.func.id, node)
-        found = literal(node)
-        return found if isinstance(found, SCALARS) else NOT_LITERAL
+        if kind == "call":
+            return self.record(*rest)
+        return rest[0] if kind == "value" else NOT_LITERAL
 
-    def record(self, name: str, call: ast.Call) -> object:
+    def record(
+        self,
+        name: str,
+        positional: list[object],
+        keywords: list[list[object]],
+        starred: bool,
+        double_starred: bool,
+    ) -> object:
         """`Config(...)` of a project dataclass or NamedTuple, when every field is known."""
         symbol = self.project.symbol(self.path, name)
         index = self.project._index(symbol.path) if isinstance(symbol, Defined) else None
         fields = index.records.get(name) if index is not None else None
-        if fields is None or any(isinstance(a, ast.Starred) for a in call.args):
+        if fields is None or starred:
             return NOT_LITERAL
-        if len(call.args) > len(fields) or any(k.arg is None for k in call.keywords):
+        if len(positional) > len(fields) or double_starred:
             return NOT_LITERAL
         values = dict(fields)
         values.update(
-            (field, self.value(a)) for (field, _), a in zip(fields, call.args, strict=False)
+            (field, self.value(a)) for (field, _), a in zip(fields, positional, strict=False)
         )
-        for keyword in call.keywords:
-            if keyword.arg not in values:
+        for keyword, argument in keywords:
+            if keyword not in values:
                 return NOT_LITERAL
-            values[keyword.arg] = self.value(keyword.value)  # type: ignore[index]
+            values[keyword] = self.value(argument)  # type: ignore[index]
         if any(v is REQUIRED for v in values.values()):
             return NOT_LITERAL
         values.update((field, NOT_LITERAL) for field, default in fields if default is WRITTEN)

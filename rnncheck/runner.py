@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import repeat
 from types import ModuleType
@@ -141,7 +140,7 @@ def check_files(
         """The project model, built when first needed: not at all when every file's findings
         are kept for this very project."""
         if not built:
-            known = (kept.indexes, kept.scans) if kept is not None else (None, None)
+            known = (kept.indexes, kept.scans, kept.calls) if kept else (None, None, None)
             built.append(Project.of(files, roots, *known))
         return built[0]
 
@@ -163,6 +162,8 @@ def check_files(
     if processes > 1 and len(pending) > 1:
         chunk = max(1, len(pending) // (processes * 4))
         columns = zip(*(readable[number] for number in pending), strict=True)
+        from concurrent.futures import ProcessPoolExecutor  # multiprocessing: ~25 ms, when used
+
         with ProcessPoolExecutor(max_workers=processes) as pool:
             done = pool.map(check_file, *columns, repeat(project), repeat(fixing), chunksize=chunk)
             for number, outcome in zip(pending, done, strict=True):

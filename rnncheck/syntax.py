@@ -104,7 +104,15 @@ def text(node: cst.CSTNode) -> str:
         return node.value  # type: ignore[attr-defined]
     if kind is cst.Attribute and not node.lpar and _tight(node.dot):  # type: ignore[attr-defined]
         return f"{text(node.value)}.{node.attr.value}"  # type: ignore[attr-defined]
-    return _CODE.code_for_node(node)
+    known = _TEXT.get(node)
+    if known is None:
+        known = _TEXT[node] = _CODE.code_for_node(node)
+    return known
+
+
+_TEXT: dict[cst.CSTNode, str] = {}
+"""Generated source by node (a body is read in many contexts, and trees never change);
+`forget_module` empties it."""
 
 
 def _tight(dot: cst.Dot) -> bool:
@@ -322,6 +330,7 @@ def forget_module() -> None:
     _SPANS.clear()
     _BOUND.clear()
     _ROWS.clear()
+    _TEXT.clear()
 
 
 def keep(module: cst.Module) -> None:

@@ -374,6 +374,51 @@ def test_an_unreadable_scan_file_is_no_scan(tree):
     assert run(tree, folder) == first
 
 
+def test_calls_are_kept_and_only_a_changed_file_is_parsed_for_its_constructions(tree, monkeypatch):
+    folder = str(tree / "cache")
+    first = run(tree, folder)
+    kept = cache.Cache.open(folder)
+    assert kept is not None
+    assert sorted(kept.calls.values()) == [
+        [],  # model.py: `class Encoder(` only
+        [
+            ["Encoder", 3, "Encoder(1, 0.5)", "model", [["value", 1], ["value", 0.5]], [], False],
+        ],
+    ]
+    parsed: list[str] = []
+    calls = project._calls
+    monkeypatch.setattr(
+        project,
+        "_calls",
+        lambda p, path, *a: parsed.append(os.path.basename(path)) or calls(p, path, *a),
+    )
+    (tree / "other.py").write_text(OTHER + "steps = 10\n")
+    assert run(tree, folder) == first
+    assert parsed == []
+    (tree / "train.py").write_text(TRAIN.format(layers=2))
+    assert run(tree, folder) == [f for f in first if not f.startswith("model.py")]
+    assert parsed == ["train.py"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "[1]",
+        '{"0123": [["Encoder", 3, "Encoder(1)", null, [["value", [1]]], [], false]]}',
+        '{"0123": [["Encoder", 3, "Encoder(1)", null, [["name"]], [], false]]}',
+        '{"0123": [["Encoder", "3", "Encoder(1)", null, [], [], false]]}',
+    ],
+)
+def test_an_unreadable_calls_file_is_no_calls(tree, written):
+    folder = str(tree / "cache")
+    first = run(tree, folder)
+    (kept_file,) = Path(folder).glob("*/calls.json")
+    kept_file.write_text(written)
+    assert cache.Cache.open(folder).calls == {}  # type: ignore[union-attr]
+    (tree / "train.py").write_text(TRAIN.format(layers=1) + "\n")
+    assert run(tree, folder) == first
+
+
 SIZED = ENCODER.replace("(self):", "(self, size):").replace("GRU(4,", "GRU(size,")
 """An encoder built with an argument: its class is read with it, and its module code only once,
 before (`Driver.prepare`)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rnncheck import cli
+from rnncheck import project as project_module
 from rnncheck.engine import check_source
 from rnncheck.index import ModuleIndex
 from rnncheck.project import NOT_LITERAL, Project, root_of
@@ -151,6 +152,37 @@ def test_notebook_classes_and_constructions_are_indexed(tmp_path: Path) -> None:
     )
     assert project.definitions == {"Encoder": str(paths["nb.ipynb"])}
     assert len(project.constructions[(str(paths["nb.ipynb"]), "Encoder")]) == 1
+
+
+def test_kept_calls_build_the_same_constructions_unparsed_with_their_names_valued_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    train = (
+        "from model import Encoder\nfrom settings import HIDDEN\nm = Encoder(HIDDEN, True, *more)\n"
+    )
+    files = {"model.py": MODEL, "settings.py": "HIDDEN = 32\n", "train.py": train}
+    project, paths = _project(tmp_path, files)
+    key = (str(paths["model.py"]), "Encoder")
+    assert [(b.positional, b.open_ended) for b in project.constructions[key]] == [
+        ((32, True, NOT_LITERAL), True)
+    ]
+    kept = json.loads(json.dumps(project.known_calls))
+    parsed: list[str] = []
+    calls = project_module._calls
+    monkeypatch.setattr(
+        project_module,
+        "_calls",
+        lambda p, path, *a: parsed.append(Path(path).name) or calls(p, path, *a),
+    )
+    contents = [(str(p), p.read_bytes()) for p in paths.values()]
+    again = Project.of(contents, (), project.known, None, kept)
+    assert again.constructions == project.constructions
+    assert parsed == []
+    paths["settings.py"].write_text("HIDDEN = 64\n")
+    contents = [(str(p), p.read_bytes()) for p in paths.values()]
+    changed = Project.of(contents, (), project.known, None, kept)
+    assert changed.constructions[key][0].positional == (64, True, NOT_LITERAL)
+    assert parsed == []
 
 
 def test_constructions_in_decorators_and_after_lone_carriage_returns_are_indexed(

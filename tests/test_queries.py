@@ -37,6 +37,27 @@ def test_a_record_holds_until_an_answer_changes():
     assert not queries.holds({("Gone.away", ()): "x"}, Facts())
 
 
+def test_a_record_is_asked_again_once_per_project_and_afresh_of_another():
+    asked: list[str] = []
+
+    @dataclass
+    class Counted(Facts):
+        @queries.query
+        def home(self, name: str) -> str | None:
+            asked.append(name)
+            return self.homes.get(name)
+
+    with queries.recording() as record:
+        Counted({"Encoder": "model.py"}).home("Encoder")
+    asked.clear()
+    facts = Counted({"Encoder": "model.py"})
+    assert queries.holds(record, facts)
+    assert queries.holds({**record}, facts)
+    assert asked == ["Encoder"]
+    assert not queries.holds(record, Counted({"Encoder": "nets.py"}))
+    assert asked == ["Encoder", "Encoder"]
+
+
 def test_an_inner_recording_is_also_the_outer_ones():
     facts = Facts()
     with queries.recording() as outer:

@@ -119,3 +119,20 @@ def test_a_kept_module_is_walked_once_across_checked_files(monkeypatch):
         assert syntax.assigned(kept) == syntax.assigned(other) == {"a", "b", "d"}
         syntax.forget_module()
     assert walked == [kept, other, other]
+
+
+def test_a_nodes_source_is_generated_once_until_its_module_is_forgotten(monkeypatch):
+    generated: list[cst.CSTNode] = []
+
+    class Counting:
+        def code_for_node(self, node: cst.CSTNode) -> str:
+            generated.append(node)
+            return cst.Module([]).code_for_node(node)
+
+    monkeypatch.setattr(syntax, "_CODE", Counting())
+    call, other = (cst.parse_expression("f(x) + 1") for _ in range(2))
+    assert syntax.text(call) == syntax.text(call) == syntax.text(other) == "f(x) + 1"
+    assert generated == [call, other]
+    syntax.forget_module()
+    assert syntax.text(call) == "f(x) + 1"
+    assert generated == [call, other, call]
