@@ -130,9 +130,8 @@ state = (h[0::2], c[0::2])  # every layer's forward direction
         count = _prefix(first, layers) or _suffix(first, layers, selection.written(0))
         if count is None:
             return
-        forward = f"{selection.value_text}[0::2]"
-        if count != layers:  # the first k layers' forward states
-            forward += f"[{selection.written(0)}]"
+        upper = selection.written(0).split(":", 1)[1].strip()
+        forward = forward_rows(selection.value_text, None if count == layers else upper)
         shown = count if count.value is None else count.value
         end = "last" if first.upper is None else "first"
         report(
@@ -172,15 +171,48 @@ def batch_first_message(text: str, base: str, where: str, index: int, fixed: str
     )
 
 
+def forward_rows(base: str, count: str | None) -> str:
+    """RNN207's fix: every layer's forward state, or (`count` given) the last `count` layers'
+    (a decoder with fewer layers than its encoder takes the top ones; the first would be the
+    very rows the slice already holds when `count` is 1)."""
+    return f"{base}[0::2]" if count is None else f"{base}[0::2][-{count}:]"
+
+
 def layers_message(
     text: str, base: str, where: str, layers: object, forward: str, end: str = "first"
 ) -> str:
     """RNN207's message, at check time and at run time."""
     count = str(layers) if isinstance(layers, int) else f"`{layers}`"
+    taken = f"the {end} layer" if layers == 1 else f"the {end} {count} layers"
+    wanted = "every layer's" if forward.endswith("[0::2]") else f"the last {count} layers'"
+    if layers == 1:
+        wanted = "the last layer's"
     return (
-        f"`{text}` is not the {end} {count} layers: the rows of "
-        f"`{base}` from bidirectional {where} alternate directions (layer 0 "
-        "forward, layer 0 backward, layer 1 forward, ...), so this slice holds half the "
-        f"layers in both directions. For every layer's forward state write `{forward}`; "
+        f"`{text}` is not {taken}: the rows of `{base}` from bidirectional {where} alternate "
+        "directions (layer 0 forward, layer 0 backward, layer 1 forward, ...), so this slice "
+        f"holds {_rows_held(layers, end)}. For {wanted} forward state write `{forward}`; "
         f"for the last layer's two directions, `{base}[-2:]`."
     )
+
+
+def _rows_held(rows: object, end: str) -> str:
+    """What the first or last `rows` rows of a bidirectional h_n are, in layers."""
+    if not isinstance(rows, int):
+        return f"the {end} `{rows}` rows: both directions of the {end} layers"
+    pairs, odd = divmod(rows, 2)
+    if end == "first":
+        both = (
+            "layer 0 in both directions"
+            if pairs == 1
+            else f"layers 0 to {pairs - 1} in both directions"
+        )
+        one = f"layer {pairs}'s forward direction"
+        if not pairs:
+            return f"only {one}"
+        return f"{both} and {one}" if odd else both
+    both = (
+        "the last layer in both directions"
+        if pairs == 1
+        else f"the last {pairs} layers in both directions"
+    )
+    return f"{both} and the backward direction of the layer before them" if odd else both

@@ -194,7 +194,7 @@ def _state_selected(trace: Trace, chosen: tuple[Any, ...], place: Place) -> list
         if prefix or suffix:
             text, base, where = _texts(place, trace)
             count = first.stop if prefix else layers
-            forward = f"{base}[0::2]" if count == layers else f"{base}[0::2][:{count}]"
+            forward = state_index.forward_rows(base, None if count == layers else str(count))
             end = "first" if prefix else "last"
             message = state_index.layers_message(text, base, where, count, forward, end)
             found.append(Misuse("RNN207", message))

@@ -1,4 +1,4 @@
-from tests.helpers import rows
+from tests.helpers import check, fixed, rows
 
 HEAD = "import torch.nn as nn\n"
 
@@ -59,3 +59,17 @@ def test_a_suffix_of_the_rnns_own_layer_count() -> None:
         "        return a, b, h[-1:]\n"
     )
     assert rows(source, "RNN207") == [11]
+
+
+def test_the_message_says_which_rows_a_prefix_holds_and_the_fix_takes_the_top_layers() -> None:
+    source = HEAD + (
+        "gru = nn.GRU(4, 8, 2, bidirectional=True)\n_, h = gru(x)\n"
+        "one, three = h[:1], h[:3]\n"
+    )
+    first, second = check(source, "RNN207")
+    assert "is not the first layer:" in first.message
+    assert "holds only layer 0's forward direction." in first.message
+    assert "For the last layer's forward state write `h[0::2][-1:]`" in first.message
+    assert fixed(source, first).endswith("one, three = h[0::2][-1:], h[:3]\n")
+    assert "holds layer 0 in both directions and layer 1's forward direction." in second.message
+    assert "For the last 3 layers' forward state" in second.message
