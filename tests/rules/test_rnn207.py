@@ -63,8 +63,7 @@ def test_a_suffix_of_the_rnns_own_layer_count() -> None:
 
 def test_the_message_says_which_rows_a_prefix_holds_and_the_fix_takes_the_top_layers() -> None:
     source = HEAD + (
-        "gru = nn.GRU(4, 8, 2, bidirectional=True)\n_, h = gru(x)\n"
-        "one, three = h[:1], h[:3]\n"
+        "gru = nn.GRU(4, 8, 2, bidirectional=True)\n_, h = gru(x)\none, three = h[:1], h[:3]\n"
     )
     first, second = check(source, "RNN207")
     assert "is not the first layer:" in first.message
