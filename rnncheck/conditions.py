@@ -14,7 +14,7 @@ import operator
 from collections.abc import Callable, Hashable
 from dataclasses import replace
 
-from rnncheck.layout import Layout
+from rnncheck.layout import FEWEST_LAYERS, Layout
 
 Facts = dict[Hashable, object]
 """A flag's key -> its truth; (BOUND, key) -> (lowest, highest) (None: open); (OTHER, key) ->
@@ -114,10 +114,11 @@ def refined(layout: Layout, facts: Facts, key: Callable[[str], str]) -> Layout:
     }
     if not isinstance(layout.num_layers, int):
         low, high = _bounds(facts, key("num_layers"))
-        if facts.get((OTHER, key("num_layers"))) == 1 and (low or 1) == 1:
-            low = 2  # torch's num_layers >= 1
-        if (high is not None and high <= 1) or (low is not None and low == high):
-            changes["num_layers"] = max(high or 1, 1)
+        least = FEWEST_LAYERS
+        if facts.get((OTHER, key("num_layers"))) == least and (low or least) == least:
+            low = least + 1
+        if (high is not None and high <= least) or (low is not None and low == high):
+            changes["num_layers"] = max(high or least, least)
         elif low is not None and low > 1:
             changes["rows_at_least"] = 2
     settled = replace(layout, **changes) if changes else layout  # type: ignore[arg-type]

@@ -42,6 +42,9 @@ class Kind(str, Enum):
     GRU = "GRU"
 
 
+FEWEST_LAYERS = 1
+"""torch's constructor raises for fewer layers: a layer count the code leaves open is still at
+least this (`constraints`, and the conditions that compare it)."""
 _SHARED = ("input_size", "hidden_size", "num_layers")
 _TAIL = ("bias", "batch_first", "dropout", "bidirectional")
 POSITIONAL: dict[Kind, tuple[str, ...]] = {
