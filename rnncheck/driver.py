@@ -258,7 +258,7 @@ class Driver:
         """The calls of a function of this module that fix some argument: here and in the
         other files that call it."""
         sites = list(self.sites.get(function, []))
-        for caller in self.project.callers(self.path, function.name)[:MAX_CALLERS]:
+        for caller in self.project.callers(self.path, function.name, MAX_CALLERS):
             reader = foreign_driver(caller, self.project)
             if reader is not None:
                 sites.extend(reader.generic().sites.get(function, []))

@@ -21,7 +21,8 @@ hold):
 - `mentions_rnn(path)`: whether a file's text mentions an RNN (else its code is not read);
 - `receives_rnn(path)`: whether a file that does not imports a module that builds an RNN
   (then its code is read all the same);
-- `callers(path, name)`: the other files that may call the function `name` of `path`;
+- `callers(path, name, most)`: the first `most` other files that may call the function `name`
+  of `path`;
 - `writes_attribute(owner, name)`: whether any project file may assign `owner.name`;
 - `setting(path, klass, name)`: the literal a plain class's body gives an attribute;
 - `writes_key(name)`: whether any project file may write key `name` of a dict;
@@ -402,11 +403,16 @@ class Project:
         return path in self.receiving
 
     @query
-    def callers(self, path: str, name: str) -> tuple[str, ...]:
-        """The other project files that import the function `name` of `path` (or its module)
-        and whose text calls a function of that name."""
-        candidates = self._scan()[1].get(name, ())
-        return tuple(c for c in candidates if c != path and self._may_call(c, path, name))
+    def callers(self, path: str, name: str, most: int) -> tuple[str, ...]:
+        """The first `most` other project files (by path) that import the function `name` of
+        `path` (or its module) and whose text calls a function of that name."""
+        found: list[str] = []
+        for caller in self._scan()[1].get(name, ()):
+            if len(found) == most:
+                break
+            if caller != path and self._may_call(caller, path, name):
+                found.append(caller)
+        return tuple(found)
 
     @query
     def writes_attribute(self, owner: str, name: str) -> bool:
@@ -478,24 +484,35 @@ class Project:
 
     def _may_call(self, caller: str, path: str, name: str) -> bool:
         """Whether `caller` imports the function `name` of `path`, or a module or package that
-        holds it."""
+        holds it. The imports its text may hold (`Scan.imports`) are looked at first: when
+        none of them can, its index is never made."""
+        if not self._may_import(caller, path, name):
+            return False
         if self.symbol(caller, name) == Defined("function", path, name):
             return True
         index = self._index(caller)
-        stem = os.path.splitext(os.path.basename(path))[0]
-        folders = set(os.path.dirname(path).split(os.sep))
         for local, imported in index.imports.items() if index is not None else ():
-            named = {*(imported.module or "").split("."), imported.name}
-            if stem not in named and not named & folders:
-                continue  # cannot name this module or a package that holds it
-            found = self.symbol(caller, local)
-            if isinstance(found, Module) and (
-                found.path == path
-                or (
-                    os.path.basename(found.path) == "__init__.py"
-                    and path.startswith(os.path.dirname(found.path) + os.sep)
-                )
-            ):
+            if _names_module(imported, path) and _holds(self.symbol(caller, local), path):
+                return True
+        return False
+
+    def _may_import(self, caller: str, path: str, name: str) -> bool:
+        """Whether some import `caller`'s text may hold binds the function `name` of `path`, or
+        a module or package that holds it: a star import, or one that `_may_call` would follow
+        there. The index's imports are among the text's, and what a name is bound to by an
+        import is what `_imported` finds, whatever other binding the index may prefer."""
+        found = self.scans[caller].imports
+        if found is None:
+            return True
+        function = Defined("function", path, name)
+        for local, module, level, imported_name in found:
+            imported = Import(module, level, imported_name)
+            if local == "*":
+                return True
+            if local != name and not _names_module(imported, path):
+                continue
+            bound = self._imported(caller, imported, MAX_IMPORT_CHAIN - 1)
+            if bound == function or _holds(bound, path):
                 return True
         return False
 
@@ -544,6 +561,25 @@ class Project:
             package = os.path.dirname(package)
         top = max((r for r in self.roots if folder.startswith(r)), key=len, default="")
         return list(dict.fromkeys(f for f in (folder, package, top) if f))
+
+
+def _names_module(imported: Import, path: str) -> bool:
+    """Whether an import names the module of `path` or a folder above it (else it cannot bind
+    that module or a package that holds it)."""
+    named = {*(imported.module or "").split("."), imported.name}
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return stem in named or bool(named & set(os.path.dirname(path).split(os.sep)))
+
+
+def _holds(symbol: Symbol | None, path: str) -> bool:
+    """Whether a symbol is the module of `path`, or a package that holds it."""
+    return isinstance(symbol, Module) and (
+        symbol.path == path
+        or (
+            os.path.basename(symbol.path) == "__init__.py"
+            and path.startswith(os.path.dirname(symbol.path) + os.sep)
+        )
+    )
 
 
 def _parsed_index(content: bytes) -> ModuleIndex | None:

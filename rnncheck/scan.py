@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from rnncheck.source import mentions_rnn
+from rnncheck.source import DecodeError, encoding, mentions_rnn
 
 CLASS = re.compile(rb"class[ \t]+([A-Za-z_]\w*)")
 FUNCTION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
@@ -67,6 +67,8 @@ class Scan:
     """Whether it calls torch's own RNN classes (`CALLS_RNN`)."""
     building: tuple[str, ...]
     """Then, its module-level classes and functions whose lines, up to the next one, call one."""
+    imports: tuple[Imported, ...] | None
+    """Every import statement its text may hold (`imports`), None when the text cannot say."""
 
     @classmethod
     def of(cls, content: bytes) -> Scan:
@@ -85,6 +87,7 @@ class Scan:
             keys=frozenset(_keys(content)),
             calls_rnn=calls,
             building=tuple(_building(content)) if calls else (),
+            imports=imports(content),
         )
 
     def plain(self) -> list[Any]:
@@ -100,12 +103,25 @@ class Scan:
             sorted(self.keys),
             self.calls_rnn,
             list(self.building),
+            None if self.imports is None else [list(i) for i in self.imports],
         ]
 
     @classmethod
     def from_plain(cls, plain: list[Any]) -> Scan:
         """The scan `plain()` wrote; a TypeError or ValueError when it is not one."""
-        mentions, builds, classes, functions, called, writes, dynamic, keys, calls, building = plain
+        (
+            mentions,
+            builds,
+            classes,
+            functions,
+            called,
+            writes,
+            dynamic,
+            keys,
+            calls,
+            building,
+            bound,
+        ) = plain
         if not all(isinstance(flag, bool) for flag in (mentions, builds, dynamic, calls)):
             raise TypeError("not a scan")
         return cls(
@@ -119,6 +135,7 @@ class Scan:
             frozenset(_names(keys)),
             calls,
             tuple(_names(building)),
+            None if bound is None else tuple(map(_imported, bound)),
         )
 
 
@@ -126,6 +143,15 @@ def _names(items: list[Any]) -> list[str]:
     if not all(isinstance(item, str) for item in items):
         raise TypeError("not a list of names")
     return items
+
+
+def _imported(plain: Any) -> Imported:
+    local, module, level, name = plain
+    if not isinstance(level, int) or not all(
+        isinstance(part, str) or part is None for part in (module, name)
+    ):
+        raise TypeError("not an import")
+    return _names([local])[0], module, level, name
 
 
 def _classes(content: bytes) -> Iterator[bytes]:
@@ -169,3 +195,183 @@ def _building(content: bytes) -> Iterator[str]:
     for (start, name), end in zip(starts, ends, strict=True):
         if CALLS_RNN.search(content, start, end):
             yield name
+
+
+Imported = tuple[str, str | None, int, str | None]
+"""(local name, module, level, name) as `rnncheck.index.Import` has them: `import a.b as c` is
+("c", "a.b", 0, None), `from ..a import b as c` ("c", "a", 2, "b"), a star import's local "*"."""
+
+IMPORT_WORDS = ((b"from", re.compile(b"from")), (b"import", re.compile(b"import")))
+NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+SPACE = re.compile(rb"(?:[ \t\f]|\\\r?\n|\\\r)*")
+"""Blanks within a logical line, backslash continuations included."""
+SPACE_IN_PARENTHESES = re.compile(rb"(?:[ \t\f\r\n]|\\\r?\n|\\\r|#[^\r\n]*)*")
+CONTINUED = re.compile(rb"\\(?:\r\n|\r|\n)$")
+UNREAD_FROM = re.compile(rb"\bfrom\b[\w. \t\f\\]*$")
+"""What comes before an `import` that no `from` statement read, when it may be one."""
+PLAIN_ENCODINGS = frozenset({"utf-8", "utf-8-sig", "ascii"})
+
+
+class Unreadable(Exception):
+    """An import the patterns cannot read for certain."""
+
+
+def imports(content: bytes) -> tuple[Imported, ...] | None:
+    """Every import statement the text may hold, read by patterns: each `from` or `import`
+    that starts one as the grammar has it (strings and comments may add some that are not
+    code). None when a statement may be one the patterns cannot read (an `import` after a
+    line continuation, a name that is not ASCII, an encoding other than UTF-8), so that every
+    import the parser finds is among them when it is not None."""
+    try:
+        if encoding(content) not in PLAIN_ENCODINGS:
+            return None
+    except DecodeError:
+        return None
+    found: list[Imported] = []
+    taken: set[int] = set()
+    try:
+        for start, word in _keywords(content):
+            if start in taken:
+                continue
+            if word == b"from":
+                read = _from_import(content, start + 4)
+                if read is not None:
+                    at, bound = read
+                    taken.add(at)
+                    found.extend(bound)
+            elif _starts_statement(content, start):
+                found.extend(_plain_import(content, start + 6))
+            elif UNREAD_FROM.search(_line_before(content, start)):
+                raise Unreadable
+    except Unreadable:
+        return None
+    return tuple(found)
+
+
+def _keywords(content: bytes) -> list[tuple[int, bytes]]:
+    """Where the words `from` and `import` stand, in order (a literal is searched many times
+    faster than a pattern that begins at a word boundary)."""
+    found = [
+        (match.start(), word)
+        for word, pattern in IMPORT_WORDS
+        for match in pattern.finditer(content)
+        if (match.start() == 0 or content[match.start() - 1] not in WORD)
+        and (match.end() == len(content) or content[match.end()] not in WORD)
+    ]
+    return sorted(found)
+
+
+def _line_before(content: bytes, at: int) -> bytes:
+    return content[max(content.rfind(b"\n", 0, at), content.rfind(b"\r", 0, at)) + 1 : at]
+
+
+def _starts_statement(content: bytes, at: int) -> bool:
+    """Whether the `import` at `at` begins a statement: first on its line, or after `;` or `:`.
+    Unreadable when a continued line comes before it."""
+    line = _line_before(content, at)
+    before = line.rstrip(b" \t\f")
+    start = at - len(line)
+    if not before and CONTINUED.search(content, max(start - 3, 0), start):
+        raise Unreadable
+    return not before or before.endswith((b";", b":"))
+
+
+def _name(content: bytes, at: int) -> tuple[str, int] | None:
+    """The identifier at `at` and where it ends; Unreadable when it is not ASCII."""
+    if at < len(content) and content[at] >= 0x80:
+        raise Unreadable
+    found = NAME.match(content, at)
+    if found is None:
+        return None
+    if found.end() < len(content) and content[found.end()] >= 0x80:
+        raise Unreadable
+    return found.group().decode(), found.end()
+
+
+def _dotted(content: bytes, at: int, space: re.Pattern[bytes]) -> tuple[str, int] | None:
+    """`a.b.c` from `at` (blanks allowed around the dots)."""
+    first = _name(content, at)
+    if first is None:
+        return None
+    parts, at = [first[0]], first[1]
+    while True:
+        dot = _skip(content, at, space)
+        if content[dot : dot + 1] != b".":
+            return ".".join(parts), at
+        following = _name(content, _skip(content, dot + 1, space))
+        if following is None:
+            return None
+        parts.append(following[0])
+        at = following[1]
+
+
+def _keyword(content: bytes, at: int, word: bytes) -> bool:
+    found = NAME.match(content, at)
+    return found is not None and found.group() == word
+
+
+def _skip(content: bytes, at: int, space: re.Pattern[bytes] = SPACE) -> int:
+    found = space.match(content, at)
+    return found.end() if found is not None else at
+
+
+def _from_import(content: bytes, at: int) -> tuple[int, list[Imported]] | None:
+    """`from` (ending at `at`) `.. module import names`: where its `import` is, and what it
+    binds; None when the text there is no such statement."""
+    at, level = _skip(content, at), 0
+    while content[at : at + 1] == b".":
+        level += 1
+        at = _skip(content, at + 1)
+    module = None if _keyword(content, at, b"import") else _dotted(content, at, SPACE)
+    if module is not None:
+        at = _skip(content, module[1])
+    elif not level:
+        return None
+    keyword = at
+    if not _keyword(content, at, b"import"):
+        return None
+    origin = module[0] if module is not None else None
+    at = _skip(content, at + 6)
+    if content[at : at + 1] == b"*":
+        return keyword, [("*", origin, level, "*")]
+    space = SPACE
+    if content[at : at + 1] == b"(":
+        space, at = SPACE_IN_PARENTHESES, _skip(content, at + 1, SPACE_IN_PARENTHESES)
+    bound: list[Imported] = []  # what follows the keyword is valid code as far as it reads
+    while True:
+        name = _name(content, at)
+        if name is None:
+            return keyword, bound
+        at = _skip(content, name[1], space)
+        local = name[0]
+        if _keyword(content, at, b"as"):
+            alias = _name(content, _skip(content, at + 2, space))
+            if alias is None:
+                return keyword, bound
+            local, at = alias[0], _skip(content, alias[1], space)
+        bound.append((local, origin, level, name[0]))
+        if content[at : at + 1] != b",":
+            return keyword, bound
+        at = _skip(content, at + 1, space)
+
+
+def _plain_import(content: bytes, at: int) -> list[Imported]:
+    """`import a.b as c, d` (the keyword ending at `at`); Unreadable when it is not one."""
+    bound: list[Imported] = []
+    while True:
+        module = _dotted(content, _skip(content, at), SPACE)
+        if module is None:
+            raise Unreadable
+        at = _skip(content, module[1])
+        if _keyword(content, at, b"as"):
+            alias = _name(content, _skip(content, at + 2))
+            if alias is None:
+                raise Unreadable
+            bound.append((alias[0], module[0], 0, None))
+            at = _skip(content, alias[1])
+        else:
+            local = module[0].split(".")[0]
+            bound.append((local, local, 0, None))
+        if content[at : at + 1] != b",":
+            return bound
+        at += 1

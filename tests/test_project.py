@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 from pathlib import Path
 
@@ -562,3 +563,36 @@ def test_a_file_that_names_no_rnn_and_imports_none_is_not_read(tmp_path: Path) -
     project, paths = _project(tmp_path, {**files, "train.py": reading})
     (problem,) = check_source(reading.encode(), str(paths["train.py"]), project=project)
     assert problem.code == "RNN000"
+
+
+CALLED = {
+    "lib.py": "def step(rnn):\n    return rnn\n",
+    "a.py": "from lib import step\nstep(1)\n",
+    "b.py": "import lib\nlib.step(1)\n",
+    "c.py": "from other import step\nstep(1)\n",
+    "d.py": "def step(x):\n    return x\n\n\nstep(1)\n",
+    "e.py": "from lib import *\nstep(1)\n",
+    "f.py": '"""from lib import step"""\nfrom other import go\nstep(1)\n',
+    "other.py": "def step(x):\n    return x\n",
+}
+
+
+def test_a_caller_whose_imports_cannot_bind_the_function_is_never_indexed(
+    tmp_path: Path,
+) -> None:
+    for name, text in CALLED.items():
+        (tmp_path / name).write_text(text)
+    files = [(str(tmp_path / name), text.encode()) for name, text in CALLED.items()]
+    lib = str(tmp_path / "lib.py")
+    project = Project.of(files, (str(tmp_path),))
+    found = project.callers(lib, "step", 10)
+    assert found == tuple(str(tmp_path / name) for name in ("a.py", "b.py", "e.py"))
+    assert not {str(tmp_path / name) for name in ("c.py", "d.py")} & project._indexes.keys()
+    unscanned = Project.of(files, (str(tmp_path),))
+    for path, scan in unscanned.scans.items():
+        unscanned.scans[path] = dataclasses.replace(scan, imports=None)
+    assert unscanned.callers(lib, "step", 10) == found  # the index's own answer
+    assert str(tmp_path / "d.py") in unscanned._indexes
+    first = Project.of(files, (str(tmp_path),))
+    assert first.callers(lib, "step", 1) == found[:1]
+    assert str(tmp_path / "b.py") not in first._indexes

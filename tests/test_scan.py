@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import json
 
 import pytest
 
-from rnncheck.scan import Scan
+from rnncheck.index import ModuleIndex
+from rnncheck.scan import Scan, imports
 
 TEXT = b"""\
 import torch.nn as nn
@@ -58,3 +60,58 @@ def test_a_scan_survives_json():
 def test_what_is_not_a_scan_is_refused(plain):
     with pytest.raises((TypeError, ValueError)):
         Scan.from_plain(plain)
+
+
+IMPORTS = [
+    "import os\n",
+    "import torch.nn as nn, numpy\n",
+    "import a . b as c\n",
+    "from . import (a as b,  # a comment (with a parenthesis)\n    c,\n)\n",
+    "from .. x . y import z as w\n",
+    "from ...pkg import *\n",
+    "from \\\n  model \\\n  import Encoder\n",
+    "x = 1; import json\n",
+    "x = 1 + \\\n  2; import json\n",
+    "if True: import re\n",
+    "try:\n    from fast import parse\nexcept ImportError:\n    from slow import parse\n",
+    "from.models import Tagger\n",
+    "from a import(b)\n",
+    "from a import b\r\nimport c\rimport d\n",
+]
+
+
+@pytest.mark.parametrize("source", IMPORTS)
+def test_every_import_the_index_finds_is_among_the_texts(source):
+    index = ModuleIndex.of(ast.parse(source))
+    found = imports(source.encode())
+    assert found is not None
+    bound = {(local, i.module, i.level, i.name) for local, i in index.imports.items()}
+    bound |= {("*", i.module, i.level, i.name) for i in index.stars}
+    assert bound and bound <= set(found)
+
+
+def test_an_import_in_a_string_is_one_more_and_a_docstrings_prompt_none():
+    text = b'"""\nimport extra\n>>> import shown\n>>> from x import (\n...     y)\n"""\nimport os\n'
+    assert imports(text) == (("extra", "extra", 0, None), ("os", "os", 0, None))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b"import caf\xc3\xa9\n",
+        b"from x import a, caf\xc3\xa9\n",
+        b"# -*- coding: latin-1 -*-\nimport os\n",
+        b"if x: \\\n    import os\n",
+    ],
+)
+def test_imports_the_patterns_cannot_be_sure_of_are_unknown(text):
+    assert imports(text) is None
+
+
+def test_the_imports_survive_json_and_a_wrong_one_is_refused():
+    scan = Scan.of(b"from .a import b as c\nimport d.e\n")
+    assert scan.imports == (("c", "a", 1, "b"), ("d", "d", 0, None))
+    plain = json.loads(json.dumps(scan.plain()))
+    assert Scan.from_plain(plain) == scan
+    with pytest.raises((TypeError, ValueError)):
+        Scan.from_plain([*plain[:-1], [["c", "a", "1", "b"]]])
