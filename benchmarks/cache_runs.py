@@ -15,7 +15,7 @@ peak resident memory, the median of N runs:
 - one changed: the same after one line is added to the largest file the checker reads (the file
   is put back afterwards), as pre-commit's run after an edit;
 - leaf changed: the same for the largest program (not a notebook) the checker reads that no other
-  file's reading asked for (no `source` query names it in the cold run's cache): pre-commit's
+  file's reading asked for (no `outline` query names it in the cold run's cache): pre-commit's
   other case, an edit that invalidates only the edited file.
 
 Python compiles rnncheck's modules once and keeps their bytecode, as an installed copy has it:
@@ -179,7 +179,7 @@ def _leaf(folder: str, read: list[str]) -> str | None:
     for entry in glob.glob(os.path.join(folder, "*", "findings", "*")):
         with open(entry, encoding="utf-8") as handle:
             record = json.load(handle)["record"]
-        asked.update(arguments[0] for name, arguments, _ in record if name == "Project.source")
+        asked.update(arguments[0] for name, arguments, _ in record if name == "Project.outline")
     leaves = [path for path in read if not path.endswith(".ipynb") and path not in asked]
     return max(leaves, key=os.path.getsize, default=None)
 

@@ -21,6 +21,7 @@ import functools
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import libcst as cst
 
@@ -44,6 +45,7 @@ from rnncheck.abstract import (
 from rnncheck.configurations import MAX_CONFIGURATIONS, Configuration, configurations
 from rnncheck.events import Rnn, Value
 from rnncheck.index import SCALARS
+from rnncheck.outline import parsed
 from rnncheck.positions import Positions
 from rnncheck.project import Construction, Project, Record
 from rnncheck.reading import Context, Env, Frame, Reading, bound
@@ -107,6 +109,7 @@ def _where(path: str, here: str, line: int) -> str:
 
 
 Emit = Callable[[object], None]
+N = TypeVar("N", cst.ClassDef, cst.FunctionDef)
 
 
 class Driver:
@@ -208,6 +211,9 @@ class Driver:
         if self.done or not self.prepared:
             return self
         self.done = True
+        for node in self.module.body if self.foreign else ():
+            if isinstance(node, cst.FunctionDef | cst.ClassDef):
+                self.project.definition_text(self.path, node.name.value)
         stable = self.globals
         module_rows = syntax.rows(self.module)
         for node in self.module.body:
@@ -317,8 +323,16 @@ class Driver:
     def method_of(self, klass: Klass, name: str) -> cst.FunctionDef | None:
         """A method of a project class, by name."""
         owner = self.owner(klass.path)
-        node = owner.class_nodes.get(klass.name) if owner is not None else None
+        node = owner.definition(owner.class_nodes, klass.name) if owner is not None else None
         return _method(node, name) if node is not None else None
+
+    def definition(self, nodes: dict[str, N], name: str) -> N | None:
+        """A class or function of this module about to be read: when the module is another
+        file's, the reading rests on its text (`Project.definition_text`)."""
+        node = nodes.get(name)
+        if node is not None and self.foreign:
+            self.project.definition_text(self.path, name)
+        return node
 
     def owner(self, path: str) -> Driver | None:
         """The driver of the module that defines a class: this one, or another file's."""
@@ -347,7 +361,7 @@ class Driver:
         if instance.path not in ("", self.path):
             owner = self.owner(instance.path)
             return owner.attributes(instance) if owner is not None else {}
-        node = self.class_nodes.get(instance.name)
+        node = self.definition(self.class_nodes, instance.name)
         if node is None or not instance.bindings:
             return self.generic().classes.get(instance.name, {})
         known = self.objects.get(instance)
@@ -365,7 +379,7 @@ class Driver:
         if instance.path not in ("", self.path):
             owner = self.owner(instance.path)
             return owner.call(instance, arguments, given) if owner is not None else None
-        node = self.class_nodes.get(instance.name)
+        node = self.definition(self.class_nodes, instance.name)
         forward = _method(node, "forward") if node is not None else None
         if forward is None or not instance.bindings:
             return None
@@ -383,7 +397,7 @@ class Driver:
         owner = self.owner(function.path)
         if owner is not self:
             return owner.call_function(function, node, arguments) if owner is not None else None
-        definition = self.function_nodes.get(function.name)
+        definition = self.definition(self.function_nodes, function.name)
         key = (function, tuple(arguments))
         if definition is None:
             return None
@@ -614,19 +628,6 @@ def _settled(assigned: dict[str, list[Abstract]]) -> Env:
     return settled
 
 
-@functools.lru_cache(maxsize=64)
-def parsed(text: str | None) -> cst.Module | None:
-    """A program text's tree, parsed once for the checked file and for the files reading it
-    as another's (the same text is the same tree: nothing changes a tree); None when it does
-    not parse."""
-    if text is None:
-        return None
-    try:
-        return cst.parse_module(text)
-    except (cst.ParserSyntaxError, RecursionError):
-        return None
-
-
 _READING: set[str] = set()
 _FOREIGN: dict[str, tuple[Project, Driver]] = {}
 """Per file read for another's sake: the project it was read with, and its driver."""
@@ -655,7 +656,11 @@ def foreign_driver(path: str, project: Project) -> Driver | None:
     known = _FOREIGN.get(path)
     if known is not None and known[0] is project:
         return known[1]
-    text = project.source(path)
+    text = project.program(path)
+    module = parsed(text)
+    if module is not None:
+        syntax.keep(module)
+    project.outline(path)
     if path in _READING:
         return None
     prepared = _PREPARED.get(path)
@@ -663,10 +668,8 @@ def foreign_driver(path: str, project: Project) -> Driver | None:
         queries.log(prepared[3])
         reader = prepared[2].copy()
     else:
-        module = parsed(text)
         if module is None:
             return None
-        syntax.keep(module)
         _READING.add(path)
         contacts = _contacts
         try:

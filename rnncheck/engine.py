@@ -10,9 +10,10 @@ from dataclasses import replace
 import libcst as cst
 
 from rnncheck import noqa, notebook, shape_reads
-from rnncheck.driver import Driver, forget_foreign, parsed
+from rnncheck.driver import Driver, forget_foreign
 from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection, rnn_of
 from rnncheck.finding import Edit, Finding, Fix
+from rnncheck.outline import parsed
 from rnncheck.positions import Positions
 from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES

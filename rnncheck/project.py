@@ -26,7 +26,9 @@ hold):
 - `writes_attribute(owner, name)`: whether any project file may assign `owner.name`;
 - `setting(path, klass, name)`: the literal a plain class's body gives an attribute;
 - `writes_key(name)`: whether any project file may write key `name` of a dict;
-- `source(path)`: a project file's program text, for reading another file's class bodies.
+- `outline(path)`: a project file's module code and what each of its definitions binds, and
+  `definition_text(path, name)`: the text of one class or function, for reading another file
+  (`rnncheck.outline`).
 
 Each is marked `@query` (`rnncheck.queries`), which records it while a file is read.
 """
@@ -42,13 +44,16 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rnncheck import notebook
 from rnncheck.index import NOT_LITERAL, REQUIRED, SCALARS, WRITTEN, Import, ModuleIndex, literal
 from rnncheck.queries import query
 from rnncheck.scan import Scan
 from rnncheck.source import decode, digest
+
+if TYPE_CHECKING:
+    from rnncheck.outline import Outline
 
 LONE_CR = re.compile(rb"\r(?!\n)")
 IMPORT_LINE = re.compile(
@@ -438,8 +443,27 @@ class Project:
         return Constant(values[name]) if name in values else None
 
     @query
-    def source(self, path: str) -> str | None:
-        """The program text of a project file (a notebook's code cells), None if unreadable."""
+    @_memoised
+    def outline(self, path: str) -> Outline | None:
+        """What reading a project file for another's sake rests on before any of its classes
+        and functions is read: its module code, and what each definition binds
+        (`rnncheck.outline`); None when it cannot be read or parsed."""
+        from rnncheck import outline
+
+        return outline.outline(self.program(path))
+
+    @query
+    @_memoised
+    def definition_text(self, path: str, name: str) -> tuple[tuple[int, str], ...] | None:
+        """The first line and text of each class or function `name` of a project file, read
+        for another file's sake."""
+        from rnncheck import outline
+
+        return outline.definitions(self.program(path), name)
+
+    def program(self, path: str) -> str | None:
+        """The program text of a project file (a notebook's code cells), None if unreadable.
+        Not a question: a reading of it rests on `outline` and `definition_text`."""
         try:
             with open(path, "rb") as handle:
                 content = handle.read()

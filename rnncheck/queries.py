@@ -13,7 +13,8 @@ query.
 The contract, for whoever adds a question:
 - Reading a file learns about other files only through `@query` methods of the project model:
   never by reading its fields, and never by opening another file without asking a query about it
-  (`Project.source(path)` is that query).
+  (`Project.outline(path)` and `Project.definition_text(path, name)` are those queries: the
+  module code, and each definition read).
 - A query's arguments are plain data (str, int, tuples of them) and its answer is a function of
   the project and the arguments alone, with a `repr` that shows everything the answer says (plain
   data or dataclasses of it: that `repr` is what is fingerprinted).

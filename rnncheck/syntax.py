@@ -411,7 +411,12 @@ DICT_READS = frozenset({"get", "keys", "values", "items", "copy"})
 
 
 def changed(root: cst.CSTNode, names: set[str]) -> set[str]:
-    """Which of `names` a tree may change the contents of: item assignment or deletion
+    """Which of `names` a tree may change the contents of (`changes`)."""
+    return changes(root) & names
+
+
+def changes(root: cst.CSTNode) -> set[str]:
+    """The names a tree may change the contents of: item assignment or deletion
     (`cfg["k"] = v`), a method other than a read (`cfg.update(...)`), being handed to a call
     (`build(cfg)`; `f(**cfg)` copies it) or to another name (`alias = cfg`)."""
     found: set[str] = set()
@@ -434,7 +439,7 @@ def changed(root: cst.CSTNode, names: set[str]) -> set[str]:
                 if not arg.star and isinstance(arg.value, cst.Name):
                     found.add(arg.value.value)
         pending.extend(children(node))
-    return found & names
+    return found
 
 
 def binding_count(node: cst.CSTNode, name: str) -> int:

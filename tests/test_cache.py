@@ -443,3 +443,74 @@ def test_a_file_read_once_for_several_checked_files_invalidates_each_of_them(tmp
     assert prepared["encoder.py"] == 2  # once checked, once read for both others
     (tmp_path / "settings.py").write_text("LAYERS = 1\n")
     assert run(tmp_path) == []  # second.py's findings rest on what first.py's reading learnt
+
+
+LAYERED = """\
+import torch.nn as nn
+
+LAYERS = 2
+
+
+def final(x):
+    gru = nn.GRU(4, 8, num_layers=LAYERS)
+    _, h = gru(x)
+    return h
+
+
+def helper(x):
+    total = x + 1
+    return total
+"""
+CALLER = "from encoder import final\n\n\ndef last(x):\n    return final(x).squeeze(0)\n"
+"""Reads encoder.py's module code and its `final`, never `helper` (RNN206: two layers)."""
+
+
+@pytest.mark.parametrize(
+    ("edit", "again"),
+    [
+        (lambda text: text.replace("x + 1", "x + 2"), False),  # a body CALLER never reads
+        (lambda text: text + "\n# a comment after the code\n", False),
+        (lambda text: text + "\n\ndef more():\n    return 1\n", True),  # a new name
+        (lambda text: text.replace("(4, 8,", "(4, 16,"), True),  # the function CALLER reads
+        (lambda text: text.replace("total = x + 1", "LAYERS = x + 1"), True),  # binds a name
+        (lambda text: "\n" + text, True),  # moves `final`: its lines are in messages
+        (lambda text: text.replace("LAYERS = 2", "LAYERS = 3"), True),  # the module code
+    ],
+)
+def test_a_reader_rests_on_the_definitions_it_read_in_another_file(
+    tmp_path, monkeypatch, reads, edit, again
+):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(cache.VARIABLE, raising=False)
+    (tmp_path / "encoder.py").write_text(LAYERED)
+    (tmp_path / "user.py").write_text(CALLER)
+    assert run(tmp_path) == ["user.py:5:RNN206"]
+    reads.clear()
+    (tmp_path / "encoder.py").write_text(edit(LAYERED))
+    found = run(tmp_path)
+    assert reads == Counter({"encoder.py": 1, **({"user.py": 1} if again else {})})
+    assert found == uncached(tmp_path)
+
+
+def test_a_reader_of_a_whole_module_rests_on_all_of_it(tmp_path, monkeypatch, reads):
+    """USER builds `Encoder()`, whose attributes come from the module's generic reading: every
+    class and function of it is read, in order, and each may change what the next one gives."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(cache.VARIABLE, raising=False)
+    (tmp_path / "encoder.py").write_text(
+        ENCODER.format(layers=2) + "\n\ndef helper():\n    return 1\n"
+    )
+    (tmp_path / "user.py").write_text(USER)
+    assert run(tmp_path) == ["user.py:5:RNN206"]
+    reads.clear()
+    (tmp_path / "encoder.py").write_text(
+        ENCODER.format(layers=2) + "\n\ndef helper():\n    return 2\n"
+    )
+    assert run(tmp_path) == ["user.py:5:RNN206"]
+    assert reads == Counter({"encoder.py": 1, "user.py": 1})
+
+
+def uncached(tree: Path) -> list[str]:
+    paths = sorted(str(tree / name) for name in os.listdir(tree) if name.endswith(".py"))
+    results = runner.check_files([(path, ALL_RULES) for path in paths], jobs=1, kept=None)
+    return [f"{os.path.basename(f.path)}:{f.row}:{f.code}" for f in results.findings]
