@@ -17,6 +17,9 @@ of `*`. Inside, one folder per version of rnncheck's own code holds:
 - `calls.json`: each file's calls of the classes of RNN files, with their arguments as written
   (`project._calls`), by the digest of its text and of those classes' names, for the files of
   the last run's project: building the model after one change parses only the changed file.
+- `outlines.json`: the fingerprints of each file's outline and definitions
+  (`rnncheck.outline`), by the digest of its text, for the files of the last run's project:
+  asking again whether another file's reading still holds parses only the changed files.
 
 Entries are JSON, never pickles: a cache folder committed to a repository cannot run code. Every
 write goes to a temporary file that is then renamed over the entry, so two runs at once, or a
@@ -33,7 +36,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import rnncheck
 from rnncheck import queries
@@ -42,6 +45,9 @@ from rnncheck.index import SCALARS, ModuleIndex
 from rnncheck.project import Call, Project
 from rnncheck.scan import Scan
 from rnncheck.source import digest
+
+if TYPE_CHECKING:
+    from rnncheck.outline import Summary
 
 T = TypeVar("T")
 
@@ -106,6 +112,11 @@ class Cache:
         """The calls kept, read when first asked for."""
         return _read(os.path.join(self.folder, "calls.json"), _call)
 
+    @functools.cached_property
+    def outlines(self) -> dict[str, Summary | None]:
+        """The outlines kept, read when first asked for."""
+        return _read(os.path.join(self.folder, "outlines.json"), _outline)
+
     def findings(
         self,
         path: str,
@@ -168,6 +179,10 @@ class Cache:
         if project.known_calls.keys() != self.calls.keys():
             calls = dict(sorted(project.known_calls.items()))
             self._store(os.path.join(self.folder, "calls.json"), json.dumps(calls))
+        made = project.known_outlines.items()
+        outlines = {key: found for key, found in sorted(made) if key in project.known_scans}
+        if outlines.keys() != self.outlines.keys():
+            self._store(os.path.join(self.folder, "outlines.json"), json.dumps(outlines))
 
     def receiving(self, project_state: str) -> frozenset[str] | None:
         """The files that name no RNN but import a module building one (`Project.receiving`),
@@ -229,6 +244,18 @@ def _read(path: str, made: Callable[[Any], T]) -> dict[str, T]:
         return {key: made(entry) for key, entry in plain.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
+
+
+def _outline(plain: Any) -> Summary | None:
+    """A file's outline as `save_indexes` wrote it; a TypeError when it is not one."""
+    if plain is None:
+        return None
+    outline, definitions = plain
+    if not isinstance(outline, str) or not isinstance(definitions, dict):
+        raise TypeError("not an outline")
+    if not all(isinstance(found, str) for found in definitions.values()):
+        raise TypeError("not an outline")
+    return outline, definitions
 
 
 def _call(plain: Any) -> list[Call]:

@@ -5,28 +5,35 @@ names), then from the classes and functions that reading asks for. The checked f
 then rest on two kinds of answers, so an edit of one function leaves the readers of the others
 as they were:
 
-- `outline(text)`: the module-level statements that are not definitions, each with the lines it
+- the outline: the module-level statements that are not definitions, each with the lines it
   stands on, and for each class and function its kind, its name, the names it binds anywhere
   inside and the names it may change the contents of (the module's reading counts the one and
   distrusts dicts by the other: `syntax.binding_counts`, `syntax.changed`);
-- `definitions(text, name)`: the text of each class or function of that name, with its first
+- the definitions: the text of each class or function of that name, with its first
   line (the lines of what is built and called there, in messages).
 
-Lines between statements hold only blanks and comments; no reading looks at them.
+Lines between statements hold only blanks and comments; no reading looks at them. Both are
+kept as fingerprints (`summary`) by the digest of the text, so that asking again about a file
+that did not change parses nothing.
 """
 
 from __future__ import annotations
 
 import ast
 import functools
+import re
 
 import libcst as cst
 
 from rnncheck import syntax
+from rnncheck.queries import fingerprint
 from rnncheck.source import lines
 
 Outline = tuple[tuple[object, ...], ...]
+Summary = tuple[str, dict[str, str]]
+"""What `summary` gives, as a cache keeps it: the outline's fingerprint, each definition's."""
 
+LONE_CR = re.compile(r"\r(?!\n)")
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
@@ -43,26 +50,24 @@ def parsed(text: str | None) -> cst.Module | None:
         return None
 
 
-def outline(text: str | None) -> Outline | None:
-    """The module code of a program and a summary of each definition; None when it does not
-    parse. A text whose statements the standard parser does not give alike is outlined as a
-    whole."""
+def summary(text: str | None) -> Summary | None:
+    """The fingerprint of a program's outline, and of each of its definitions' texts by name;
+    None when it does not parse. A text whose statements the standard parser does not give
+    alike is outlined as a whole."""
     shape = _shape(text)
-    return shape[0] if shape is not None else None
+    if shape is None:
+        return None
+    items, texts = shape
+    return fingerprint(items), {name: fingerprint(found) for name, found in texts.items()}
 
 
-def definitions(text: str | None, name: str) -> tuple[tuple[int, str], ...] | None:
-    """The first line and text of each module-level class or function called `name`."""
-    shape = _shape(text)
-    return shape[1].get(name, ()) if shape is not None else None
-
-
-@functools.lru_cache(maxsize=64)
 def _shape(text: str | None) -> tuple[Outline, dict[str, tuple[tuple[int, str], ...]]] | None:
     module = parsed(text)
     if module is None or text is None:
         return None
     whole: tuple[Outline, dict[str, tuple[tuple[int, str], ...]]] = ((("text", text),), {})
+    if LONE_CR.search(text):  # the parsers may count its lines apart
+        return whole
     try:
         tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

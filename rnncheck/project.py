@@ -53,7 +53,7 @@ from rnncheck.scan import Scan
 from rnncheck.source import decode, digest
 
 if TYPE_CHECKING:
-    from rnncheck.outline import Outline
+    from rnncheck.outline import Summary
 
 LONE_CR = re.compile(rb"\r(?!\n)")
 IMPORT_LINE = re.compile(
@@ -192,6 +192,11 @@ class Project:
     """Indexes by the digest of the text they were made from: those a cache kept, and those
     made by this run (`used` names the ones this run asked for)."""
     used: set[str] = field(default_factory=set, repr=False, compare=False)
+    known_outlines: dict[str, Summary | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """Each file's outline and definitions (`rnncheck.outline`), by the digest of its text:
+    those a cache kept, and those made by this run."""
     _memo: dict[tuple[str, tuple[object, ...]], object] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -204,9 +209,10 @@ class Project:
         known: dict[str, ModuleIndex] | None = None,
         scanned: dict[str, Scan] | None = None,
         called: dict[str, list[Call]] | None = None,
+        outlined: dict[str, Summary | None] | None = None,
     ) -> Project:
-        """The model of `files`; `known` holds indexes, `scanned` scans and `called` calls by
-        content digest, from a cache."""
+        """The model of `files`; `known` holds indexes, `scanned` scans, `called` calls and
+        `outlined` outlines by content digest, from a cache."""
         contents = {path: _as_source(path, content) for path, content in files}
         project = cls(paths=frozenset(contents), roots=roots)
         scanned = scanned or {}
@@ -216,6 +222,7 @@ class Project:
             project.scans[path] = project.known_scans[key] = scan
         project.mentioning = frozenset(p for p, scan in project.scans.items() if scan.mentions_rnn)
         project.known = dict(known or {})
+        project.known_outlines = dict(outlined or {})
         project._given = contents
         try:
             project.receiving = project._receiving(contents)
@@ -443,33 +450,39 @@ class Project:
         return Constant(values[name]) if name in values else None
 
     @query
-    @_memoised
-    def outline(self, path: str) -> Outline | None:
+    def outline(self, path: str) -> str | None:
         """What reading a project file for another's sake rests on before any of its classes
-        and functions is read: its module code, and what each definition binds
-        (`rnncheck.outline`); None when it cannot be read or parsed."""
-        from rnncheck import outline
-
-        return outline.outline(self.program(path))
+        and functions is read: its module code, and what each definition binds, as a
+        fingerprint (`rnncheck.outline`); None when it cannot be read or parsed."""
+        summary = self._summary(path)
+        return summary[0] if summary is not None else None
 
     @query
-    @_memoised
-    def definition_text(self, path: str, name: str) -> tuple[tuple[int, str], ...] | None:
+    def definition_text(self, path: str, name: str) -> str | None:
         """The first line and text of each class or function `name` of a project file, read
-        for another file's sake."""
-        from rnncheck import outline
-
-        return outline.definitions(self.program(path), name)
+        for another file's sake, as a fingerprint ("" when there is none)."""
+        summary = self._summary(path)
+        return summary[1].get(name, "") if summary is not None else None
 
     def program(self, path: str) -> str | None:
         """The program text of a project file (a notebook's code cells), None if unreadable.
         Not a question: a reading of it rests on `outline` and `definition_text`."""
-        try:
-            with open(path, "rb") as handle:
-                content = handle.read()
-        except OSError:
+        content = _program(path)
+        return decode(content) if content is not None else None
+
+    @_memoised
+    def _summary(self, path: str) -> Summary | None:
+        """A file's outline and definitions (`rnncheck.outline.summary`), from `known_outlines`
+        by the digest of its text, else made now."""
+        content = _program(path)
+        if content is None:
             return None
-        return decode(_as_source(path, content))
+        key = digest(content)
+        if key not in self.known_outlines:
+            from rnncheck import outline  # libcst: only when a file's reading is asked about
+
+            self.known_outlines[key] = outline.summary(decode(content))
+        return self.known_outlines[key]
 
     # ---- the parts the queries share ------------------------------------------------------
 
@@ -612,6 +625,15 @@ def _parsed_index(content: bytes) -> ModuleIndex | None:
     try:
         return ModuleIndex.of(ast.parse(text)) if text is not None else None
     except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _program(path: str) -> bytes | None:
+    """A project file's program, as its index and scan are made from; None if unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            return _as_source(path, handle.read())
+    except OSError:
         return None
 
 

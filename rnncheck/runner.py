@@ -12,12 +12,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from rnncheck import cache, fixes, queries, source
 from rnncheck.cache import Cache
 from rnncheck.finding import Finding
 from rnncheck.project import Project
 from rnncheck.rules.base import Rule
+
+if TYPE_CHECKING:
+    from rnncheck.outline import Summary
 
 PARALLEL_FROM = 64
 """Below this many files, starting worker processes costs more than it saves."""
@@ -44,6 +48,8 @@ class Outcome:
     """The fixed file, when fixing changed it."""
     record: queries.Record = field(default_factory=dict)
     """What the check asked of the project: when its findings may be reused (`rnncheck.cache`)."""
+    outlines: dict[str, Summary | None] = field(default_factory=dict)
+    """The other files' outlines the check made (`Project.known_outlines`), for the cache."""
 
 
 @dataclass
@@ -72,6 +78,7 @@ def check_file(
 ) -> Outcome:
     """One file's outcome; `crashed` when rnncheck itself failed on it (an internal error)."""
     engine = _engine()
+    outlined = set(project.known_outlines)
     try:
         with queries.recording() as record:
             if fixing is None:
@@ -79,6 +86,8 @@ def check_file(
             else:
                 outcome = _fixed(path, content, rules, project, fixing)
         outcome.record = record
+        made = project.known_outlines.items()
+        outcome.outlines = {key: found for key, found in made if key not in outlined}
         return outcome
     except Exception as error:  # one file's failure must not end the run
         message = f"internal error while checking this file: {type(error).__name__}: {error}"
@@ -140,7 +149,7 @@ def check_files(
         """The project model, built when first needed: not at all when every file's findings
         are kept for this very project."""
         if not built:
-            known = (kept.indexes, kept.scans, kept.calls) if kept else (None, None, None)
+            known = (kept.indexes, kept.scans, kept.calls, kept.outlines) if kept else (None,) * 4
             built.append(Project.of(files, roots, *known))
         return built[0]
 
@@ -168,6 +177,7 @@ def check_files(
             done = pool.map(check_file, *columns, repeat(project), repeat(fixing), chunksize=chunk)
             for number, outcome in zip(pending, done, strict=True):
                 outcomes[number] = outcome
+                project.known_outlines.update(outcome.outlines)
     else:
         for number in pending:
             outcomes[number] = check_file(*readable[number], project, fixing)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rnncheck import cache, cli, driver, engine, project, runner
+from rnncheck import cache, cli, driver, engine, outline, project, runner
 from rnncheck.rules import ALL_RULES
 from rnncheck.scan import Scan
 from rnncheck.source import digest
@@ -514,3 +514,57 @@ def uncached(tree: Path) -> list[str]:
     paths = sorted(str(tree / name) for name in os.listdir(tree) if name.endswith(".py"))
     results = runner.check_files([(path, ALL_RULES) for path in paths], jobs=1, kept=None)
     return [f"{os.path.basename(f.path)}:{f.row}:{f.code}" for f in results.findings]
+
+
+def layered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """encoder.py (LAYERED) with two files calling its `final`; the outlines made, by file."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(cache.VARIABLE, raising=False)
+    (tmp_path / "encoder.py").write_text(LAYERED)
+    for name in ("first.py", "second.py"):
+        (tmp_path / name).write_text(CALLER)
+    made: list[str] = []
+    summary = outline.summary
+    monkeypatch.setattr(outline, "summary", lambda text: made.append(text or "") or summary(text))
+    return made
+
+
+def test_outlines_are_kept_and_only_a_changed_file_is_outlined_again(tmp_path, monkeypatch):
+    made = layered(tmp_path, monkeypatch)
+    folder = str(tmp_path / "cache")
+    assert run(tmp_path, folder) == ["first.py:5:RNN206", "second.py:5:RNN206"]
+    assert made == [LAYERED]  # once for both readers
+    kept = cache.Cache.open(folder)
+    assert kept is not None
+    assert list(kept.outlines) == [digest(LAYERED.encode())]
+    made.clear()
+    (tmp_path / "second.py").write_text(CALLER + "\n")  # its reader asks again: kept
+    assert run(tmp_path, folder) == ["first.py:5:RNN206", "second.py:5:RNN206"]
+    assert made == []
+    edited = LAYERED.replace("(4, 8,", "(4, 16,")
+    (tmp_path / "encoder.py").write_text(edited)
+    assert run(tmp_path, folder) == ["first.py:5:RNN206", "second.py:5:RNN206"]
+    assert made == [edited]
+
+
+def test_outlines_made_in_worker_processes_are_kept(tmp_path, monkeypatch):
+    layered(tmp_path, monkeypatch)
+    folder = str(tmp_path / "cache")
+    kept = cache.Cache.open(folder)
+    paths = sorted(str(tmp_path / name) for name in os.listdir(tmp_path) if name.endswith(".py"))
+    runner.check_files([(path, ALL_RULES) for path in paths], jobs=2, kept=kept)
+    assert list(cache.Cache.open(folder).outlines) == [digest(LAYERED.encode())]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "written", ["[1]", '{"0123": ["a", {"f": 1}]}', '{"0123": [1, {}]}', '{"0123": ["a"]}']
+)
+def test_an_unreadable_outlines_file_is_no_outlines(tmp_path, monkeypatch, written):
+    layered(tmp_path, monkeypatch)
+    folder = str(tmp_path / "cache")
+    first = run(tmp_path, folder)
+    (kept_file,) = Path(folder).glob("*/outlines.json")
+    kept_file.write_text(written)
+    assert cache.Cache.open(folder).outlines == {}  # type: ignore[union-attr]
+    (tmp_path / "encoder.py").write_text(LAYERED.replace("x + 1", "x + 2"))
+    assert run(tmp_path, folder) == first
