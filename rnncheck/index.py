@@ -75,6 +75,9 @@ class ModuleIndex:
     settings: dict[str, dict[str, object]] = field(default_factory=dict)
     """Each plain class (no base but `object`, not a record): the class attributes its body
     binds once to a literal and never assigns through an object (`class Config: hidden = 128`)."""
+    spans: tuple[Span, ...] = ()
+    """Each module-level statement's first and last line (decorators included), with the name
+    of the class or function it defines (None for any other statement)."""
 
     @classmethod
     def of(cls, tree: ast.Module) -> ModuleIndex:
@@ -93,6 +96,7 @@ class ModuleIndex:
         listed = values.get("__all__") if counts.get("__all__") == 1 else None
         if isinstance(listed, tuple):
             index.public = listed
+        index.spans = tuple(_span(statement) for statement in tree.body)
         return index
 
     def plain(self) -> dict[str, object]:
@@ -112,6 +116,7 @@ class ModuleIndex:
                 [name, [[attribute, value] for attribute, value in values.items()]]
                 for name, values in self.settings.items()
             ],
+            "spans": [list(span) for span in self.spans],
         }
 
     @classmethod
@@ -130,6 +135,7 @@ class ModuleIndex:
                 for name, fields in plain["records"]
             },
             settings={name: dict(values) for name, values in plain["settings"]},
+            spans=tuple(_plain_span(span) for span in plain["spans"]),
         )
 
     def exported(self) -> list[str]:
@@ -138,6 +144,23 @@ class ModuleIndex:
             return list(self.public)
         names = [*self.classes, *self.functions, *self.constants, *self.imports]
         return sorted({name for name in names if not name.startswith("_")})
+
+
+Span = tuple[int, int, str | None]
+
+
+def _span(statement: ast.stmt) -> Span:
+    decorators = getattr(statement, "decorator_list", ())
+    first = min([statement.lineno, *(decorator.lineno for decorator in decorators)])
+    defines = isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    return first, statement.end_lineno or statement.lineno, statement.name if defines else None
+
+
+def _plain_span(plain: Any) -> Span:
+    first, last, name = plain
+    if type(first) is not int or type(last) is not int or not isinstance(name, str | None):
+        raise TypeError("not a span")
+    return first, last, name
 
 
 def module_statements(tree: ast.Module) -> Iterator[ast.stmt]:

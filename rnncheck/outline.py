@@ -12,6 +12,9 @@ as they were:
 - the definitions: the text of each class or function of that name, with its first
   line (the lines of what is built and called there, in messages).
 
+Statements are located by the lines the standard parser gives them (`ModuleIndex.spans`), so
+that outlining a file costs no second parse.
+
 Lines between statements hold only blanks and comments; no reading looks at them. Both are
 kept as fingerprints (`summary`) by the digest of the text, so that asking again about a file
 that did not change parses nothing.
@@ -19,22 +22,21 @@ that did not change parses nothing.
 
 from __future__ import annotations
 
-import ast
 import functools
 import re
+from collections.abc import Sequence
 
 import libcst as cst
 
 from rnncheck import syntax
+from rnncheck.index import Span
 from rnncheck.queries import fingerprint
 from rnncheck.source import lines
 
-Outline = tuple[tuple[object, ...], ...]
 Summary = tuple[str, dict[str, str]]
 """What `summary` gives, as a cache keeps it: the outline's fingerprint, each definition's."""
 
 LONE_CR = re.compile(r"\r(?!\n)")
-DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 @functools.lru_cache(maxsize=64)
@@ -50,51 +52,29 @@ def parsed(text: str | None) -> cst.Module | None:
         return None
 
 
-def summary(text: str | None) -> Summary | None:
-    """The fingerprint of a program's outline, and of each of its definitions' texts by name;
-    None when it does not parse. A text whose statements the standard parser does not give
-    alike is outlined as a whole."""
-    shape = _shape(text)
-    if shape is None:
-        return None
-    items, texts = shape
-    return fingerprint(items), {name: fingerprint(found) for name, found in texts.items()}
-
-
-def _shape(text: str | None) -> tuple[Outline, dict[str, tuple[tuple[int, str], ...]]] | None:
+def summary(text: str | None, spans: Sequence[Span] | None) -> Summary | None:
+    """The fingerprint of a program's outline, and of each of its definitions' texts by name,
+    its statements located by `spans` (`ModuleIndex.spans`); None when it does not parse. A
+    text whose statements the standard parser does not give alike is outlined as a whole."""
     module = parsed(text)
     if module is None or text is None:
         return None
-    whole: tuple[Outline, dict[str, tuple[tuple[int, str], ...]]] = ((("text", text),), {})
-    if LONE_CR.search(text):  # the parsers may count its lines apart
-        return whole
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return whole
-    nodes = [n for n in module.body if isinstance(n, cst.FunctionDef | cst.ClassDef)]
-    defined = [n for n in tree.body if isinstance(n, DEFINITIONS)]
-    if [n.name.value for n in nodes] != [n.name for n in defined]:
-        return whole
+    names = [n.name.value for n in module.body if isinstance(n, cst.FunctionDef | cst.ClassDef)]
+    if spans is None or LONE_CR.search(text) or names != [n for *_, n in spans if n]:
+        return fingerprint(text), {}  # the parsers may count its lines or statements apart
     syntax.assigned(module)  # one walk of the whole module, as its reading makes
+    nodes = iter(n for n in module.body if isinstance(n, cst.FunctionDef | cst.ClassDef))
     rows = lines(text)
-    summary = dict(zip(map(id, defined), nodes, strict=True))
     items: list[tuple[object, ...]] = []
     texts: dict[str, list[tuple[int, str]]] = {}
-    for statement in tree.body:
-        first = min([statement.lineno, *(d.lineno for d in _decorators(statement))])
-        last = statement.end_lineno or statement.lineno
+    for first, last, name in spans:
         spanned = "\n".join(rows[first - 1 : last])
-        node = summary.get(id(statement))
-        if node is None:
+        if name is None:
             items.append((first, last, spanned))
             continue
+        node = next(nodes)
         kind = "class" if isinstance(node, cst.ClassDef) else "def"
         bound = tuple(sorted(syntax.assigned(node)))
-        items.append((kind, node.name.value, bound, tuple(sorted(syntax.changes(node)))))
-        texts.setdefault(node.name.value, []).append((first, spanned))
-    return tuple(items), {name: tuple(found) for name, found in texts.items()}
-
-
-def _decorators(statement: ast.stmt) -> list[ast.expr]:
-    return list(getattr(statement, "decorator_list", ()))
+        items.append((kind, name, bound, tuple(sorted(syntax.changes(node)))))
+        texts.setdefault(name, []).append((first, spanned))
+    return fingerprint(items), {name: fingerprint(found) for name, found in texts.items()}

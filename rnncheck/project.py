@@ -481,7 +481,9 @@ class Project:
         if key not in self.known_outlines:
             from rnncheck import outline  # libcst: only when a file's reading is asked about
 
-            self.known_outlines[key] = outline.summary(decode(content))
+            index = self._index(path)
+            spans = index.spans if index is not None else None
+            self.known_outlines[key] = outline.summary(decode(content), spans)
         return self.known_outlines[key]
 
     # ---- the parts the queries share ------------------------------------------------------

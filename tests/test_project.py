@@ -596,3 +596,11 @@ def test_a_caller_whose_imports_cannot_bind_the_function_is_never_indexed(
     first = Project.of(files, (str(tmp_path),))
     assert first.callers(lib, "step", 1) == found[:1]
     assert str(tmp_path / "b.py") not in first._indexes
+
+
+def test_an_index_locates_each_statement_and_survives_json() -> None:
+    index = ModuleIndex.of(
+        ast.parse("@wrap\ndef f():\n    pass\nx = 1; y = (\n 2)\nclass C: pass\n")
+    )
+    assert index.spans == ((1, 3, "f"), (4, 4, None), (4, 5, None), (6, 6, "C"))
+    assert ModuleIndex.from_plain(json.loads(json.dumps(index.plain()))) == index
