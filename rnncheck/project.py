@@ -550,10 +550,31 @@ class Project:
                 return True
             if local != name and not _names_module(imported, path):
                 continue
+            if not self._may_bind(caller, imported, path):
+                continue
             bound = self._imported(caller, imported, MAX_IMPORT_CHAIN - 1)
             if bound == function or _holds(bound, path):
                 return True
         return False
+
+    def _may_bind(self, importer: str, imported: Import, path: str) -> bool:
+        """Whether `_imported(importer, imported)` may be a function of `path` or a module
+        holding it, looked at without the index of the module it names when that module's text
+        imports nothing by that name: the name is then that module's own definition or
+        constant, a submodule of its package, or a submodule of the import's module."""
+        if imported.name is None:
+            return True
+        source = self.module_file(importer, imported.module, imported.level)
+        if source is None or source in (importer, path):
+            return True
+        found = self.scans[source].imports
+        if found is None or any(local in (imported.name, "*") for local, *_ in found):
+            return True
+        dotted = f"{imported.module}.{imported.name}" if imported.module else imported.name
+        submodules = [self.module_file(importer, dotted, imported.level)]
+        if os.path.basename(source) == "__init__.py":
+            submodules.append(self._file(os.path.join(os.path.dirname(source), imported.name)))
+        return any(found is not None and _holds(Module(found), path) for found in submodules)
 
     def _index_exported(self, path: str) -> list[str]:
         index = self._index(path)

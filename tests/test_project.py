@@ -604,3 +604,31 @@ def test_an_index_locates_each_statement_and_survives_json() -> None:
     )
     assert index.spans == ((1, 3, "f"), (4, 4, None), (4, 5, None), (6, 6, "C"))
     assert ModuleIndex.from_plain(json.loads(json.dumps(index.plain()))) == index
+
+
+PACKAGED = {
+    "pkg/__init__.py": "VALUE = 1\n",
+    "pkg/steps.py": "def step(rnn):\n    return rnn\n",
+    "h.py": "from pkg import steps\nsteps.step(1)\n",
+    "i.py": "from pkg import VALUE\nstep(VALUE)\n",
+}
+
+
+def test_a_package_that_imports_nothing_by_the_name_is_not_indexed_to_rule_a_caller_out(
+    tmp_path: Path,
+) -> None:
+    for name, text in PACKAGED.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    files = [(str(tmp_path / name), text.encode()) for name, text in PACKAGED.items()]
+    steps = str(tmp_path / "pkg" / "steps.py")
+    alone = Project.of([f for f in files if not f[0].endswith("h.py")], (str(tmp_path),))
+    assert alone.callers(steps, "step", 10) == ()
+    assert not {str(tmp_path / "pkg" / "__init__.py"), str(tmp_path / "i.py")} & set(alone._indexes)
+    project = Project.of(files, (str(tmp_path),))
+    assert project.callers(steps, "step", 10) == (str(tmp_path / "h.py"),)
+    unscanned = Project.of(files, (str(tmp_path),))
+    for path, scan in unscanned.scans.items():
+        unscanned.scans[path] = dataclasses.replace(scan, imports=None)
+    assert unscanned.callers(steps, "step", 10) == (str(tmp_path / "h.py"),)
+    assert str(tmp_path / "pkg" / "__init__.py") in unscanned._indexes
