@@ -10,8 +10,9 @@ read until no new call appears (a fixpoint, bounded by `MAX_ROUNDS`), as pytype'
 are. Calling an object or a project function reads its body silently with the arguments
 (memoised, at most `MAX_CALL_DEPTH` deep and `MAX_CONTEXTS` argument lists per function). Another
 file is read silently, for its classes, objects, functions and calls, once per checked file (each
-checked file records the queries its findings rest on); its module code, read first, once per
-run when that reading needs no other file's driver (`foreign_driver`).
+checked file records the queries its findings rest on: that file's outline, and each class or
+function taken from it, `rnncheck.outline`); its module code, read first, once per run when that
+reading needs no other file's driver (`foreign_driver`).
 """
 
 from __future__ import annotations
