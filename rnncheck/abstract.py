@@ -145,8 +145,6 @@ class Namespace:
     """What `parser.parse_args()` gives when the program runs with its default arguments."""
 
     options: tuple[tuple[str, object], ...]
-    name: str = ""
-    """The name it is bound to (`args`): the name writes to it elsewhere use."""
 
 
 @dataclass(frozen=True)

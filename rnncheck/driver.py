@@ -36,6 +36,7 @@ from rnncheck.abstract import (
     Klass,
     Mapping,
     Method,
+    Namespace,
     Opaque,
     RnnClass,
     Unknown,
@@ -47,6 +48,7 @@ from rnncheck.index import SCALARS
 from rnncheck.positions import Positions
 from rnncheck.project import Construction, Project, Record
 from rnncheck.reading import Context, Env, Frame, Reading, bound
+from rnncheck.sizes import Size
 
 MAX_INLINING = 3
 """How deep helper methods are read at their calls."""
@@ -56,6 +58,11 @@ MAX_CONTEXTS = 8
 """How many distinct argument lists one function is read with."""
 MAX_CALLERS = 4
 """How many other files' calls of one function are looked at."""
+MAX_BASES = 8
+"""How many bases up a class's lineage is followed."""
+FACT_VALUES = (Const, Opaque, Size, Items, Record, Namespace, Mapping, Extent)
+"""The values an attribute holds that another assignment elsewhere would make untrue (an RNN
+or a module it holds is an object: code that replaces one is not looked for)."""
 MAX_ROUNDS = 4
 """How many times the readings in callers' contexts are repeated to reach a fixpoint
 (script -> train_loop -> train_step -> helper)."""
@@ -151,6 +158,8 @@ class Driver:
         """The objects this module's code builds of other files' classes, by (file, class)."""
         self.objects: dict[Instance, Env] = {}
         """What `self.x` holds in each object followed (memo)."""
+        self.rewrites: dict[str, frozenset[str]] = {}
+        """Per class, the attributes methods may assign to `self` after construction (memo)."""
         self.calls: dict[tuple[Instance | Function, tuple[Abstract, ...]], Abstract | None] = {}
         """What calling an object or a function with these arguments gives back (memo)."""
         self.contexts: dict[Function, int] = {}
@@ -358,6 +367,71 @@ class Driver:
             self.objects[instance] = known
         return known
 
+    def exposed(self, instance: Instance) -> Env:
+        """What an object's attributes hold where code outside its construction may have run
+        (`decoder.n_layers`, `self.n_layers` in `forward`): `outside` of its attributes."""
+        if instance.path not in ("", self.path):
+            owner = self.owner(instance.path)
+            return owner.exposed(instance) if owner is not None else {}
+        node = self.class_nodes.get(instance.name)
+        attributes = self.attributes(instance)
+        return self.outside(node, attributes) if node is not None else attributes
+
+    def outside(self, node: cst.ClassDef, attributes: Env) -> Env:
+        """A class's attributes after its construction: a value is unknown when some project
+        file may assign that attribute of another name (`model.n_layers = 4`, `setattr`), or
+        a method of the class, of a base or of a subclass in this module may assign it to
+        `self` (the `__init__`s of the class and of its bases run before, and their values are
+        in `attributes`). Objects (RNNs, modules) are kept: replacing one is not a value's
+        write."""
+        rewritten = self.rewritten(node)
+        project = self.project
+        return {
+            name: UNKNOWN
+            if isinstance(value, FACT_VALUES)
+            and (name in rewritten or project.assigns(name, self.path, node.name.value))
+            else value
+            for name, value in attributes.items()
+        }
+
+    def rewritten(self, node: cst.ClassDef) -> frozenset[str]:
+        """The attributes that the methods of a class, of its bases (followed by their first
+        base, into other files too) and of its subclasses in this module may assign to
+        `self` after construction."""
+        name = node.name.value
+        known = self.rewrites.get(name)
+        if known is not None:
+            return known
+        assigned: set[str] = set()
+        for klass in self.lineage(node):
+            methods = _methods(klass)
+            assigned.update(a for m in methods if m.name.value != "__init__" for a in _self_set(m))
+        heirs, grown = {name}, True
+        while grown:
+            found = {n for n, c in self.class_nodes.items() if set(_base_names(c)) & heirs}
+            grown, heirs = not found <= heirs, heirs | found
+        for heir in heirs - {name}:
+            assigned.update(a for m in _methods(self.class_nodes[heir]) for a in _self_set(m))
+        self.rewrites[name] = frozenset(assigned)
+        return self.rewrites[name]
+
+    def lineage(self, node: cst.ClassDef) -> list[cst.ClassDef]:
+        """A class and its bases, each followed by its first base."""
+        chain = [node]
+        owner: Driver | None = self
+        while owner is not None and len(chain) <= MAX_BASES:
+            base = syntax.first_base(chain[-1])
+            if base is None:
+                break
+            if base not in owner.class_nodes:
+                origin = self.project.definition(base)
+                owner = self.owner(origin) if origin is not None else None
+            found = owner.class_nodes.get(base) if owner is not None else None
+            if found is None or found in chain:
+                break
+            chain.append(found)
+        return chain
+
     def call(
         self, instance: Instance, arguments: Env, given: tuple[Abstract, ...]
     ) -> Abstract | None:
@@ -369,7 +443,7 @@ class Driver:
         forward = _method(node, "forward") if node is not None else None
         if forward is None or not instance.bindings:
             return None
-        attributes = self.attributes(instance)
+        attributes = self.exposed(instance)
         definitions = {m.name.value: m for m in _methods(node)}  # type: ignore[arg-type]
         scope = f"{instance.name}.forward"
         context = Context(scope, self.globals, attributes, arguments, definitions)
@@ -433,8 +507,10 @@ class Driver:
         attributes, definitions = self.learn(node, globals_, bindings)
         if bindings is None:
             self.classes[node.name.value] = attributes
+        after = self.outside(node, attributes)
         for method in _methods(node):
-            context = _method_context(node, method, globals_, attributes, bindings, definitions)
+            seen = attributes if method.name.value == "__init__" else after
+            context = _method_context(node, method, globals_, seen, bindings, definitions)
             self.reading.function(method, context)
         for inner in syntax.statements(node.body):
             if isinstance(inner, cst.ClassDef) and bindings is None:
@@ -455,6 +531,8 @@ class Driver:
         try:
             for method in methods:
                 attributes = {**inherited, **_settled(assigned), **returns}
+                if method.name.value != "__init__":
+                    attributes = self.outside(node, attributes)
                 context = _method_context(node, method, globals_, attributes, bindings, definitions)
                 frame = self.reading.function(method, context)
                 if frame.self_name is None:
@@ -576,6 +654,16 @@ def _unspelt(construction: Construction) -> bool:
     know it)."""
     values = [*construction.positional, *(value for _, value in construction.keywords)]
     return construction.open_ended or any(not isinstance(v, SCALARS) for v in values)
+
+
+def _self_set(method: cst.FunctionDef) -> set[str]:
+    """The attributes a method assigns to its first parameter (`self.n_layers = 4`)."""
+    params = [*method.params.posonly_params, *method.params.params]
+    return syntax.self_targets(method, params[0].name.value) if params else set()
+
+
+def _base_names(node: cst.ClassDef) -> list[str]:
+    return [base.value.value for base in node.bases if isinstance(base.value, cst.Name)]
 
 
 def _methods(node: cst.ClassDef) -> list[cst.FunctionDef]:

@@ -75,6 +75,10 @@ class ModuleIndex:
     settings: dict[str, dict[str, object]] = field(default_factory=dict)
     """Each plain class (no base but `object`, not a record): the class attributes its body
     binds once to a literal and never assigns through an object (`class Config: hidden = 128`)."""
+    writes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each attribute the file assigns through a name other than a method's `self`, with what
+    that name may hold there (`owners`): `settings.layers = 1` after `settings = Overridden()`
+    is ("new:Overridden",)."""
 
     @classmethod
     def of(cls, tree: ast.Module) -> ModuleIndex:
@@ -90,6 +94,7 @@ class ModuleIndex:
             for name, value in values.items()
             if counts[name] == 1 and value is not NOT_LITERAL
         }
+        index.writes = owners(tree)
         listed = values.get("__all__") if counts.get("__all__") == 1 else None
         if isinstance(listed, tuple):
             index.public = listed
@@ -112,6 +117,7 @@ class ModuleIndex:
                 [name, [[attribute, value] for attribute, value in values.items()]]
                 for name, values in self.settings.items()
             ],
+            "writes": [[name, list(kinds)] for name, kinds in self.writes.items()],
         }
 
     @classmethod
@@ -130,6 +136,7 @@ class ModuleIndex:
                 for name, fields in plain["records"]
             },
             settings={name: dict(values) for name, values in plain["settings"]},
+            writes={name: tuple(kinds) for name, kinds in plain["writes"]},
         )
 
     def exported(self) -> list[str]:
@@ -199,6 +206,105 @@ def _bindings(statement: ast.stmt, index: ModuleIndex) -> Iterator[tuple[str, ob
         )
         for target in targets:
             yield from ((name, NOT_LITERAL) for name in _names(target))
+
+
+UNSEEN = "?"
+"""An owner that may hold any object (a parameter, `self.args`, a name bound many ways)."""
+MODULE = "module"
+"""An owner bound by `import m`: a module's attribute is no object's."""
+CLASS = "class:"
+"""An owner that is a class the file defines (`Config.layers = 1`): a class attribute, which
+an object's own attribute of that name hides."""
+NEW = "new:"
+"""An owner bound only to calls of one name (`settings = Overridden()`): an object that call
+makes, when the name is a class."""
+
+
+def owners(tree: ast.Module) -> dict[str, tuple[str, ...]]:
+    """Each attribute assigned through a name (`owner.name = ...`, `+=`, a `for` target), with
+    what the owner may hold in the scope that binds it. A method's first parameter is left
+    out: the engine reads a class's own writes."""
+    found: dict[str, set[str]] = {}
+    _scope_writes(tree, [], found, None)
+    return {name: tuple(sorted(kinds)) for name, kinds in found.items()}
+
+
+def _scope_writes(
+    scope: ast.AST, outer: list[dict[str, str]], found: dict[str, set[str]], own: str | None
+) -> None:
+    """The writes in one scope (a module or a function, `own` its `self` when a method), its
+    inner functions read with this scope's bindings around them."""
+    kinds = [*outer, _scope_kinds(scope)]
+    method = isinstance(scope, ast.ClassDef)
+    around = outer if method else kinds  # a class's names are not its methods' closure
+    pending = list(ast.iter_child_nodes(scope))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            first = node.args.posonlyargs + node.args.args if method else []
+            _scope_writes(node, around, found, first[0].arg if first else None)
+            continue
+        if isinstance(node, ast.ClassDef):
+            _scope_writes(node, around, found, None)
+            continue
+        for target in _targets(node):
+            owner = target.value if isinstance(target, ast.Attribute) else None
+            if isinstance(owner, ast.Name) and owner.id != own:
+                kind = next((k[owner.id] for k in reversed(kinds) if owner.id in k), UNSEEN)
+                found.setdefault(target.attr, set()).add(kind)
+            elif isinstance(target, ast.Attribute) and not isinstance(owner, ast.Name):
+                found.setdefault(target.attr, set()).add(UNSEEN)
+        pending.extend(ast.iter_child_nodes(node))
+
+
+def _scope_kinds(scope: ast.AST) -> dict[str, str]:
+    """What each name a scope binds may hold: `MODULE`, `CLASS` + name, `NEW` + the one name it
+    is only ever bound to calls of, else `UNSEEN` (a parameter, anything else)."""
+    kinds: dict[str, str] = {}
+
+    def bind(name: str, kind: str) -> None:
+        kinds[name] = kind if kinds.get(name, kind) == kind else UNSEEN
+
+    if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        arguments = scope.args
+        for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+            bind(argument.arg, UNSEEN)
+        for star in (arguments.vararg, arguments.kwarg):
+            if star is not None:
+                bind(star.arg, UNSEEN)
+    pending = list(ast.iter_child_nodes(scope))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.ClassDef):
+            bind(node.name, CLASS + node.name)
+            continue
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            if not isinstance(node, ast.Lambda):
+                bind(node.name, UNSEEN)
+            continue
+        if isinstance(node, ast.Global | ast.Nonlocal):
+            for name in node.names:
+                bind(name, UNSEEN)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                bind(alias.asname or alias.name.split(".")[0], MODULE)
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                bind(alias.asname or alias.name, UNSEEN)
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Name)
+        ):
+            bind(node.targets[0].id, NEW + node.value.func.id)
+            pending.append(node.value)
+            continue
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            bind(node.id, UNSEEN)
+        pending.extend(ast.iter_child_nodes(node))
+    return kinds
 
 
 RECORD_DECORATORS = frozenset({"dataclass", "dataclasses.dataclass"})

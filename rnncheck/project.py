@@ -23,6 +23,9 @@ hold):
   (then its code is read all the same);
 - `callers(path, name)`: the other files that may call the function `name` of `path`;
 - `writes_attribute(owner, name)`: whether any project file may assign `owner.name`;
+- `assigns(name, path, klass)`: whether any project file may assign attribute `name` of an
+  object of a project class (or of argparse's namespace), owners that are provably other
+  objects left out;
 - `setting(path, klass, name)`: the literal a plain class's body gives an attribute;
 - `writes_key(name)`: whether any project file may write key `name` of a dict;
 - `source(path)`: a project file's program text, for reading another file's class bodies.
@@ -44,7 +47,19 @@ from pathlib import PurePath
 from typing import TypeVar
 
 from rnncheck import notebook
-from rnncheck.index import NOT_LITERAL, REQUIRED, SCALARS, WRITTEN, Import, ModuleIndex, literal
+from rnncheck.index import (
+    CLASS,
+    MODULE,
+    NEW,
+    NOT_LITERAL,
+    REQUIRED,
+    SCALARS,
+    UNSEEN,
+    WRITTEN,
+    Import,
+    ModuleIndex,
+    literal,
+)
 from rnncheck.queries import query
 from rnncheck.scan import Scan
 from rnncheck.source import decode, digest
@@ -409,6 +424,7 @@ class Project:
         return tuple(c for c in candidates if c != path and self._may_call(c, path, name))
 
     @query
+    @_memoised
     def writes_attribute(self, owner: str, name: str) -> bool:
         """Whether some project file may assign attribute `name` of an object it calls `owner`
         (`args.layers = 3`), so that no value seen for it is certain. `owner` "*" asks about
@@ -417,6 +433,41 @@ class Project:
         if ("*", "*") in written or (owner, name) in written:
             return True
         return owner == "*" and any(n == name and o != "self" for o, n in written)
+
+    @query
+    @_memoised
+    def assigns(self, name: str, path: str, klass: str) -> bool:
+        """Whether some project file may assign attribute `name` of an object of class `klass`
+        of `path` (`model.n_layers = 4`), or, with both empty, of the namespace argparse gives
+        (`opt.layers = 1` where `opt` may be `args`). Every assignment through a name counts
+        (`setattr` included) but those whose owner is provably another object: a module, a
+        class (its attribute is hidden by the object's own), or what one call of a project
+        class builds when that class is not `klass` and, having no base, no subclass of it."""
+        for file, scan in self.scans.items():
+            if scan.dynamic:
+                return True
+            if not any(n == name and o != "self" for o, n in scan.writes):
+                continue
+            index = self._index(file)
+            kinds = index.writes.get(name, ()) if index is not None else (UNSEEN,)
+            if any(self._may_own(file, kind, path, klass) for kind in kinds):
+                return True
+        return False
+
+    def _may_own(self, file: str, kind: str, path: str, klass: str) -> bool:
+        """Whether an owner of `kind` (`index.owners`) in `file` may be an object of `klass`."""
+        if kind == MODULE or kind.startswith(CLASS):
+            return False
+        if not kind.startswith(NEW):
+            return True
+        made = self.symbol(file, kind[len(NEW) :])
+        if not isinstance(made, Defined) or made.kind != "class":
+            return True
+        if not klass:
+            return False
+        index = self._index(made.path)
+        plain = index is not None and (made.name in index.settings or made.name in index.records)
+        return (made.path, made.name) == (path, klass) or not plain
 
     @query
     def writes_key(self, name: str) -> bool:

@@ -444,8 +444,6 @@ class Reading:
             name = syntax.text(target)
             if isinstance(value, Value):
                 value = value.but(text=name)
-            if isinstance(value, Namespace):
-                value = replace(value, name=name.rsplit(".", 1)[-1])
             if isinstance(target, cst.Name) or _is_self_attribute(target, frame):
                 if isinstance(value, Unknown) and isinstance(target, cst.Attribute):
                     value = _instance_symbol(name, frame) or value
@@ -604,7 +602,7 @@ class Reading:
     def member(self, owner: Abstract, name: str, frame: Frame) -> Abstract:
         """`owner.name`: an RNN's own facts (`self.lstm.bidirectional`), an instance's attributes."""
         if isinstance(owner, Instance):
-            found = self.driver.attributes(owner).get(name)
+            found = self.driver.exposed(owner).get(name)
             return found if found is not None else self.setting(owner.path, owner.name, name)
         if isinstance(owner, Klass):
             return self.setting(owner.path, owner.name, name)
@@ -618,7 +616,7 @@ class Reading:
             return Const(value) if known else UNKNOWN
         if isinstance(owner, Namespace):
             value = dict(owner.options).get(name, NOT_LITERAL)
-            written = self.driver.project.writes_attribute(owner.name or "*", name)
+            written = self.driver.project.assigns(name, "", "")
             if not isinstance(value, SCALARS) or written:
                 return UNKNOWN
             return Const(value, f"--{name}={value!r}")

@@ -138,6 +138,7 @@ def test_reading_a_file_asks_the_project_only_through_queries(tmp_path):
         assert found == engine.check_source(content, path, ALL_RULES, project)
         asked |= {name for name, _ in record}
     assert asked == {
+        "Project.assigns",
         "Project.constructions_of",
         "Project.definition",
         "Project.import_target",
@@ -145,5 +146,4 @@ def test_reading_a_file_asks_the_project_only_through_queries(tmp_path):
         "Project.module_file",
         "Project.setting",
         "Project.source",
-        "Project.writes_attribute",
     }
