@@ -75,10 +75,6 @@ class ModuleIndex:
     settings: dict[str, dict[str, object]] = field(default_factory=dict)
     """Each plain class (no base but `object`, not a record): the class attributes its body
     binds once to a literal and never assigns through an object (`class Config: hidden = 128`)."""
-    writes: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Each attribute the file assigns through a name other than a method's `self`, with what
-    that name may hold there (`owners`): `settings.layers = 1` after `settings = Overridden()`
-    is ("new:Overridden",)."""
 
     @classmethod
     def of(cls, tree: ast.Module) -> ModuleIndex:
@@ -94,7 +90,6 @@ class ModuleIndex:
             for name, value in values.items()
             if counts[name] == 1 and value is not NOT_LITERAL
         }
-        index.writes = owners(tree)
         listed = values.get("__all__") if counts.get("__all__") == 1 else None
         if isinstance(listed, tuple):
             index.public = listed
@@ -117,7 +112,6 @@ class ModuleIndex:
                 [name, [[attribute, value] for attribute, value in values.items()]]
                 for name, values in self.settings.items()
             ],
-            "writes": [[name, list(kinds)] for name, kinds in self.writes.items()],
         }
 
     @classmethod
@@ -136,7 +130,6 @@ class ModuleIndex:
                 for name, fields in plain["records"]
             },
             settings={name: dict(values) for name, values in plain["settings"]},
-            writes={name: tuple(kinds) for name, kinds in plain["writes"]},
         )
 
     def exported(self) -> list[str]:
@@ -222,8 +215,10 @@ makes, when the name is a class."""
 
 def owners(tree: ast.Module) -> dict[str, tuple[str, ...]]:
     """Each attribute assigned through a name (`owner.name = ...`, `+=`, a `for` target), with
-    what the owner may hold in the scope that binds it. A method's first parameter is left
-    out: the engine reads a class's own writes."""
+    what the owner may hold in the scope that binds it (`settings.layers = 1` after `settings =
+    Overridden()` is ("new:Overridden",)). A method's first parameter is left out: the engine
+    reads a class's own writes. (A walk of the whole tree: made only for the few files whose
+    scan shows a write of an attribute some reading asks about.)"""
     found: dict[str, set[str]] = {}
     _scope_writes(tree, [], found, None)
     return {name: tuple(sorted(kinds)) for name, kinds in found.items()}

@@ -59,6 +59,7 @@ from rnncheck.index import (
     Import,
     ModuleIndex,
     literal,
+    owners,
 )
 from rnncheck.queries import query
 from rnncheck.scan import Scan
@@ -230,7 +231,10 @@ class Project:
             project.receiving = project._receiving(contents)
             project._find_constructions(contents, called or {})
             if len(contents) == 1:  # a file checked on its own: its text is at hand
-                project._index(next(iter(contents)))
+                (path,) = contents
+                project._index(path)
+                if any(owner != "self" for owner, _ in project.scans[path].writes):
+                    project._owners(path)
         finally:
             project._given = {}
         return project
@@ -443,16 +447,38 @@ class Project:
         (`setattr` included) but those whose owner is provably another object: a module, a
         class (its attribute is hidden by the object's own), or what one call of a project
         class builds when that class is not `klass` and, having no base, no subclass of it."""
-        for file, scan in self.scans.items():
-            if scan.dynamic:
-                return True
-            if not any(n == name and o != "self" for o, n in scan.writes):
-                continue
-            index = self._index(file)
-            kinds = index.writes.get(name, ()) if index is not None else (UNSEEN,)
+        writers = self._writers()
+        if writers is None:
+            return True
+        for file in writers.get(name, ()):
+            found = self._owners(file)
+            kinds = (*found.get(name, ()), *found.get("*", ()))
             if any(self._may_own(file, kind, path, klass) for kind in kinds):
                 return True
         return False
+
+    @_memoised
+    def _writers(self) -> dict[str, tuple[str, ...]] | None:
+        """Per attribute, the files whose scan shows it assigned through a name but `self`;
+        None when some file assigns attributes by computed name (`setattr`)."""
+        if any(scan.dynamic for scan in self.scans.values()):
+            return None
+        found: dict[str, list[str]] = {}
+        for file in sorted(self.scans):
+            for name in {n for o, n in self.scans[file].writes if o != "self"}:
+                found.setdefault(name, []).append(file)
+        return {name: tuple(files) for name, files in found.items()}
+
+    @_memoised
+    def _owners(self, path: str) -> dict[str, tuple[str, ...]]:
+        """`index.owners` of a project file; every attribute's owner unseen when the file does
+        not parse (`UNSEEN` under the name "*")."""
+        content = self._text(path)
+        text = decode(content) if content is not None else None
+        try:
+            return owners(ast.parse(text)) if text is not None else {"*": (UNSEEN,)}
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return {"*": (UNSEEN,)}
 
     def _may_own(self, file: str, kind: str, path: str, klass: str) -> bool:
         """Whether an owner of `kind` (`index.owners`) in `file` may be an object of `klass`."""
@@ -561,7 +587,8 @@ class Project:
             self._indexes[path] = self._made(path, tree) if path in self.paths else None
         return self._indexes[path]
 
-    def _made(self, path: str, tree: ast.Module | None) -> ModuleIndex | None:
+    def _text(self, path: str) -> bytes | None:
+        """A project file's program text (a notebook's code cells), None if unreadable."""
         text = self._given.get(path)
         if text is None:
             try:
@@ -569,6 +596,12 @@ class Project:
                     text = _as_source(path, handle.read())
             except OSError:
                 return None
+        return text
+
+    def _made(self, path: str, tree: ast.Module | None) -> ModuleIndex | None:
+        text = self._text(path)
+        if text is None:
+            return None
         key = digest(text)
         index = self.known.get(key)
         if index is None:
