@@ -8,6 +8,7 @@ its `__all__`. The project model (`rnncheck.project`) joins these indexes into a
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -208,48 +209,110 @@ MODULE = "module"
 CLASS = "class:"
 """An owner that is a class the file defines (`Config.layers = 1`): a class attribute, which
 an object's own attribute of that name hides."""
+SELF = "self:"
+"""A method's own object, written by computed name (`setattr(self, key, value)` in class
+`self:` names): an object of that class, or of a subclass of it."""
 NEW = "new:"
 """An owner bound only to calls of one name (`settings = Overridden()`): an object that call
 makes, when the name is a class."""
 
 
-def owners(tree: ast.Module) -> dict[str, tuple[str, ...]]:
-    """Each attribute assigned through a name (`owner.name = ...`, `+=`, a `for` target), with
-    what the owner may hold in the scope that binds it (`settings.layers = 1` after `settings =
-    Overridden()` is ("new:Overridden",)). A method's first parameter is left out: the engine
-    reads a class's own writes. (A walk of the whole tree: made only for the few files whose
-    scan shows a write of an attribute some reading asks about.)"""
+def owners(tree: ast.Module, lines: list[int] | None = None) -> dict[str, tuple[str, ...]]:
+    """Each attribute assigned through a name (`owner.name = ...`, `+=`, a `for` target,
+    `setattr(owner, "name", ...)`), with what the owner may hold in the scope that binds it
+    (`settings.layers = 1` after `settings = Overridden()` is ("new:Overridden",)); "*" for
+    writes by computed name (`setattr(owner, key, ...)`, `vars(owner)` or `owner.__dict__`
+    used but to be read). An explicit `self.name = ...` in a method is left out: the engine
+    reads a class's own assignments. Only the statements that span one of `lines` (in order;
+    None: all) are looked into, with the scopes around them."""
     found: dict[str, set[str]] = {}
-    _scope_writes(tree, [], found, None)
+    _scope_writes(tree, [], found, None, "", lines)
     return {name: tuple(sorted(kinds)) for name, kinds in found.items()}
 
 
+DICT_READS = frozenset({"items", "keys", "values", "get", "copy"})
+"""Methods of an object's `__dict__` that only read it."""
+
+
 def _scope_writes(
-    scope: ast.AST, outer: list[dict[str, str]], found: dict[str, set[str]], own: str | None
+    scope: ast.AST,
+    outer: list[dict[str, str]],
+    found: dict[str, set[str]],
+    own: str | None,
+    klass: str,
+    lines: list[int] | None,
 ) -> None:
-    """The writes in one scope (a module or a function, `own` its `self` when a method), its
-    inner functions read with this scope's bindings around them."""
+    """The writes in one scope (a module or a function; for a method, `own` its `self` and
+    `klass` its class), its inner functions read with this scope's bindings around them."""
     kinds = [*outer, _scope_kinds(scope)]
     method = isinstance(scope, ast.ClassDef)
     around = outer if method else kinds  # a class's names are not its methods' closure
-    pending = list(ast.iter_child_nodes(scope))
+
+    def kind(owner: ast.expr, dynamic: bool = False) -> str | None:
+        if not isinstance(owner, ast.Name):
+            return UNSEEN
+        if owner.id == own:
+            return SELF + klass if dynamic else None
+        return next((k[owner.id] for k in reversed(kinds) if owner.id in k), UNSEEN)
+
+    pending = [child for child in ast.iter_child_nodes(scope) if _spans(child, lines)]
     while pending:
         node = pending.pop()
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
             first = node.args.posonlyargs + node.args.args if method else []
-            _scope_writes(node, around, found, first[0].arg if first else None)
+            name = scope.name if isinstance(scope, ast.ClassDef) else ""
+            _scope_writes(node, around, found, first[0].arg if first else None, name, lines)
             continue
         if isinstance(node, ast.ClassDef):
-            _scope_writes(node, around, found, None)
+            _scope_writes(node, around, found, None, "", lines)
             continue
-        for target in _targets(node):
-            owner = target.value if isinstance(target, ast.Attribute) else None
-            if isinstance(owner, ast.Name) and owner.id != own:
-                kind = next((k[owner.id] for k in reversed(kinds) if owner.id in k), UNSEEN)
-                found.setdefault(target.attr, set()).add(kind)
-            elif isinstance(target, ast.Attribute) and not isinstance(owner, ast.Name):
-                found.setdefault(target.attr, set()).add(UNSEEN)
-        pending.extend(ast.iter_child_nodes(node))
+        writes = [(t.attr, kind(t.value)) for t in _targets(node) if isinstance(t, ast.Attribute)]
+        if isinstance(node, ast.Call) and _dotted(node.func) == "setattr" and node.args:
+            named = literal(node.args[1]) if len(node.args) > 1 else NOT_LITERAL
+            attribute = named if isinstance(named, str) else "*"
+            writes.append((attribute, kind(node.args[0], dynamic=True)))
+        children = list(ast.iter_child_nodes(node))
+        for child in children:
+            owner = _dict_owner(child)
+            if owner is not None and not _reads_only(node, child):
+                writes.append(("*", kind(owner, dynamic=True)))
+        for attribute, owner_kind in writes:
+            if owner_kind is not None:
+                found.setdefault(attribute, set()).add(owner_kind)
+        pending.extend(child for child in children if _spans(child, lines))
+
+
+def _spans(node: ast.AST, lines: list[int] | None) -> bool:
+    """Whether a node spans one of `lines` (a node without lines may)."""
+    end = getattr(node, "end_lineno", None)
+    if lines is None or end is None:
+        return True
+    decorators = getattr(node, "decorator_list", ())  # above the `def` line
+    start = min([node.lineno, *(decorator.lineno for decorator in decorators)])  # type: ignore[attr-defined]
+    return bisect_left(lines, start) < bisect_right(lines, end)
+
+
+def _dict_owner(node: ast.AST) -> ast.expr | None:
+    """The object whose attributes `vars(owner)` or `owner.__dict__` is."""
+    if isinstance(node, ast.Attribute) and node.attr == "__dict__":
+        return node.value
+    if isinstance(node, ast.Call) and _dotted(node.func) == "vars" and len(node.args) == 1:
+        return node.args[0]
+    return None
+
+
+def _reads_only(parent: ast.AST, child: ast.AST) -> bool:
+    """Whether an object's attribute dict only is read where it stands: unpacked into a call
+    (`f(**vars(args))`), read by key, compared, iterated, or asked a reading method."""
+    if isinstance(parent, ast.keyword) and parent.arg is None:
+        return True
+    if isinstance(parent, ast.Attribute) and parent.attr in DICT_READS:
+        return True
+    if isinstance(parent, ast.Subscript) and parent.value is child:
+        return isinstance(parent.ctx, ast.Load)
+    if isinstance(parent, ast.For | ast.comprehension) and parent.iter is child:
+        return True
+    return isinstance(parent, ast.Compare)
 
 
 def _scope_kinds(scope: ast.AST) -> dict[str, str]:

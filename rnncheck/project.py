@@ -54,6 +54,7 @@ from rnncheck.index import (
     NOT_LITERAL,
     REQUIRED,
     SCALARS,
+    SELF,
     UNSEEN,
     WRITTEN,
     Import,
@@ -62,7 +63,7 @@ from rnncheck.index import (
     owners,
 )
 from rnncheck.queries import query
-from rnncheck.scan import Scan
+from rnncheck.scan import ATTRIBUTE_WRITE, DYNAMIC_WRITE, Scan
 from rnncheck.source import decode, digest
 
 LONE_CR = re.compile(rb"\r(?!\n)")
@@ -73,6 +74,14 @@ IMPORT_LINE = re.compile(
 """`from module import names` (module, names) or `import modules` (modules), on one line."""
 
 
+WRITES = re.compile(ATTRIBUTE_WRITE.pattern + b"|" + DYNAMIC_WRITE.pattern)
+"""The lines that may write an attribute: the only ones `owners` looks into."""
+DICT_READ = re.compile(
+    rb"\*\*\s*vars\s*\([\w.]*\)|(?:\bvars\s*\([\w.]*\)|[\w.]+\.__dict__)\s*\.\s*(?:items|keys|values|get|copy)\b"
+)
+"""`**vars(args)`, `vars(args).items()`, `x.__dict__.get(...)`: an object's attributes read."""
+NAMED_SETATTR = re.compile(rb"""\bsetattr\s*\(\s*[\w.]+\s*,\s*['"](\w+)['"]""")
+"""`setattr(model, "n_layers", ...)`: a write of one attribute."""
 ROOT_MARKERS = ("pyproject.toml", "rnncheck.toml", ".rnncheck.toml")
 T = TypeVar("T")
 
@@ -233,7 +242,8 @@ class Project:
             if len(contents) == 1:  # a file checked on its own: its text is at hand
                 (path,) = contents
                 project._index(path)
-                if any(owner != "self" for owner, _ in project.scans[path].writes):
+                scan = project.scans[path]
+                if scan.dynamic or any(owner != "self" for owner, _ in scan.writes):
                     project._owners(path)
         finally:
             project._given = {}
@@ -444,13 +454,13 @@ class Project:
         """Whether some project file may assign attribute `name` of an object of class `klass`
         of `path` (`model.n_layers = 4`), or, with both empty, of the namespace argparse gives
         (`opt.layers = 1` where `opt` may be `args`). Every assignment through a name counts
-        (`setattr` included) but those whose owner is provably another object: a module, a
-        class (its attribute is hidden by the object's own), or what one call of a project
-        class builds when that class is not `klass` and, having no base, no subclass of it."""
-        writers = self._writers()
-        if writers is None:
-            return True
-        for file in writers.get(name, ()):
+        (`setattr`, `vars(x)[k] = v` included) but those whose owner is provably another
+        object: a module, a class (its attribute is hidden by the object's own), or what one
+        call of a project class builds, or a method's own object, when that class is not
+        `klass` and, having no base, no subclass of it."""
+        writers, dynamic = self._writers()
+        named = [file for file in dynamic if self._set_by_name(file) in (None, name)]
+        for file in dict.fromkeys((*writers.get(name, ()), *named)):
             found = self._owners(file)
             kinds = (*found.get(name, ()), *found.get("*", ()))
             if any(self._may_own(file, kind, path, klass) for kind in kinds):
@@ -458,16 +468,35 @@ class Project:
         return False
 
     @_memoised
-    def _writers(self) -> dict[str, tuple[str, ...]] | None:
+    def _writers(self) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
         """Per attribute, the files whose scan shows it assigned through a name but `self`;
-        None when some file assigns attributes by computed name (`setattr`)."""
-        if any(scan.dynamic for scan in self.scans.values()):
-            return None
+        and the files that may assign attributes by computed name (`setattr`, `vars`)."""
         found: dict[str, list[str]] = {}
         for file in sorted(self.scans):
             for name in {n for o, n in self.scans[file].writes if o != "self"}:
                 found.setdefault(name, []).append(file)
-        return {name: tuple(files) for name, files in found.items()}
+        dynamic = tuple(sorted(file for file, scan in self.scans.items() if scan.dynamic))
+        return {name: tuple(files) for name, files in found.items()}, dynamic
+
+    @_memoised
+    def _set_by_name(self, path: str) -> str | None:
+        """What a file whose scan says it may write attributes by computed name does, as far
+        as its text tells: "" when each `vars(x)`, `x.__dict__` or `setattr` in it is a read
+        (`f(**vars(args))`, `vars(args).items()`) or names one attribute, that attribute,
+        else None (then only its parse can tell). A cheap look before a parse."""
+        content = self._text(path)
+        if content is None:
+            return None
+        covered = [(m.start(), m.end()) for m in DICT_READ.finditer(content)]
+        names = {m.start(): m.group(1).decode() for m in NAMED_SETATTR.finditer(content)}
+        found: set[str] = set()
+        for match in DYNAMIC_WRITE.finditer(content):
+            at = match.start()
+            if at in names:
+                found.add(names[at])
+            elif not any(start <= at < end for start, end in covered):
+                return None
+        return next(iter(found)) if len(found) == 1 else "" if not found else None
 
     @_memoised
     def _owners(self, path: str) -> dict[str, tuple[str, ...]]:
@@ -475,8 +504,11 @@ class Project:
         not parse (`UNSEEN` under the name "*")."""
         content = self._text(path)
         text = decode(content) if content is not None else None
+        if content is None or text is None:
+            return {"*": (UNSEEN,)}
+        lines = _lines(WRITES, content)
         try:
-            return owners(ast.parse(text)) if text is not None else {"*": (UNSEEN,)}
+            return owners(ast.parse(text), lines)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return {"*": (UNSEEN,)}
 
@@ -484,9 +516,11 @@ class Project:
         """Whether an owner of `kind` (`index.owners`) in `file` may be an object of `klass`."""
         if kind == MODULE or kind.startswith(CLASS):
             return False
-        if not kind.startswith(NEW):
+        if kind.startswith(SELF) and not klass:
+            return False  # a method's own object is no namespace
+        if not kind.startswith((NEW, SELF)):
             return True
-        made = self.symbol(file, kind[len(NEW) :])
+        made = self.symbol(file, kind.split(":", 1)[1])
         if not isinstance(made, Defined) or made.kind != "class":
             return True
         if not klass:

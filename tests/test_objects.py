@@ -260,6 +260,11 @@ def test_an_attribute_init_sets_to_a_literal_is_a_fact_while_nothing_else_writes
         "\ndef deeper():\n    model = Model()\n    model.n_layers = 4\n    return model\n",
         "\ndef tune(model, depth):\n    model.n_layers = depth\n",
         "\ndef tune(model):\n    setattr(model, 'n_layers', 4)\n",
+        "\ndef tune(model, name):\n    setattr(model, name, 4)\n",
+        "\ndef tune(model, saved):\n    vars(model).update(saved)\n",
+        "\ndef tune(model, saved):\n    model.__dict__[saved] = 4\n",
+        "\nclass Deep(Model):\n    def load(self, saved):\n        for key in saved:\n"
+        "            setattr(self, key, saved[key])\n",
         "\n    def deepen(self):\n        self.n_layers = 4\n",
         "\nclass Deep(Model):\n    def __init__(self):\n        super().__init__()\n"
         "        self.n_layers = 4\n",
@@ -278,6 +283,10 @@ def test_an_attribute_some_code_may_write_after_construction_is_not_a_fact(more:
         "    settings.n_layers = 4\n",
         "\nimport config\n\nconfig.n_layers = 4\n",
         "\nModel.n_layers = 4\n",
+        "\ndef run(model, args):\n    model.generate(**vars(args))\n    print(args.__dict__['seed'])\n",
+        "\ndef tune(model):\n    setattr(model, 'n_hidden', 4)\n",
+        "\nclass Options:\n    def __init__(self, **options):\n        for key in options:\n"
+        "            setattr(self, key, options[key])\n",
         "\nclass Other(nn.Module):\n    def grow(self):\n        self.n_layers = 4\n",
     ],
 )
