@@ -232,6 +232,7 @@ class Driver:
                     self.klass(node, stable, dict(configuration.values))
                 self.configuration = None
                 self.built_elsewhere(node.name.value, calls)
+                self.heirs_elsewhere(node.name.value)
         self.reading.block(self.module.body, Frame(env={}, scope="<module>", rows=module_rows))
         if not self.foreign:
             self.objects_built()
@@ -298,6 +299,16 @@ class Driver:
             reader = foreign_driver(path, self.project)
             for built in reader.generic().elsewhere.get((self.path, name), []) if reader else ():
                 self.add_built(built)
+
+    def heirs_elsewhere(self, name: str) -> None:
+        """The subclasses other files define of a class of this module, each as the base its
+        `__init__` initialises with its arguments (`super().__init__(16, True)`): contexts of
+        the class, as a subclass in this module gives."""
+        for path in self.project.subclassed_in(self.path, name)[:MAX_CALLERS]:
+            reader = foreign_driver(path, self.project)
+            for built in reader.generic().elsewhere.get((self.path, name), []) if reader else ():
+                if built.heir:
+                    self.add_built(built)
 
     def objects_built(self) -> None:
         """Read each class again as each object the code builds of it (`Seq2Seq(encoder,
@@ -567,15 +578,15 @@ class Driver:
         values = tuple((n, v) for n, v in given.items() if not isinstance(v, Unknown))
         inherited = self.attributes(Instance(base.name, values, None, base.path))
         telling = tuple((n, v) for n, v in values if not isinstance(v, Opaque | Extent))
-        if telling and heir is not None and base.path in ("", self.path):
-            self.add_built(
-                Built(
-                    Instance(base.name, telling, site, base.path),
-                    self.reading.locate,
-                    self.path,
-                    heir.name.value,
-                )
-            )
+        if telling and heir is not None:
+            instance = Instance(base.name, telling, site, base.path)
+            built = Built(instance, self.reading.locate, self.path, heir.name.value)
+            if base.path in ("", self.path):
+                self.add_built(built)
+            else:  # for the base's file, which reads it so too (`heirs_elsewhere`)
+                known = self.elsewhere.setdefault((base.path, base.name), [])
+                if all(other.instance != instance for other in known):
+                    known.append(built)
         return inherited
 
     def inherited(self, base: str | None) -> Env:

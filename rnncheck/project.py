@@ -18,6 +18,7 @@ hold):
 - `definition(name)`: the one project file that defines a class of that name;
 - `constructions_of(path, name)`: the calls that build a project class, with their literal
   arguments;
+- `subclassed_in(path, name)`: the other files that may subclass a class;
 - `mentions_rnn(path)`: whether a file's text mentions an RNN (else its code is not read);
 - `receives_rnn(path)`: whether a file that does not imports a module that builds an RNN
   (then its code is read all the same);
@@ -82,6 +83,8 @@ DICT_READ = re.compile(
 """`**vars(args)`, `vars(args).items()`, `x.__dict__.get(...)`: an object's attributes read."""
 NAMED_SETATTR = re.compile(rb"""\bsetattr\s*\(\s*[\w.]+\s*,\s*['"](\w+)['"]""")
 """`setattr(model, "n_layers", ...)`: a write of one attribute."""
+CLASS_HEADER = re.compile(rb"class[ \t]+\w+[ \t]*\(([^)]*)\)")
+"""A class statement's bases, as written (`class Bi(model.Tagger, Mixin)`)."""
 ROOT_MARKERS = ("pyproject.toml", "rnncheck.toml", ".rnncheck.toml")
 T = TypeVar("T")
 
@@ -189,6 +192,9 @@ class Project:
     """The files whose text mentions an RNN (rnn, lstm, gru): only their code can build one."""
     receiving: frozenset[str] = frozenset()
     """The other files that import a project module that builds an RNN (`_receiving`)."""
+    subclassing: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Class name of an RNN-building file -> the files whose class statements name it as a
+    base (`_find_subclasses`)."""
     _keys: frozenset[str] | None = None
     """The dict keys some file writes (`Scan.keys`), joined when first asked for."""
     scans: dict[str, Scan] = field(default_factory=dict, repr=False, compare=False)
@@ -239,6 +245,7 @@ class Project:
         try:
             project.receiving = project._receiving(contents)
             project._find_constructions(contents, called or {})
+            project._find_subclasses(contents)
             if len(contents) == 1:  # a file checked on its own: its text is at hand
                 (path,) = contents
                 project._index(path)
@@ -346,6 +353,25 @@ class Project:
                 for home, construction in _constructions(self, path, found, relevant):
                     self.constructions.setdefault(home, []).append(construction)
 
+    def _find_subclasses(self, contents: dict[str, bytes]) -> None:
+        """Which files that may be read name each class of an RNN-building file among the bases
+        of a class statement (`class Bi(Tagger):`, `class Bi(model.Tagger):`): a look at the
+        text, which the reading of those files resolves."""
+        builders = [path for path, scan in self.scans.items() if scan.builds_rnn]
+        wanted = {name for path in builders for name in self.scans[path].classes}
+        found: dict[str, list[str]] = {}
+        for path in sorted(contents):
+            if not self.scans[path].classes or not (
+                path in self.mentioning or path in self.receiving
+            ):
+                continue
+            for header in CLASS_HEADER.finditer(contents[path]):
+                for base in re.split(rb"[\s,]+", header.group(1)):
+                    name = base.rsplit(b".", 1)[-1].decode("ascii", "replace")
+                    if name in wanted and path not in found.get(name, ()):
+                        found.setdefault(name, []).append(path)
+        self.subclassing = {name: tuple(paths) for name, paths in found.items()}
+
     def __getstate__(self) -> dict[str, object]:
         dropped = {
             "_indexes": {},
@@ -418,6 +444,12 @@ class Project:
             if source is not None and source != path:
                 names.update(self._index_exported(source))
         return tuple(sorted(names))
+
+    @query
+    def subclassed_in(self, path: str, name: str) -> tuple[str, ...]:
+        """The other files that may define a subclass of the class `name` of `path`: their
+        class statements name a class of that name among their bases."""
+        return tuple(file for file in self.subclassing.get(name, ()) if file != path)
 
     @query
     def mentions_rnn(self, path: str) -> bool:

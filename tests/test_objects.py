@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -201,6 +204,43 @@ def test_a_subclass_in_another_file_reads_its_base_with_its_arguments(tmp_path: 
     (tmp_path / "tagger.py").write_text(quiet)
     project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
     assert check_source(quiet.encode(), paths[1], project=project) == []
+
+
+def test_a_base_in_another_file_is_reported_per_subclass(tmp_path: Path) -> None:
+    tagger = (
+        "import base\n\n\nclass Tagger(base.Base):\n    def __init__(self):\n"
+        "        super().__init__(32, bidirectional=True)\n"
+    )
+    for name, text in {"base.py": BASE, "tagger.py": tagger}.items():
+        (tmp_path / name).write_text(text)
+    paths = [str(tmp_path / "base.py"), str(tmp_path / "tagger.py")]
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
+    (finding,) = check_source(BASE.encode(), paths[0], project=project)
+    assert (finding.code, finding.row) == ("RNN201", 12)
+    assert finding.message.endswith(
+        "(when `Tagger` calls `super().__init__(32, bidirectional=True)`, tagger.py:6)"
+    )
+    assert finding.fix is None
+    (tmp_path / "rnncheck.toml").write_text("")
+    command = [sys.executable, "-m", "rnncheck", "--no-cache", "--output-format", "json"]
+    runs = [
+        subprocess.run([*command, "--exit-zero", named], cwd=tmp_path, capture_output=True)
+        for named in (".", "base.py")
+    ]
+    whole, alone = ([(f["code"], f["location"]["row"]) for f in json.loads(r.stdout)] for r in runs)
+    assert whole == alone == [("RNN201", 12)]
+    quiet = tagger.replace(", bidirectional=True", "")
+    (tmp_path / "tagger.py").write_text(quiet)
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
+    assert check_source(BASE.encode(), paths[0], project=project) == []
+    other = tagger.replace("import base", "import other as base")
+    (tmp_path / "tagger.py").write_text(other)
+    (tmp_path / "other.py").write_text(
+        BASE.replace("class Base", "class Base2") + "\nBase = Base2\n"
+    )
+    paths.append(str(tmp_path / "other.py"))
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
+    assert check_source(BASE.encode(), paths[0], project=project) == []  # another `Base`
 
 
 INSTANCE_SYMBOL = """\

@@ -146,4 +146,5 @@ def test_reading_a_file_asks_the_project_only_through_queries(tmp_path):
         "Project.module_file",
         "Project.setting",
         "Project.source",
+        "Project.subclassed_in",
     }
