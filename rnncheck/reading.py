@@ -356,6 +356,9 @@ class Reading:
         target = test.comparisons[0]
         symbol = _COMPARISONS.get(type(target.operator))
         left, right = self.evaluate_all([test.left, target.comparator], frame)
+        flagged = _flag_comparison(left, right, target.operator, frame.refinements)
+        if flagged is not None:
+            return flagged
         if symbol is None:
             return conditions.UNDECIDED
         numbers = [
@@ -1334,6 +1337,26 @@ def _size_key(value: Abstract) -> str | None:
     if isinstance(value, Size) and value.constant == 0 and len(value.terms) == 1:
         atom, coefficient = value.terms[0]
         return atom.scope if coefficient == 1 and atom.scope not in ("", "extent") else None
+    return None
+
+
+def _flag_comparison(
+    left: Abstract, right: Abstract, operator: cst.BaseCompOp, facts: conditions.Facts
+) -> conditions.Test | None:
+    """`self.bidirectional == True`, `flag is not False`: a value the code never fixes compared
+    with a bool, as a test of its truth (`conditions.flag_equals`); None for anything else."""
+    equal = isinstance(operator, cst.Equal | cst.Is)
+    if not equal and not isinstance(operator, cst.NotEqual | cst.IsNot):
+        return None
+    for named, other in ((left, right), (right, left)):
+        if (
+            isinstance(named, Opaque)
+            and isinstance(other, Const)
+            and isinstance(other.value, bool)
+            and not other.assumption
+        ):
+            test = conditions.flag_equals(named.key, other.value, facts)
+            return test if equal else conditions.negated(test)
     return None
 
 
