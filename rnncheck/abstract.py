@@ -122,6 +122,9 @@ class Mapping:
     """A dict literal whose keys are constants (`{"gru": nn.GRU, "rnn": nn.RNN}`)."""
 
     items: tuple[tuple[object, Abstract], ...]
+    shared: bool = False
+    """Another module's (`from config import CFG`): its values hold while no project file
+    writes their keys (`writes_key`)."""
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,10 @@ class ModuleIndex:
     settings: dict[str, dict[str, object]] = field(default_factory=dict)
     """Each plain class (no base but `object`, not a record): the class attributes its body
     binds once to a literal and never assigns through an object (`class Config: hidden = 128`)."""
+    mappings: dict[str, tuple[tuple[str, object], ...]] = field(default_factory=dict)
+    """Names bound once at module level to a dict literal whose keys are strings, each key with
+    its literal value (or NOT_LITERAL): `CFG = {"hidden": 64}`. Whether code changes the dict
+    is the project's to say (`Project.symbol`)."""
 
     @classmethod
     def of(cls, tree: ast.Module) -> ModuleIndex:
@@ -91,6 +95,19 @@ class ModuleIndex:
             for name, value in values.items()
             if counts[name] == 1 and value is not NOT_LITERAL
         }
+        dicts = {
+            statement.targets[0].id: statement.value
+            for statement in module_statements(tree)
+            if isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Dict)
+            and counts.get(statement.targets[0].id) == 1
+        }
+        for name in sorted(dicts):
+            entries = _entries(dicts[name])
+            if entries is not None:
+                index.mappings[name] = entries
         listed = values.get("__all__") if counts.get("__all__") == 1 else None
         if isinstance(listed, tuple):
             index.public = listed
@@ -113,6 +130,10 @@ class ModuleIndex:
                 [name, [[attribute, value] for attribute, value in values.items()]]
                 for name, values in self.settings.items()
             ],
+            "mappings": [
+                [name, [[key, _plain(value)] for key, value in entries]]
+                for name, entries in self.mappings.items()
+            ],
         }
 
     @classmethod
@@ -131,6 +152,10 @@ class ModuleIndex:
                 for name, fields in plain["records"]
             },
             settings={name: dict(values) for name, values in plain["settings"]},
+            mappings={
+                name: tuple((key, _value(value)) for key, value in entries)
+                for name, entries in plain["mappings"]
+            },
         )
 
     def exported(self) -> list[str]:
@@ -202,6 +227,20 @@ def _bindings(statement: ast.stmt, index: ModuleIndex) -> Iterator[tuple[str, ob
             yield from ((name, NOT_LITERAL) for name in _names(target))
 
 
+DICT_READS = frozenset({"get", "keys", "values", "items", "copy"})
+"""Methods of a dict (and of an object's `__dict__`) that only read it."""
+
+
+def _entries(node: ast.Dict) -> tuple[tuple[str, object], ...] | None:
+    """A dict literal's string keys with their literal values; None if a key is no string."""
+    entries: list[tuple[str, object]] = []
+    for key, value in zip(node.keys, node.values, strict=True):
+        if not isinstance(key, ast.Constant) or not isinstance(key.value, str):
+            return None
+        entries.append((key.value, literal(value)))
+    return tuple(entries)
+
+
 UNSEEN = "?"
 """An owner that may hold any object (a parameter, `self.args`, a name bound many ways)."""
 MODULE = "module"
@@ -228,10 +267,6 @@ def owners(tree: ast.Module, lines: list[int] | None = None) -> dict[str, tuple[
     found: dict[str, set[str]] = {}
     _scope_writes(tree, [], found, None, "", lines)
     return {name: tuple(sorted(kinds)) for name, kinds in found.items()}
-
-
-DICT_READS = frozenset({"items", "keys", "values", "get", "copy"})
-"""Methods of an object's `__dict__` that only read it."""
 
 
 def _scope_writes(

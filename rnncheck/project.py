@@ -81,6 +81,15 @@ DICT_READ = re.compile(
     rb"\*\*\s*vars\s*\([\w.]*\)|(?:\bvars\s*\([\w.]*\)|[\w.]+\.__dict__)\s*\.\s*(?:items|keys|values|get|copy)\b"
 )
 """`**vars(args)`, `vars(args).items()`, `x.__dict__.get(...)`: an object's attributes read."""
+IMPORTING = re.compile(rb"[ \t]*(?:from|import)[ \t]")
+DICT_USE = re.compile(
+    rb"""\s*(?:\.\s*(?:get|keys|values|items|copy)\s*\("""
+    rb"""|\[\s*(?:['"]\w+['"]\s*\](?:\s*[-+*/%&|^@]?=(?!=))?|[^\[\]]*\](?!\s*[-+*/%&|^@]?=(?!=))))"""
+)
+"""After a dict's name, a use that leaves it as it is but for a constant key (`writes_key`):
+`.get(`, a read by key, or a write of a constant key."""
+DICT_BINDING = re.compile(rb"\s*(?::[^=\n]*)?=\s*\{")
+"""`CFG = {` (or `CFG: dict = {`): the one statement that binds a module's dict."""
 NAMED_SETATTR = re.compile(rb"""\bsetattr\s*\(\s*[\w.]+\s*,\s*['"](\w+)['"]""")
 """`setattr(model, "n_layers", ...)`: a write of one attribute."""
 CLASS_HEADER = re.compile(rb"class[ \t]+\w+[ \t]*\(([^)]*)\)")
@@ -154,7 +163,15 @@ class Defined:
     name: str
 
 
-Symbol = Constant | Module | Defined
+@dataclass(frozen=True)
+class Dictionary:
+    """A module-level dict literal with string keys (`CFG = {"hidden": 64}`) that neither its
+    module nor any other project file may change but by writing a key (`writes_key`)."""
+
+    entries: tuple[tuple[str, object], ...]
+
+
+Symbol = Constant | Module | Defined | Dictionary
 
 
 @dataclass(frozen=True)
@@ -511,6 +528,26 @@ class Project:
         return {name: tuple(files) for name, files in found.items()}, dynamic
 
     @_memoised
+    def _altered(self, path: str, name: str) -> bool:
+        """Whether the code may change the dict `path` binds to `name` other than by writing a
+        constant key (`writes_key`): some file's text uses the name but to import it, read an
+        entry (`CFG["hidden"]`, `CFG.get(...)`), spread it (`**CFG`), write a constant key, or,
+        in `path`, bind it. A look at the texts that name it."""
+        word = re.compile(rb"(?<![\w])" + re.escape(name.encode()) + rb"(?![\w])")
+        for file in sorted(self.paths):
+            content = self._text(file)
+            if content is None:
+                return True
+            for found in word.finditer(content) if name.encode() in content else ():
+                start = content.rfind(b"\n", 0, found.start()) + 1
+                before, after = content[start : found.start()].rstrip(), content[found.end() :]
+                bound = file == path and not before and DICT_BINDING.match(after)
+                kept = IMPORTING.match(content, start) or DICT_USE.match(after) or bound
+                if not (kept or before.endswith(b"**")) or before.endswith(b"del"):
+                    return True
+        return False
+
+    @_memoised
     def _set_by_name(self, path: str) -> str | None:
         """What a file whose scan says it may write attributes by computed name does, as far
         as its text tells: "" when each `vars(x)`, `x.__dict__` or `setattr` in it is a read
@@ -592,6 +629,8 @@ class Project:
             return None
         if name in index.constants:
             return Constant(index.constants[name])
+        if name in index.mappings and not self._altered(path, name):
+            return Dictionary(index.mappings[name])
         if name in index.classes or name in index.functions:
             return Defined("class" if name in index.classes else "function", path, name)
         imported = index.imports.get(name)
@@ -653,6 +692,7 @@ class Project:
             self._indexes[path] = self._made(path, tree) if path in self.paths else None
         return self._indexes[path]
 
+    @_memoised
     def _text(self, path: str) -> bytes | None:
         """A project file's program text (a notebook's code cells), None if unreadable."""
         text = self._given.get(path)

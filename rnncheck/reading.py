@@ -61,7 +61,7 @@ from rnncheck.events import (
 from rnncheck.imports import ImportTable
 from rnncheck.index import NOT_LITERAL, SCALARS
 from rnncheck.layout import Dim, Layout, output_axes, state_axes
-from rnncheck.project import Constant, Defined, Module, Record, Symbol
+from rnncheck.project import Constant, Defined, Dictionary, Module, Record, Symbol
 from rnncheck.sizes import Size
 
 if TYPE_CHECKING:
@@ -501,7 +501,7 @@ class Reading:
         key = self.evaluate(part.value, frame) if isinstance(part, cst.Index) else UNKNOWN
         if isinstance(key, Const) and not key.assumption:
             kept = tuple((k, v) for k, v in mapping.items if k != key.value)
-            frame.env[name] = Mapping((*kept, (key.value, value)))
+            frame.env[name] = replace(mapping, items=(*kept, (key.value, value)))
         else:
             frame.env[name] = UNKNOWN
 
@@ -956,11 +956,16 @@ class Reading:
         return rnn
 
     def entry(
-        self, owner: cst.BaseExpression, value: Abstract, key: object, frame: Frame
+        self,
+        owner: cst.BaseExpression,
+        mapping: Mapping,
+        value: Abstract,
+        key: object,
+        frame: Frame,
     ) -> Abstract:
         """A dict's value for a key: a module's dict holds it only while no project file
         writes that key of any dict (`cfg["hidden"] = 256` elsewhere)."""
-        shared = isinstance(owner, cst.Name) and owner.value not in frame.env
+        shared = mapping.shared or (isinstance(owner, cst.Name) and owner.value not in frame.env)
         if not shared or not isinstance(value, Const):
             return value
         name = key.value if isinstance(key, Const) else key
@@ -980,7 +985,7 @@ class Reading:
                 if not all(isinstance(key, str) for key, _ in mapping.items):
                     return None
                 for key, value in mapping.items:
-                    spread[key] = self.entry(arg.value, value, key, frame)  # type: ignore[index]
+                    spread[key] = self.entry(arg.value, mapping, value, key, frame)  # type: ignore[index]
         return spread if any(arg.star == "**" for arg in node.args) else None
 
     def rnn_call(self, rnn: Rnn, node: cst.Call, arguments: list[Abstract], frame: Frame) -> Value:
@@ -1125,7 +1130,7 @@ class Reading:
             return base.items[index] if -len(base.items) <= index < len(base.items) else UNKNOWN
         if isinstance(base, Mapping) and len(node.slice) == 1:
             key = self.evaluate(node.slice[0].slice.value, frame)  # type: ignore[attr-defined]
-            return self.entry(node.value, _looked_up(base, key), key, frame)
+            return self.entry(node.value, base, _looked_up(base, key), key, frame)
         if not isinstance(base, Value):
             return UNKNOWN
         layout = self.layout(base.rnn, frame)
@@ -1319,9 +1324,13 @@ def _bound_here(node: cst.BaseExpression, frame: Frame) -> bool:
 
 
 def _symbol_value(symbol: Symbol | None) -> Abstract | None:
-    """What a project name is worth here: a constant's value, a module; else nothing known."""
+    """What a project name is worth here: a constant's value, a module, another module's dict
+    (whose values hold while no file writes their keys); else nothing known."""
     if isinstance(symbol, Constant):
         return Const(symbol.value)
+    if isinstance(symbol, Dictionary):
+        entries = ((k, Const(v) if isinstance(v, SCALARS) else UNKNOWN) for k, v in symbol.entries)
+        return Mapping(tuple(entries), shared=True)
     if isinstance(symbol, Module):
         return ModuleRef(symbol.path)
     if isinstance(symbol, Defined):
