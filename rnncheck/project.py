@@ -23,7 +23,7 @@ hold):
 - `receives_rnn(path)`: whether a file that does not imports a module that builds an RNN
   (then its code is read all the same);
 - `callers(path, name)`: the other files that may call the function `name` of `path`;
-- `writes_attribute(owner, name)`: whether any project file may assign `owner.name`;
+- `writes_attribute(name)`: whether any project file may assign attribute `name` of an object;
 - `assigns(name, path, klass)`: whether any project file may assign attribute `name` of an
   object of a project class (or of argparse's namespace), owners that are provably other
   objects left out;
@@ -488,14 +488,11 @@ class Project:
 
     @query
     @_memoised
-    def writes_attribute(self, owner: str, name: str) -> bool:
-        """Whether some project file may assign attribute `name` of an object it calls `owner`
-        (`args.layers = 3`), so that no value seen for it is certain. `owner` "*" asks about
-        any object but `self`."""
+    def writes_attribute(self, name: str) -> bool:
+        """Whether some project file may assign attribute `name` of an object but `self`
+        (`config.layers = 3`, `setattr`), so that no value seen for it is certain."""
         written = self._scan()[0]
-        if ("*", "*") in written or (owner, name) in written:
-            return True
-        return owner == "*" and any(n == name and o != "self" for o, n in written)
+        return ("*", "*") in written or any(n == name and o != "self" for o, n in written)
 
     @query
     @_memoised

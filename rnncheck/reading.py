@@ -613,9 +613,7 @@ class Reading:
             return _symbol_value(self.driver.project.symbol(owner.path, name)) or UNKNOWN
         if isinstance(owner, Record):
             value = dict(owner.fields).get(name, NOT_LITERAL)
-            known = isinstance(value, SCALARS) and not self.driver.project.writes_attribute(
-                "*", name
-            )
+            known = isinstance(value, SCALARS) and not self.driver.project.writes_attribute(name)
             return Const(value) if known else UNKNOWN
         if isinstance(owner, Namespace):
             value = dict(owner.options).get(name, NOT_LITERAL)
@@ -639,7 +637,7 @@ class Reading:
         no project file assigns that attribute of any object."""
         project = self.driver.project
         found = project.setting(path, klass, name) if path else None
-        if found is None or project.writes_attribute("*", name):
+        if found is None or project.writes_attribute(name):
             return UNKNOWN
         return Const(found.value)
 
