@@ -505,6 +505,10 @@ class Project:
         call of a project class builds, or a method's own object, when that class is not
         `klass` and, having no base, no subclass of it."""
         writers, dynamic = self._writers()
+        for file in writers.get(name, ()):
+            owners = {o for o, n in self.scans[file].writes if n == name and o != "self"}
+            if any(self._unbound(file, owner) for owner in owners):
+                return True  # a parameter's, a loop variable's: may be any object
         named = [file for file in dynamic if self._set_by_name(file) in (None, name)]
         for file in dict.fromkeys((*writers.get(name, ()), *named)):
             found = self._owners(file)
@@ -543,6 +547,19 @@ class Project:
                 if not (kept or before.endswith(b"**")) or before.endswith(b"del"):
                     return True
         return False
+
+    @_memoised
+    def _unbound(self, path: str, owner: str) -> bool:
+        """Whether a file's text never binds `owner` to a call of a name (`owner = Config()`),
+        by an import or by a class statement, so that what it holds there is surely unseen
+        (`owners` would say so after a parse)."""
+        content = self._text(path)
+        if content is None:
+            return True
+        word = re.escape(owner.encode())
+        made = rb"(?<![\w.])" + word + rb"\s*=\s*[A-Za-z_]\w*\s*\("
+        binding = made + rb"|\bimport\b[^\n]*\b" + word + rb"\b"
+        return not re.search(binding + rb"|\bclass\s+" + word + rb"\b", content)
 
     @_memoised
     def _set_by_name(self, path: str) -> str | None:
