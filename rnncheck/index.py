@@ -162,7 +162,7 @@ class ModuleIndex:
         """The names `from this import *` binds: `__all__`, else every public name."""
         if self.public is not None:
             return list(self.public)
-        names = [*self.classes, *self.functions, *self.constants, *self.imports]
+        names = [*self.classes, *self.functions, *self.constants, *self.mappings, *self.imports]
         return sorted({name for name in names if not name.startswith("_")})
 
 

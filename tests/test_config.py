@@ -258,6 +258,16 @@ def test_a_dict_of_another_module_gives_its_values(tmp_path: Path, other: str) -
     assert _imported(tmp_path, CONFIG, other) == [10, 16]
 
 
+def test_a_dict_a_star_import_binds_gives_its_values(tmp_path: Path) -> None:
+    starred = IMPORTED.replace("from config import CFG", "from config import *")
+    (tmp_path / "config.py").write_text(CONFIG)
+    (tmp_path / "model.py").write_text(starred)
+    paths = [str(tmp_path / "config.py"), str(tmp_path / "model.py")]
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
+    found = check_source(starred.encode(), paths[1], project=project)
+    assert [f.row for f in found if f.code == "RNN201"] == [10, 16]
+
+
 @pytest.mark.parametrize(
     ("config", "other"),
     [
