@@ -122,6 +122,9 @@ class Mapping:
     """A dict literal whose keys are constants (`{"gru": nn.GRU, "rnn": nn.RNN}`)."""
 
     items: tuple[tuple[object, Abstract], ...]
+    shared: bool = False
+    """Another module's (`from config import CFG`): its values hold while no project file
+    writes their keys (`writes_key`)."""
 
 
 @dataclass(frozen=True)
@@ -145,8 +148,6 @@ class Namespace:
     """What `parser.parse_args()` gives when the program runs with its default arguments."""
 
     options: tuple[tuple[str, object], ...]
-    name: str = ""
-    """The name it is bound to (`args`): the name writes to it elsewhere use."""
 
 
 @dataclass(frozen=True)

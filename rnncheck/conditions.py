@@ -2,8 +2,9 @@
 
 A test is read into a `Test`: its verdict when the code makes it certain, and the facts that
 hold in the arm where it is true and in the arm where it is false. A fact is a flag's truth
-(`if self.bidirectional:`), bounds on a size (`if self.num_layers > 1:`, torch's own
-`num_layers >= 1` included), or, for `or`, that one of several sets of facts holds. `refined`
+(`if self.bidirectional:`, `if self.bidirectional == True:`), bounds on a size (`if
+self.num_layers > 1:`, torch's own `num_layers >= 1` included), or, for `or`, that one of
+several sets of facts holds. `refined`
 turns the facts into what they settle about one RNN's layout: `if self.bidirectional or
 self.num_layers > 1:` means several state rows, and its `else` one.
 """
@@ -90,6 +91,15 @@ def bounded(key: str, comparison: str, constant: int, facts: Facts) -> Test:
     if _empty(_meet((low, high), no)):
         return known(True)
     return None, {(BOUND, key): yes}, {(BOUND, key): no}
+
+
+def flag_equals(key: str, value: bool, facts: Facts) -> Test:
+    """`key == value` (or `key is value`) for a flag named by `key` and a bool: where it holds,
+    the flag has that truth; where it fails, nothing is sure (`2 == True` fails, and 2 is
+    true). Decided false when the enclosing tests give the flag the other truth."""
+    if key in facts and bool(facts[key]) is not value:
+        return known(False)
+    return None, {key: value}, {}
 
 
 def refine(facts: Facts, learnt: Facts) -> Facts:

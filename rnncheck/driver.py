@@ -38,6 +38,7 @@ from rnncheck.abstract import (
     Klass,
     Mapping,
     Method,
+    Namespace,
     Opaque,
     RnnClass,
     Unknown,
@@ -50,6 +51,7 @@ from rnncheck.outline import parsed
 from rnncheck.positions import Positions
 from rnncheck.project import Construction, Project, Record
 from rnncheck.reading import Context, Env, Frame, Reading, bound
+from rnncheck.sizes import Size
 
 MAX_INLINING = 3
 """How deep helper methods are read at their calls."""
@@ -59,6 +61,11 @@ MAX_CONTEXTS = 8
 """How many distinct argument lists one function is read with."""
 MAX_CALLERS = 4
 """How many other files' calls of one function are looked at."""
+MAX_BASES = 8
+"""How many bases up a class's lineage is followed."""
+FACT_VALUES = (Const, Opaque, Size, Items, Record, Namespace, Mapping, Extent)
+"""The values an attribute holds that another assignment elsewhere would make untrue (an RNN
+or a module it holds is an object: code that replaces one is not looked for)."""
 MAX_ROUNDS = 4
 """How many times the readings in callers' contexts are repeated to reach a fixpoint
 (script -> train_loop -> train_step -> helper)."""
@@ -155,6 +162,8 @@ class Driver:
         """The objects this module's code builds of other files' classes, by (file, class)."""
         self.objects: dict[Instance, Env] = {}
         """What `self.x` holds in each object followed (memo)."""
+        self.rewrites: dict[str, frozenset[str]] = {}
+        """Per class, the attributes methods may assign to `self` after construction (memo)."""
         self.calls: dict[tuple[Instance | Function, tuple[Abstract, ...]], Abstract | None] = {}
         """What calling an object or a function with these arguments gives back (memo)."""
         self.contexts: dict[Function, int] = {}
@@ -230,6 +239,7 @@ class Driver:
                     self.klass(node, stable, dict(configuration.values))
                 self.configuration = None
                 self.built_elsewhere(node.name.value, calls)
+                self.heirs_elsewhere(node.name.value)
         self.reading.block(self.module.body, Frame(env={}, scope="<module>", rows=module_rows))
         if not self.foreign:
             self.objects_built()
@@ -296,6 +306,16 @@ class Driver:
             reader = foreign_driver(path, self.project)
             for built in reader.generic().elsewhere.get((self.path, name), []) if reader else ():
                 self.add_built(built)
+
+    def heirs_elsewhere(self, name: str) -> None:
+        """The subclasses other files define of a class of this module, each as the base its
+        `__init__` initialises with its arguments (`super().__init__(16, True)`): contexts of
+        the class, as a subclass in this module gives."""
+        for path in self.project.subclassed_in(self.path, name)[:MAX_CALLERS]:
+            reader = foreign_driver(path, self.project)
+            for built in reader.generic().elsewhere.get((self.path, name), []) if reader else ():
+                if built.heir:
+                    self.add_built(built)
 
     def objects_built(self) -> None:
         """Read each class again as each object the code builds of it (`Seq2Seq(encoder,
@@ -373,6 +393,71 @@ class Driver:
             self.objects[instance] = known
         return known
 
+    def exposed(self, instance: Instance) -> Env:
+        """What an object's attributes hold where code outside its construction may have run
+        (`decoder.n_layers`, `self.n_layers` in `forward`): `outside` of its attributes."""
+        if instance.path not in ("", self.path):
+            owner = self.owner(instance.path)
+            return owner.exposed(instance) if owner is not None else {}
+        node = self.class_nodes.get(instance.name)
+        attributes = self.attributes(instance)
+        return self.outside(node, attributes) if node is not None else attributes
+
+    def outside(self, node: cst.ClassDef, attributes: Env) -> Env:
+        """A class's attributes after its construction: a value is unknown when some project
+        file may assign that attribute of another name (`model.n_layers = 4`, `setattr`), or
+        a method of the class, of a base or of a subclass in this module may assign it to
+        `self` (the `__init__`s of the class and of its bases run before, and their values are
+        in `attributes`). Objects (RNNs, modules) are kept: replacing one is not a value's
+        write."""
+        rewritten = self.rewritten(node)
+        project = self.project
+        return {
+            name: UNKNOWN
+            if isinstance(value, FACT_VALUES)
+            and (name in rewritten or project.assigns(name, self.path, node.name.value))
+            else value
+            for name, value in attributes.items()
+        }
+
+    def rewritten(self, node: cst.ClassDef) -> frozenset[str]:
+        """The attributes that the methods of a class, of its bases (followed by their first
+        base, into other files too) and of its subclasses in this module may assign to
+        `self` after construction."""
+        name = node.name.value
+        known = self.rewrites.get(name)
+        if known is not None:
+            return known
+        assigned: set[str] = set()
+        for klass in self.lineage(node):
+            methods = _methods(klass)
+            assigned.update(a for m in methods if m.name.value != "__init__" for a in _self_set(m))
+        heirs, grown = {name}, True
+        while grown:
+            found = {n for n, c in self.class_nodes.items() if set(_base_names(c)) & heirs}
+            grown, heirs = not found <= heirs, heirs | found
+        for heir in heirs - {name}:
+            assigned.update(a for m in _methods(self.class_nodes[heir]) for a in _self_set(m))
+        self.rewrites[name] = frozenset(assigned)
+        return self.rewrites[name]
+
+    def lineage(self, node: cst.ClassDef) -> list[cst.ClassDef]:
+        """A class and its bases, each followed by its first base."""
+        chain = [node]
+        owner: Driver | None = self
+        while owner is not None and len(chain) <= MAX_BASES:
+            base = syntax.first_base(chain[-1])
+            if base is None:
+                break
+            if base not in owner.class_nodes:
+                origin = self.project.definition(base)
+                owner = self.owner(origin) if origin is not None else None
+            found = owner.class_nodes.get(base) if owner is not None else None
+            if found is None or found in chain:
+                break
+            chain.append(found)
+        return chain
+
     def call(
         self, instance: Instance, arguments: Env, given: tuple[Abstract, ...]
     ) -> Abstract | None:
@@ -384,7 +469,7 @@ class Driver:
         forward = _method(node, "forward") if node is not None else None
         if forward is None or not instance.bindings:
             return None
-        attributes = self.attributes(instance)
+        attributes = self.exposed(instance)
         definitions = {m.name.value: m for m in _methods(node)}  # type: ignore[arg-type]
         scope = f"{instance.name}.forward"
         context = Context(scope, self.globals, attributes, arguments, definitions)
@@ -448,8 +533,10 @@ class Driver:
         attributes, definitions = self.learn(node, globals_, bindings)
         if bindings is None:
             self.classes[node.name.value] = attributes
+        after = self.outside(node, attributes)
         for method in _methods(node):
-            context = _method_context(node, method, globals_, attributes, bindings, definitions)
+            seen = attributes if method.name.value == "__init__" else after
+            context = _method_context(node, method, globals_, seen, bindings, definitions)
             self.reading.function(method, context)
         for inner in syntax.statements(node.body):
             if isinstance(inner, cst.ClassDef) and bindings is None:
@@ -470,6 +557,8 @@ class Driver:
         try:
             for method in methods:
                 attributes = {**inherited, **_settled(assigned), **returns}
+                if method.name.value != "__init__":
+                    attributes = self.outside(node, attributes)
                 context = _method_context(node, method, globals_, attributes, bindings, definitions)
                 frame = self.reading.function(method, context)
                 if frame.self_name is None:
@@ -504,15 +593,15 @@ class Driver:
         values = tuple((n, v) for n, v in given.items() if not isinstance(v, Unknown))
         inherited = self.attributes(Instance(base.name, values, None, base.path))
         telling = tuple((n, v) for n, v in values if not isinstance(v, Opaque | Extent))
-        if telling and heir is not None and base.path in ("", self.path):
-            self.add_built(
-                Built(
-                    Instance(base.name, telling, site, base.path),
-                    self.reading.locate,
-                    self.path,
-                    heir.name.value,
-                )
-            )
+        if telling and heir is not None:
+            instance = Instance(base.name, telling, site, base.path)
+            built = Built(instance, self.reading.locate, self.path, heir.name.value)
+            if base.path in ("", self.path):
+                self.add_built(built)
+            else:  # for the base's file, which reads it so too (`heirs_elsewhere`)
+                known = self.elsewhere.setdefault((base.path, base.name), [])
+                if all(other.instance != instance for other in known):
+                    known.append(built)
         return inherited
 
     def inherited(self, base: str | None) -> Env:
@@ -591,6 +680,16 @@ def _unspelt(construction: Construction) -> bool:
     know it)."""
     values = [*construction.positional, *(value for _, value in construction.keywords)]
     return construction.open_ended or any(not isinstance(v, SCALARS) for v in values)
+
+
+def _self_set(method: cst.FunctionDef) -> set[str]:
+    """The attributes a method assigns to its first parameter (`self.n_layers = 4`)."""
+    params = [*method.params.posonly_params, *method.params.params]
+    return syntax.self_targets(method, params[0].name.value) if params else set()
+
+
+def _base_names(node: cst.ClassDef) -> list[str]:
+    return [base.value.value for base in node.bases if isinstance(base.value, cst.Name)]
 
 
 def _methods(node: cst.ClassDef) -> list[cst.FunctionDef]:

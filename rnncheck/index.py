@@ -8,6 +8,7 @@ its `__all__`. The project model (`rnncheck.project`) joins these indexes into a
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,6 +79,10 @@ class ModuleIndex:
     spans: tuple[Span, ...] = ()
     """Each module-level statement's first and last line (decorators included), with the name
     of the class or function it defines (None for any other statement)."""
+    mappings: dict[str, tuple[tuple[str, object], ...]] = field(default_factory=dict)
+    """Names bound once at module level to a dict literal whose keys are strings, each key with
+    its literal value (or NOT_LITERAL): `CFG = {"hidden": 64}`. Whether code changes the dict
+    is the project's to say (`Project.symbol`)."""
 
     @classmethod
     def of(cls, tree: ast.Module) -> ModuleIndex:
@@ -93,6 +98,19 @@ class ModuleIndex:
             for name, value in values.items()
             if counts[name] == 1 and value is not NOT_LITERAL
         }
+        dicts = {
+            statement.targets[0].id: statement.value
+            for statement in module_statements(tree)
+            if isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Dict)
+            and counts.get(statement.targets[0].id) == 1
+        }
+        for name in sorted(dicts):
+            entries = _entries(dicts[name])
+            if entries is not None:
+                index.mappings[name] = entries
         listed = values.get("__all__") if counts.get("__all__") == 1 else None
         if isinstance(listed, tuple):
             index.public = listed
@@ -117,6 +135,10 @@ class ModuleIndex:
                 for name, values in self.settings.items()
             ],
             "spans": [list(span) for span in self.spans],
+            "mappings": [
+                [name, [[key, _plain(value)] for key, value in entries]]
+                for name, entries in self.mappings.items()
+            ],
         }
 
     @classmethod
@@ -136,13 +158,17 @@ class ModuleIndex:
             },
             settings={name: dict(values) for name, values in plain["settings"]},
             spans=tuple(_plain_span(span) for span in plain["spans"]),
+            mappings={
+                name: tuple((key, _value(value)) for key, value in entries)
+                for name, entries in plain["mappings"]
+            },
         )
 
     def exported(self) -> list[str]:
         """The names `from this import *` binds: `__all__`, else every public name."""
         if self.public is not None:
             return list(self.public)
-        names = [*self.classes, *self.functions, *self.constants, *self.imports]
+        names = [*self.classes, *self.functions, *self.constants, *self.mappings, *self.imports]
         return sorted({name for name in names if not name.startswith("_")})
 
 
@@ -222,6 +248,179 @@ def _bindings(statement: ast.stmt, index: ModuleIndex) -> Iterator[tuple[str, ob
         )
         for target in targets:
             yield from ((name, NOT_LITERAL) for name in _names(target))
+
+
+DICT_READS = frozenset({"get", "keys", "values", "items", "copy"})
+"""Methods of a dict (and of an object's `__dict__`) that only read it."""
+
+
+def _entries(node: ast.Dict) -> tuple[tuple[str, object], ...] | None:
+    """A dict literal's string keys with their literal values; None if a key is no string."""
+    entries: list[tuple[str, object]] = []
+    for key, value in zip(node.keys, node.values, strict=True):
+        if not isinstance(key, ast.Constant) or not isinstance(key.value, str):
+            return None
+        entries.append((key.value, literal(value)))
+    return tuple(entries)
+
+
+UNSEEN = "?"
+"""An owner that may hold any object (a parameter, `self.args`, a name bound many ways)."""
+MODULE = "module"
+"""An owner bound by `import m`: a module's attribute is no object's."""
+CLASS = "class:"
+"""An owner that is a class the file defines (`Config.layers = 1`): a class attribute, which
+an object's own attribute of that name hides."""
+SELF = "self:"
+"""A method's own object, written by computed name (`setattr(self, key, value)` in class
+`self:` names): an object of that class, or of a subclass of it."""
+NEW = "new:"
+"""An owner bound only to calls of one name (`settings = Overridden()`): an object that call
+makes, when the name is a class."""
+
+
+def owners(tree: ast.Module, lines: list[int] | None = None) -> dict[str, tuple[str, ...]]:
+    """Each attribute assigned through a name (`owner.name = ...`, `+=`, a `for` target,
+    `setattr(owner, "name", ...)`), with what the owner may hold in the scope that binds it
+    (`settings.layers = 1` after `settings = Overridden()` is ("new:Overridden",)); "*" for
+    writes by computed name (`setattr(owner, key, ...)`, `vars(owner)` or `owner.__dict__`
+    used but to be read). An explicit `self.name = ...` in a method is left out: the engine
+    reads a class's own assignments. Only the statements that span one of `lines` (in order;
+    None: all) are looked into, with the scopes around them."""
+    found: dict[str, set[str]] = {}
+    _scope_writes(tree, [], found, None, "", lines)
+    return {name: tuple(sorted(kinds)) for name, kinds in found.items()}
+
+
+def _scope_writes(
+    scope: ast.AST,
+    outer: list[dict[str, str]],
+    found: dict[str, set[str]],
+    own: str | None,
+    klass: str,
+    lines: list[int] | None,
+) -> None:
+    """The writes in one scope (a module or a function; for a method, `own` its `self` and
+    `klass` its class), its inner functions read with this scope's bindings around them."""
+    kinds = [*outer, _scope_kinds(scope)]
+    method = isinstance(scope, ast.ClassDef)
+    around = outer if method else kinds  # a class's names are not its methods' closure
+
+    def kind(owner: ast.expr, dynamic: bool = False) -> str | None:
+        if not isinstance(owner, ast.Name):
+            return UNSEEN
+        if owner.id == own:
+            return SELF + klass if dynamic else None
+        return next((k[owner.id] for k in reversed(kinds) if owner.id in k), UNSEEN)
+
+    pending = [child for child in ast.iter_child_nodes(scope) if _spans(child, lines)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            first = node.args.posonlyargs + node.args.args if method else []
+            name = scope.name if isinstance(scope, ast.ClassDef) else ""
+            _scope_writes(node, around, found, first[0].arg if first else None, name, lines)
+            continue
+        if isinstance(node, ast.ClassDef):
+            _scope_writes(node, around, found, None, "", lines)
+            continue
+        writes = [(t.attr, kind(t.value)) for t in _targets(node) if isinstance(t, ast.Attribute)]
+        if isinstance(node, ast.Call) and _dotted(node.func) == "setattr" and node.args:
+            named = literal(node.args[1]) if len(node.args) > 1 else NOT_LITERAL
+            attribute = named if isinstance(named, str) else "*"
+            writes.append((attribute, kind(node.args[0], dynamic=True)))
+        children = list(ast.iter_child_nodes(node))
+        for child in children:
+            owner = _dict_owner(child)
+            if owner is not None and not _reads_only(node, child):
+                writes.append(("*", kind(owner, dynamic=True)))
+        for attribute, owner_kind in writes:
+            if owner_kind is not None:
+                found.setdefault(attribute, set()).add(owner_kind)
+        pending.extend(child for child in children if _spans(child, lines))
+
+
+def _spans(node: ast.AST, lines: list[int] | None) -> bool:
+    """Whether a node spans one of `lines` (a node without lines may)."""
+    end = getattr(node, "end_lineno", None)
+    if lines is None or end is None:
+        return True
+    decorators = getattr(node, "decorator_list", ())  # above the `def` line
+    start = min([node.lineno, *(decorator.lineno for decorator in decorators)])  # type: ignore[attr-defined]
+    return bisect_left(lines, start) < bisect_right(lines, end)
+
+
+def _dict_owner(node: ast.AST) -> ast.expr | None:
+    """The object whose attributes `vars(owner)` or `owner.__dict__` is."""
+    if isinstance(node, ast.Attribute) and node.attr == "__dict__":
+        return node.value
+    if isinstance(node, ast.Call) and _dotted(node.func) == "vars" and len(node.args) == 1:
+        return node.args[0]
+    return None
+
+
+def _reads_only(parent: ast.AST, child: ast.AST) -> bool:
+    """Whether an object's attribute dict only is read where it stands: unpacked into a call
+    (`f(**vars(args))`), read by key, compared, iterated, or asked a reading method."""
+    if isinstance(parent, ast.keyword) and parent.arg is None:
+        return True
+    if isinstance(parent, ast.Attribute) and parent.attr in DICT_READS:
+        return True
+    if isinstance(parent, ast.Subscript) and parent.value is child:
+        return isinstance(parent.ctx, ast.Load)
+    if isinstance(parent, ast.For | ast.comprehension) and parent.iter is child:
+        return True
+    return isinstance(parent, ast.Compare)
+
+
+def _scope_kinds(scope: ast.AST) -> dict[str, str]:
+    """What each name a scope binds may hold: `MODULE`, `CLASS` + name, `NEW` + the one name it
+    is only ever bound to calls of, else `UNSEEN` (a parameter, anything else)."""
+    kinds: dict[str, str] = {}
+
+    def bind(name: str, kind: str) -> None:
+        kinds[name] = kind if kinds.get(name, kind) == kind else UNSEEN
+
+    if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        arguments = scope.args
+        for argument in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]:
+            bind(argument.arg, UNSEEN)
+        for star in (arguments.vararg, arguments.kwarg):
+            if star is not None:
+                bind(star.arg, UNSEEN)
+    pending = list(ast.iter_child_nodes(scope))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.ClassDef):
+            bind(node.name, CLASS + node.name)
+            continue
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            if not isinstance(node, ast.Lambda):
+                bind(node.name, UNSEEN)
+            continue
+        if isinstance(node, ast.Global | ast.Nonlocal):
+            for name in node.names:
+                bind(name, UNSEEN)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                bind(alias.asname or alias.name.split(".")[0], MODULE)
+        elif isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                bind(alias.asname or alias.name, UNSEEN)
+        elif (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Name)
+        ):
+            bind(node.targets[0].id, NEW + node.value.func.id)
+            pending.append(node.value)
+            continue
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            bind(node.id, UNSEEN)
+        pending.extend(ast.iter_child_nodes(node))
+    return kinds
 
 
 RECORD_DECORATORS = frozenset({"dataclass", "dataclasses.dataclass"})

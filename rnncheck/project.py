@@ -18,12 +18,16 @@ hold):
 - `definition(name)`: the one project file that defines a class of that name;
 - `constructions_of(path, name)`: the calls that build a project class, with their literal
   arguments;
+- `subclassed_in(path, name)`: the other files that may subclass a class;
 - `mentions_rnn(path)`: whether a file's text mentions an RNN (else its code is not read);
 - `receives_rnn(path)`: whether a file that does not imports a module that builds an RNN
   (then its code is read all the same);
 - `callers(path, name, most)`: the first `most` other files that may call the function `name`
   of `path`;
-- `writes_attribute(owner, name)`: whether any project file may assign `owner.name`;
+- `writes_attribute(name)`: whether any project file may assign attribute `name` of an object;
+- `assigns(name, path, klass)`: whether any project file may assign attribute `name` of an
+  object of a project class (or of argparse's namespace), owners that are provably other
+  objects left out;
 - `setting(path, klass, name)`: the literal a plain class's body gives an attribute;
 - `writes_key(name)`: whether any project file may write key `name` of a dict;
 - `outline(path)`: a project file's module code and what each of its definitions binds, and
@@ -47,9 +51,23 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, TypeVar
 
 from rnncheck import notebook
-from rnncheck.index import NOT_LITERAL, REQUIRED, SCALARS, WRITTEN, Import, ModuleIndex, literal
+from rnncheck.index import (
+    CLASS,
+    MODULE,
+    NEW,
+    NOT_LITERAL,
+    REQUIRED,
+    SCALARS,
+    SELF,
+    UNSEEN,
+    WRITTEN,
+    Import,
+    ModuleIndex,
+    literal,
+    owners,
+)
 from rnncheck.queries import query
-from rnncheck.scan import Scan
+from rnncheck.scan import ATTRIBUTE_WRITE, DYNAMIC_WRITE, Scan
 from rnncheck.source import decode, digest
 
 if TYPE_CHECKING:
@@ -63,6 +81,25 @@ IMPORT_LINE = re.compile(
 """`from module import names` (module, names) or `import modules` (modules), on one line."""
 
 
+WRITES = re.compile(ATTRIBUTE_WRITE.pattern + b"|" + DYNAMIC_WRITE.pattern)
+"""The lines that may write an attribute: the only ones `owners` looks into."""
+DICT_READ = re.compile(
+    rb"\*\*\s*vars\s*\([\w.]*\)|(?:\bvars\s*\([\w.]*\)|[\w.]+\.__dict__)\s*\.\s*(?:items|keys|values|get|copy)\b"
+)
+"""`**vars(args)`, `vars(args).items()`, `x.__dict__.get(...)`: an object's attributes read."""
+IMPORTING = re.compile(rb"[ \t]*(?:from|import)[ \t]")
+DICT_USE = re.compile(
+    rb"""\s*(?:\.\s*(?:get|keys|values|items|copy)\s*\("""
+    rb"""|\[\s*(?:['"]\w+['"]\s*\](?:\s*[-+*/%&|^@]?=(?!=))?|[^\[\]]*\](?!\s*[-+*/%&|^@]?=(?!=))))"""
+)
+"""After a dict's name, a use that leaves it as it is but for a constant key (`writes_key`):
+`.get(`, a read by key, or a write of a constant key."""
+DICT_BINDING = re.compile(rb"\s*(?::[^=\n]*)?=\s*\{")
+"""`CFG = {` (or `CFG: dict = {`): the one statement that binds a module's dict."""
+NAMED_SETATTR = re.compile(rb"""\bsetattr\s*\(\s*[\w.]+\s*,\s*['"](\w+)['"]""")
+"""`setattr(model, "n_layers", ...)`: a write of one attribute."""
+CLASS_HEADER = re.compile(rb"class[ \t]+\w+[ \t]*\(([^)]*)\)")
+"""A class statement's bases, as written (`class Bi(model.Tagger, Mixin)`)."""
 ROOT_MARKERS = ("pyproject.toml", "rnncheck.toml", ".rnncheck.toml")
 T = TypeVar("T")
 
@@ -132,7 +169,15 @@ class Defined:
     name: str
 
 
-Symbol = Constant | Module | Defined
+@dataclass(frozen=True)
+class Dictionary:
+    """A module-level dict literal with string keys (`CFG = {"hidden": 64}`) that neither its
+    module nor any other project file may change but by writing a key (`writes_key`)."""
+
+    entries: tuple[tuple[str, object], ...]
+
+
+Symbol = Constant | Module | Defined | Dictionary
 
 
 @dataclass(frozen=True)
@@ -170,6 +215,9 @@ class Project:
     """The files whose text mentions an RNN (rnn, lstm, gru): only their code can build one."""
     receiving: frozenset[str] = frozenset()
     """The other files that import a project module that builds an RNN (`_receiving`)."""
+    subclassing: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Class name of an RNN-building file -> the files whose class statements name it as a
+    base (`_find_subclasses`)."""
     _keys: frozenset[str] | None = None
     """The dict keys some file writes (`Scan.keys`), joined when first asked for."""
     scans: dict[str, Scan] = field(default_factory=dict, repr=False, compare=False)
@@ -227,8 +275,13 @@ class Project:
         try:
             project.receiving = project._receiving(contents)
             project._find_constructions(contents, called or {})
+            project._find_subclasses(contents)
             if len(contents) == 1:  # a file checked on its own: its text is at hand
-                project._index(next(iter(contents)))
+                (path,) = contents
+                project._index(path)
+                scan = project.scans[path]
+                if scan.dynamic or any(owner != "self" for owner, _ in scan.writes):
+                    project._owners(path)
         finally:
             project._given = {}
         return project
@@ -330,6 +383,25 @@ class Project:
                 for home, construction in _constructions(self, path, found, relevant):
                     self.constructions.setdefault(home, []).append(construction)
 
+    def _find_subclasses(self, contents: dict[str, bytes]) -> None:
+        """Which files that may be read name each class of an RNN-building file among the bases
+        of a class statement (`class Bi(Tagger):`, `class Bi(model.Tagger):`): a look at the
+        text, which the reading of those files resolves."""
+        builders = [path for path, scan in self.scans.items() if scan.builds_rnn]
+        wanted = {name for path in builders for name in self.scans[path].classes}
+        found: dict[str, list[str]] = {}
+        for path in sorted(contents):
+            if not self.scans[path].classes or not (
+                path in self.mentioning or path in self.receiving
+            ):
+                continue
+            for header in CLASS_HEADER.finditer(contents[path]):
+                for base in re.split(rb"[\s,]+", header.group(1)):
+                    name = base.rsplit(b".", 1)[-1].decode("ascii", "replace")
+                    if name in wanted and path not in found.get(name, ()):
+                        found.setdefault(name, []).append(path)
+        self.subclassing = {name: tuple(paths) for name, paths in found.items()}
+
     def __getstate__(self) -> dict[str, object]:
         dropped = {
             "_indexes": {},
@@ -404,6 +476,12 @@ class Project:
         return tuple(sorted(names))
 
     @query
+    def subclassed_in(self, path: str, name: str) -> tuple[str, ...]:
+        """The other files that may define a subclass of the class `name` of `path`: their
+        class statements name a class of that name among their bases."""
+        return tuple(file for file in self.subclassing.get(name, ()) if file != path)
+
+    @query
     def mentions_rnn(self, path: str) -> bool:
         """Whether a project file's text mentions an RNN, so that its code may build one."""
         return path in self.mentioning
@@ -427,14 +505,130 @@ class Project:
         return tuple(found)
 
     @query
-    def writes_attribute(self, owner: str, name: str) -> bool:
-        """Whether some project file may assign attribute `name` of an object it calls `owner`
-        (`args.layers = 3`), so that no value seen for it is certain. `owner` "*" asks about
-        any object but `self`."""
+    @_memoised
+    def writes_attribute(self, name: str) -> bool:
+        """Whether some project file may assign attribute `name` of an object but `self`
+        (`config.layers = 3`, `setattr`), so that no value seen for it is certain."""
         written = self._scan()[0]
-        if ("*", "*") in written or (owner, name) in written:
+        return ("*", "*") in written or any(n == name and o != "self" for o, n in written)
+
+    @query
+    @_memoised
+    def assigns(self, name: str, path: str, klass: str) -> bool:
+        """Whether some project file may assign attribute `name` of an object of class `klass`
+        of `path` (`model.n_layers = 4`), or, with both empty, of the namespace argparse gives
+        (`opt.layers = 1` where `opt` may be `args`). Every assignment through a name counts
+        (`setattr`, `vars(x)[k] = v` included) but those whose owner is provably another
+        object: a module, a class (its attribute is hidden by the object's own), or what one
+        call of a project class builds, or a method's own object, when that class is not
+        `klass` and, having no base, no subclass of it."""
+        writers, dynamic = self._writers()
+        for file in writers.get(name, ()):
+            owners = {o for o, n in self.scans[file].writes if n == name and o != "self"}
+            if any(self._unbound(file, owner) for owner in owners):
+                return True  # a parameter's, a loop variable's: may be any object
+        named = [file for file in dynamic if self._set_by_name(file) in (None, name)]
+        for file in dict.fromkeys((*writers.get(name, ()), *named)):
+            found = self._owners(file)
+            kinds = (*found.get(name, ()), *found.get("*", ()))
+            if any(self._may_own(file, kind, path, klass) for kind in kinds):
+                return True
+        return False
+
+    @_memoised
+    def _writers(self) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+        """Per attribute, the files whose scan shows it assigned through a name but `self`;
+        and the files that may assign attributes by computed name (`setattr`, `vars`)."""
+        found: dict[str, list[str]] = {}
+        for file in sorted(self.scans):
+            for name in {n for o, n in self.scans[file].writes if o != "self"}:
+                found.setdefault(name, []).append(file)
+        dynamic = tuple(sorted(file for file, scan in self.scans.items() if scan.dynamic))
+        return {name: tuple(files) for name, files in found.items()}, dynamic
+
+    @_memoised
+    def _altered(self, path: str, name: str) -> bool:
+        """Whether the code may change the dict `path` binds to `name` other than by writing a
+        constant key (`writes_key`): some file's text uses the name but to import it, read an
+        entry (`CFG["hidden"]`, `CFG.get(...)`), spread it (`**CFG`), write a constant key, or,
+        in `path`, bind it. A look at the texts that name it."""
+        word = re.compile(rb"(?<![\w])" + re.escape(name.encode()) + rb"(?![\w])")
+        for file in sorted(self.paths):
+            content = self._text(file)
+            if content is None:
+                return True
+            for found in word.finditer(content) if name.encode() in content else ():
+                start = content.rfind(b"\n", 0, found.start()) + 1
+                before, after = content[start : found.start()].rstrip(), content[found.end() :]
+                bound = file == path and not before and DICT_BINDING.match(after)
+                kept = IMPORTING.match(content, start) or DICT_USE.match(after) or bound
+                if not (kept or before.endswith(b"**")) or before.endswith(b"del"):
+                    return True
+        return False
+
+    @_memoised
+    def _unbound(self, path: str, owner: str) -> bool:
+        """Whether a file's text never binds `owner` to a call of a name (`owner = Config()`),
+        by an import or by a class statement, so that what it holds there is surely unseen
+        (`owners` would say so after a parse)."""
+        content = self._text(path)
+        if content is None:
             return True
-        return owner == "*" and any(n == name and o != "self" for o, n in written)
+        word = re.escape(owner.encode())
+        made = rb"(?<![\w.])" + word + rb"\s*=\s*[A-Za-z_]\w*\s*\("
+        binding = made + rb"|\bimport\b[^\n]*\b" + word + rb"\b"
+        return not re.search(binding + rb"|\bclass\s+" + word + rb"\b", content)
+
+    @_memoised
+    def _set_by_name(self, path: str) -> str | None:
+        """What a file whose scan says it may write attributes by computed name does, as far
+        as its text tells: "" when each `vars(x)`, `x.__dict__` or `setattr` in it is a read
+        (`f(**vars(args))`, `vars(args).items()`) or names one attribute, that attribute,
+        else None (then only its parse can tell). A cheap look before a parse."""
+        content = self._text(path)
+        if content is None:
+            return None
+        covered = [(m.start(), m.end()) for m in DICT_READ.finditer(content)]
+        names = {m.start(): m.group(1).decode() for m in NAMED_SETATTR.finditer(content)}
+        found: set[str] = set()
+        for match in DYNAMIC_WRITE.finditer(content):
+            at = match.start()
+            if at in names:
+                found.add(names[at])
+            elif not any(start <= at < end for start, end in covered):
+                return None
+        return next(iter(found)) if len(found) == 1 else "" if not found else None
+
+    @_memoised
+    def _owners(self, path: str) -> dict[str, tuple[str, ...]]:
+        """`index.owners` of a project file; every attribute's owner unseen when the file does
+        not parse (`UNSEEN` under the name "*")."""
+        content = self._text(path)
+        text = decode(content) if content is not None else None
+        if content is None or text is None:
+            return {"*": (UNSEEN,)}
+        lines = _lines(WRITES, content)
+        try:
+            return owners(ast.parse(text), lines)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return {"*": (UNSEEN,)}
+
+    def _may_own(self, file: str, kind: str, path: str, klass: str) -> bool:
+        """Whether an owner of `kind` (`index.owners`) in `file` may be an object of `klass`."""
+        if kind == MODULE or kind.startswith(CLASS):
+            return False
+        if kind.startswith(SELF) and not klass:
+            return False  # a method's own object is no namespace
+        if not kind.startswith((NEW, SELF)):
+            return True
+        made = self.symbol(file, kind.split(":", 1)[1])
+        if not isinstance(made, Defined) or made.kind != "class":
+            return True
+        if not klass:
+            return False
+        index = self._index(made.path)
+        plain = index is not None and (made.name in index.settings or made.name in index.records)
+        return (made.path, made.name) == (path, klass) or not plain
 
     @query
     def writes_key(self, name: str) -> bool:
@@ -494,6 +688,8 @@ class Project:
             return None
         if name in index.constants:
             return Constant(index.constants[name])
+        if name in index.mappings and not self._altered(path, name):
+            return Dictionary(index.mappings[name])
         if name in index.classes or name in index.functions:
             return Defined("class" if name in index.classes else "function", path, name)
         imported = index.imports.get(name)
@@ -587,7 +783,9 @@ class Project:
             self._indexes[path] = self._made(path, tree) if path in self.paths else None
         return self._indexes[path]
 
-    def _made(self, path: str, tree: ast.Module | None) -> ModuleIndex | None:
+    @_memoised
+    def _text(self, path: str) -> bytes | None:
+        """A project file's program text (a notebook's code cells), None if unreadable."""
         text = self._given.get(path)
         if text is None:
             try:
@@ -595,6 +793,12 @@ class Project:
                     text = _as_source(path, handle.read())
             except OSError:
                 return None
+        return text
+
+    def _made(self, path: str, tree: ast.Module | None) -> ModuleIndex | None:
+        text = self._text(path)
+        if text is None:
+            return None
         key = digest(text)
         index = self.known.get(key)
         if index is None:

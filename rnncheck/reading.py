@@ -61,7 +61,7 @@ from rnncheck.events import (
 from rnncheck.imports import ImportTable
 from rnncheck.index import NOT_LITERAL, SCALARS
 from rnncheck.layout import Dim, Layout, output_axes, state_axes
-from rnncheck.project import Constant, Defined, Module, Record, Symbol
+from rnncheck.project import Constant, Defined, Dictionary, Module, Record, Symbol
 from rnncheck.sizes import Size
 
 if TYPE_CHECKING:
@@ -356,6 +356,9 @@ class Reading:
         target = test.comparisons[0]
         symbol = _COMPARISONS.get(type(target.operator))
         left, right = self.evaluate_all([test.left, target.comparator], frame)
+        flagged = _flag_comparison(left, right, target.operator, frame.refinements)
+        if flagged is not None:
+            return flagged
         if symbol is None:
             return conditions.UNDECIDED
         numbers = [
@@ -444,8 +447,6 @@ class Reading:
             name = syntax.text(target)
             if isinstance(value, Value):
                 value = value.but(text=name)
-            if isinstance(value, Namespace):
-                value = replace(value, name=name.rsplit(".", 1)[-1])
             if isinstance(target, cst.Name) or _is_self_attribute(target, frame):
                 if isinstance(value, Unknown) and isinstance(target, cst.Attribute):
                     value = _instance_symbol(name, frame) or value
@@ -500,7 +501,7 @@ class Reading:
         key = self.evaluate(part.value, frame) if isinstance(part, cst.Index) else UNKNOWN
         if isinstance(key, Const) and not key.assumption:
             kept = tuple((k, v) for k, v in mapping.items if k != key.value)
-            frame.env[name] = Mapping((*kept, (key.value, value)))
+            frame.env[name] = replace(mapping, items=(*kept, (key.value, value)))
         else:
             frame.env[name] = UNKNOWN
 
@@ -604,7 +605,7 @@ class Reading:
     def member(self, owner: Abstract, name: str, frame: Frame) -> Abstract:
         """`owner.name`: an RNN's own facts (`self.lstm.bidirectional`), an instance's attributes."""
         if isinstance(owner, Instance):
-            found = self.driver.attributes(owner).get(name)
+            found = self.driver.exposed(owner).get(name)
             return found if found is not None else self.setting(owner.path, owner.name, name)
         if isinstance(owner, Klass):
             return self.setting(owner.path, owner.name, name)
@@ -612,13 +613,11 @@ class Reading:
             return _symbol_value(self.driver.project.symbol(owner.path, name)) or UNKNOWN
         if isinstance(owner, Record):
             value = dict(owner.fields).get(name, NOT_LITERAL)
-            known = isinstance(value, SCALARS) and not self.driver.project.writes_attribute(
-                "*", name
-            )
+            known = isinstance(value, SCALARS) and not self.driver.project.writes_attribute(name)
             return Const(value) if known else UNKNOWN
         if isinstance(owner, Namespace):
             value = dict(owner.options).get(name, NOT_LITERAL)
-            written = self.driver.project.writes_attribute(owner.name or "*", name)
+            written = self.driver.project.assigns(name, "", "")
             if not isinstance(value, SCALARS) or written:
                 return UNKNOWN
             return Const(value, f"--{name}={value!r}")
@@ -638,7 +637,7 @@ class Reading:
         no project file assigns that attribute of any object."""
         project = self.driver.project
         found = project.setting(path, klass, name) if path else None
-        if found is None or project.writes_attribute("*", name):
+        if found is None or project.writes_attribute(name):
             return UNKNOWN
         return Const(found.value)
 
@@ -955,11 +954,16 @@ class Reading:
         return rnn
 
     def entry(
-        self, owner: cst.BaseExpression, value: Abstract, key: object, frame: Frame
+        self,
+        owner: cst.BaseExpression,
+        mapping: Mapping,
+        value: Abstract,
+        key: object,
+        frame: Frame,
     ) -> Abstract:
         """A dict's value for a key: a module's dict holds it only while no project file
         writes that key of any dict (`cfg["hidden"] = 256` elsewhere)."""
-        shared = isinstance(owner, cst.Name) and owner.value not in frame.env
+        shared = mapping.shared or (isinstance(owner, cst.Name) and owner.value not in frame.env)
         if not shared or not isinstance(value, Const):
             return value
         name = key.value if isinstance(key, Const) else key
@@ -979,7 +983,7 @@ class Reading:
                 if not all(isinstance(key, str) for key, _ in mapping.items):
                     return None
                 for key, value in mapping.items:
-                    spread[key] = self.entry(arg.value, value, key, frame)  # type: ignore[index]
+                    spread[key] = self.entry(arg.value, mapping, value, key, frame)  # type: ignore[index]
         return spread if any(arg.star == "**" for arg in node.args) else None
 
     def rnn_call(self, rnn: Rnn, node: cst.Call, arguments: list[Abstract], frame: Frame) -> Value:
@@ -1124,7 +1128,7 @@ class Reading:
             return base.items[index] if -len(base.items) <= index < len(base.items) else UNKNOWN
         if isinstance(base, Mapping) and len(node.slice) == 1:
             key = self.evaluate(node.slice[0].slice.value, frame)  # type: ignore[attr-defined]
-            return self.entry(node.value, _looked_up(base, key), key, frame)
+            return self.entry(node.value, base, _looked_up(base, key), key, frame)
         if not isinstance(base, Value):
             return UNKNOWN
         layout = self.layout(base.rnn, frame)
@@ -1318,9 +1322,13 @@ def _bound_here(node: cst.BaseExpression, frame: Frame) -> bool:
 
 
 def _symbol_value(symbol: Symbol | None) -> Abstract | None:
-    """What a project name is worth here: a constant's value, a module; else nothing known."""
+    """What a project name is worth here: a constant's value, a module, another module's dict
+    (whose values hold while no file writes their keys); else nothing known."""
     if isinstance(symbol, Constant):
         return Const(symbol.value)
+    if isinstance(symbol, Dictionary):
+        entries = ((k, Const(v) if isinstance(v, SCALARS) else UNKNOWN) for k, v in symbol.entries)
+        return Mapping(tuple(entries), shared=True)
     if isinstance(symbol, Module):
         return ModuleRef(symbol.path)
     if isinstance(symbol, Defined):
@@ -1336,6 +1344,26 @@ def _size_key(value: Abstract) -> str | None:
     if isinstance(value, Size) and value.constant == 0 and len(value.terms) == 1:
         atom, coefficient = value.terms[0]
         return atom.scope if coefficient == 1 and atom.scope not in ("", "extent") else None
+    return None
+
+
+def _flag_comparison(
+    left: Abstract, right: Abstract, operator: cst.BaseCompOp, facts: conditions.Facts
+) -> conditions.Test | None:
+    """`self.bidirectional == True`, `flag is not False`: a value the code never fixes compared
+    with a bool, as a test of its truth (`conditions.flag_equals`); None for anything else."""
+    equal = isinstance(operator, cst.Equal | cst.Is)
+    if not equal and not isinstance(operator, cst.NotEqual | cst.IsNot):
+        return None
+    for named, other in ((left, right), (right, left)):
+        if (
+            isinstance(named, Opaque)
+            and isinstance(other, Const)
+            and isinstance(other.value, bool)
+            and not other.assumption
+        ):
+            test = conditions.flag_equals(named.key, other.value, facts)
+            return test if equal else conditions.negated(test)
     return None
 
 

@@ -40,6 +40,10 @@ class M(nn.Module):
         ("1 >= self.num_layers and not self.bidirectional", [15]),
         ("self.num_layers == 1", [15]),  # num_layers != 1 is two layers or more
         ("self.num_layers == 3", [14]),
+        ("self.bidirectional == True", [14]),
+        ("True is self.bidirectional or self.num_layers > 1", [14]),
+        ("self.bidirectional != True", [15]),
+        ("self.bidirectional is not True", [15]),
     ],
 )
 def test_a_test_that_means_several_rows_or_one(test: str, expected: list[int]) -> None:
@@ -53,6 +57,9 @@ def test_a_test_that_means_several_rows_or_one(test: str, expected: list[int]) -
         "self.num_layers > 0",
         "self.bidirectional and self.num_layers > 1 or flag",
         "self.num_layers > self.depth",
+        "self.bidirectional != False",
+        "self.bidirectional == False and self.num_layers == 1",  # failing: None is not False
+        "self.bidirectional == 2",
     ],
 )
 def test_a_test_that_leaves_the_rows_open_stays_quiet(test: str) -> None:
@@ -82,3 +89,13 @@ def test_bounds_meet_and_decide_inner_tests() -> None:
     assert conditions.bounded("k", "<", 2, facts)[0] is False
     assert conditions.bounded("k", ">", 1, facts)[0] is True
     assert conditions.bounded("k", ">", 3, facts)[0] is None
+
+
+def test_a_flag_compared_with_the_other_bool_inside_its_own_test_is_decided() -> None:
+    source = MODEL.format(test="self.bidirectional").replace(
+        "            return h.squeeze(0)\n        return",
+        "            if self.bidirectional == False:\n                return h.squeeze(0)\n"
+        "            return h[-1]\n        return",
+    )
+    assert rows(source, "RNN206") == []  # the inner arm is dead: the flag is true there
+    assert rows(source, "RNN201") == [16]

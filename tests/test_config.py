@@ -209,3 +209,79 @@ def test_an_assignment_on_one_path_only_is_not_sure_after_the_paths_meet() -> No
     assert rows(LAYERS.format(change=both), "RNN206") == [16]  # 3 on every path
     inside = "for _ in range(2):\n        settings.layers = 3"
     assert check(LAYERS.format(change=inside)) == []
+
+
+IMPORTED = """\
+from torch import nn
+
+import config
+from config import CFG
+
+
+def spread(x):
+    rnn = nn.GRU(**CFG)
+    _, h = rnn(x)
+    return h[-1]
+
+
+def keyed(x):
+    rnn = nn.GRU(8, CFG["hidden_size"], bidirectional=config.CFG["bidirectional"])
+    _, h = rnn(x)
+    return h[-1]
+"""
+"""The two `h[-1]` are lines 10 and 16."""
+
+
+def _imported(tmp_path: Path, config: str, other: str = "") -> list[int]:
+    files = {"config.py": config, "model.py": IMPORTED, "other.py": other}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    paths = [str(tmp_path / name) for name in files]
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
+    found = check_source(IMPORTED.encode(), paths[1], project=project)
+    return [f.row for f in found if f.code == "RNN201"]
+
+
+CONFIG = 'CFG = {"input_size": 8, "hidden_size": 16, "bidirectional": True}\n'
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "",
+        "from config import CFG\n\nprint(CFG['hidden_size'], CFG.get('x'), list(CFG.items()))\n",
+        "from config import CFG\n\nrun(**CFG)\n",
+        "from config import CFG\n\nCFG['dropout'] = 0.5\n",
+    ],
+)
+def test_a_dict_of_another_module_gives_its_values(tmp_path: Path, other: str) -> None:
+    assert _imported(tmp_path, CONFIG, other) == [10, 16]
+
+
+def test_a_dict_a_star_import_binds_gives_its_values(tmp_path: Path) -> None:
+    starred = IMPORTED.replace("from config import CFG", "from config import *")
+    (tmp_path / "config.py").write_text(CONFIG)
+    (tmp_path / "model.py").write_text(starred)
+    paths = [str(tmp_path / "config.py"), str(tmp_path / "model.py")]
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
+    found = check_source(starred.encode(), paths[1], project=project)
+    assert [f.row for f in found if f.code == "RNN201"] == [10, 16]
+
+
+@pytest.mark.parametrize(
+    ("config", "other"),
+    [
+        (CONFIG, "from config import CFG\n\nCFG.update(loaded)\n"),
+        (CONFIG, "import config\n\nconfig.CFG['bidirectional'] = False\n"),
+        (CONFIG, "from config import CFG\n\ntune(CFG)\n"),
+        (CONFIG, "from config import CFG\n\ndel CFG['bidirectional']\n"),
+        (CONFIG, "from config import CFG\n\nCFG[key] = False\n"),
+        (CONFIG + "CFG.update(loaded)\n", ""),
+        (CONFIG + "CFG = dict(CFG)\n", ""),
+        (CONFIG.replace('"input_size"', "KEY"), ""),
+    ],
+)
+def test_a_dict_of_another_module_that_may_change_gives_nothing_sure(
+    tmp_path: Path, config: str, other: str
+) -> None:
+    assert _imported(tmp_path, config, other) == []

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from rnncheck.engine import check_source
 from rnncheck.finding import Finding
@@ -201,6 +206,43 @@ def test_a_subclass_in_another_file_reads_its_base_with_its_arguments(tmp_path: 
     assert check_source(quiet.encode(), paths[1], project=project) == []
 
 
+def test_a_base_in_another_file_is_reported_per_subclass(tmp_path: Path) -> None:
+    tagger = (
+        "import base\n\n\nclass Tagger(base.Base):\n    def __init__(self):\n"
+        "        super().__init__(32, bidirectional=True)\n"
+    )
+    for name, text in {"base.py": BASE, "tagger.py": tagger}.items():
+        (tmp_path / name).write_text(text)
+    paths = [str(tmp_path / "base.py"), str(tmp_path / "tagger.py")]
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
+    (finding,) = check_source(BASE.encode(), paths[0], project=project)
+    assert (finding.code, finding.row) == ("RNN201", 12)
+    assert finding.message.endswith(
+        "(when `Tagger` calls `super().__init__(32, bidirectional=True)`, tagger.py:6)"
+    )
+    assert finding.fix is None
+    (tmp_path / "rnncheck.toml").write_text("")
+    command = [sys.executable, "-m", "rnncheck", "--no-cache", "--output-format", "json"]
+    runs = [
+        subprocess.run([*command, "--exit-zero", named], cwd=tmp_path, capture_output=True)
+        for named in (".", "base.py")
+    ]
+    whole, alone = ([(f["code"], f["location"]["row"]) for f in json.loads(r.stdout)] for r in runs)
+    assert whole == alone == [("RNN201", 12)]
+    quiet = tagger.replace(", bidirectional=True", "")
+    (tmp_path / "tagger.py").write_text(quiet)
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
+    assert check_source(BASE.encode(), paths[0], project=project) == []
+    other = tagger.replace("import base", "import other as base")
+    (tmp_path / "tagger.py").write_text(other)
+    (tmp_path / "other.py").write_text(
+        BASE.replace("class Base", "class Base2") + "\nBase = Base2\n"
+    )
+    paths.append(str(tmp_path / "other.py"))
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
+    assert check_source(BASE.encode(), paths[0], project=project) == []  # another `Base`
+
+
 INSTANCE_SYMBOL = """\
 from torch import nn
 
@@ -228,3 +270,89 @@ def test_an_attribute_set_twice_or_from_elsewhere_is_not_one_size() -> None:
     assert check(INSTANCE_SYMBOL.format(more=later)) == []
     other = INSTANCE_SYMBOL.format(more="").replace("h[-self.layers :]", "h[-self.depth :]")
     assert check(other) == []
+
+
+LITERAL = """\
+from torch import nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.n_layers = 1
+        self.rnn = nn.LSTM(8, 16, 2, bidirectional=True, dropout=0.5 if self.n_layers > 1 else 0)
+
+    def forward(self, x):
+        _, (h, c) = self.rnn(x)
+        return h[: self.n_layers]
+{more}
+"""
+"""`h[: self.n_layers]` is line 12."""
+
+
+def test_an_attribute_init_sets_to_a_literal_is_a_fact_while_nothing_else_writes_it() -> None:
+    assert rows(LITERAL.format(more=""), "RNN207") == [12]
+
+
+@pytest.mark.parametrize(
+    "more",
+    [
+        "\ndef deeper():\n    model = Model()\n    model.n_layers = 4\n    return model\n",
+        "\ndef tune(model, depth):\n    model.n_layers = depth\n",
+        "\ndef tune(model):\n    setattr(model, 'n_layers', 4)\n",
+        "\ndef tune(model, name):\n    setattr(model, name, 4)\n",
+        "\ndef tune(model, saved):\n    vars(model).update(saved)\n",
+        "\ndef tune(model, saved):\n    model.__dict__[saved] = 4\n",
+        "\nclass Deep(Model):\n    def load(self, saved):\n        for key in saved:\n"
+        "            setattr(self, key, saved[key])\n",
+        "\n    def deepen(self):\n        self.n_layers = 4\n",
+        "\nclass Deep(Model):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.n_layers = 4\n",
+        "\nclass Wide(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        "        self.model = Model()\n        self.model.n_layers = 4\n",
+    ],
+)
+def test_an_attribute_some_code_may_write_after_construction_is_not_a_fact(more: str) -> None:
+    assert rows(LITERAL.format(more=more), "RNN207") == []
+
+
+@pytest.mark.parametrize(
+    "more",
+    [
+        "\nclass Settings:\n    n_layers = 2\n\n\ndef tune():\n    settings = Settings()\n"
+        "    settings.n_layers = 4\n",
+        "\nimport config\n\nconfig.n_layers = 4\n",
+        "\nModel.n_layers = 4\n",
+        "\ndef run(model, args):\n    model.generate(**vars(args))\n    print(args.__dict__['seed'])\n",
+        "\ndef tune(model):\n    setattr(model, 'n_hidden', 4)\n",
+        "\nclass Options:\n    def __init__(self, **options):\n        for key in options:\n"
+        "            setattr(self, key, options[key])\n",
+        "\nclass Other(nn.Module):\n    def grow(self):\n        self.n_layers = 4\n",
+    ],
+)
+def test_a_write_of_another_object_leaves_the_attribute_a_fact(more: str) -> None:
+    assert rows(LITERAL.format(more=more), "RNN207") == [12]
+
+
+def test_a_write_in_another_file_reaches_the_objects_it_may_hold(tmp_path: Path) -> None:
+    source = LITERAL.format(more="")
+    (tmp_path / "model.py").write_text(source)
+    for train, fires in [
+        ("from model import Model\n\nmodel = Model()\nmodel.n_layers = 4\n", False),
+        ("from model import Model\n\n\ndef run(net):\n    net.n_layers = 4\n", False),
+        ("class Options:\n    n_layers = 2\n\n\noptions = Options()\noptions.n_layers = 4\n", True),
+    ]:
+        (tmp_path / "train.py").write_text(train)
+        paths = [str(tmp_path / "model.py"), str(tmp_path / "train.py")]
+        project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
+        found = check_source(source.encode(), paths[0], project=project)
+        assert [f.row for f in found if f.code == "RNN207"] == ([12] if fires else []), train
+
+
+def test_an_attribute_read_in_init_after_it_is_set_is_the_flows_own() -> None:
+    source = LITERAL.format(more="\ndef tune(model):\n    model.n_layers = 2\n").replace(
+        "0.5 if self.n_layers > 1 else 0", "0.5 if self.n_layers == 1 else 0"
+    )
+    source = source.replace("nn.LSTM(8, 16, 2,", "nn.LSTM(8, 16, self.n_layers,")
+    assert rows(source, "RNN401") == [8]  # set just above, whatever code runs later
+    assert rows(source, "RNN207") == []

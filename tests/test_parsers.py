@@ -91,6 +91,34 @@ def test_a_write_of_the_same_attribute_elsewhere_makes_it_unknown() -> None:
     assert rows(source, "RNN401") == []
 
 
+@pytest.mark.parametrize(
+    "other",
+    [
+        "def tune(opt):\n    opt.layers = 4\n",
+        "class Trainer:\n    def __init__(self, args):\n        self.args = args\n"
+        "        self.args.layers = 4\n",
+        "def tune(runs):\n    for opt in runs:\n        opt.layers = 4\n",
+        "from options import opt\n\nopt.layers = 4\n",
+    ],
+)
+def test_a_write_through_another_name_of_the_namespace_makes_it_unknown(other: str) -> None:
+    assert rows(CLI.format(layers=1, extra="", after="") + "\n\n" + other, "RNN401") == []
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "class Overridden:\n    layers = 3\n\n\ndef tune():\n    settings = Overridden()\n"
+        "    settings.layers = 4\n",
+        "import config\n\nconfig.layers = 4\n",
+        "class Holder:\n    layers = 3\n\n\nHolder.layers = 4\n",
+        "class Trainer:\n    def grow(self):\n        self.layers = 4\n",
+    ],
+)
+def test_a_write_of_an_object_that_is_provably_not_the_namespace_leaves_it(other: str) -> None:
+    assert rows(CLI.format(layers=1, extra="", after="") + "\n\n" + other, "RNN401") == [11]
+
+
 def test_an_assumed_flag_does_not_choose_a_branch() -> None:
     source = """\
     import argparse

@@ -145,6 +145,7 @@ def test_reading_a_file_asks_the_project_only_through_queries(tmp_path):
         assert found == engine.check_source(content, path, ALL_RULES, project)
         asked |= {name for name, _ in record}
     assert asked == {
+        "Project.assigns",
         "Project.constructions_of",
         "Project.definition",
         "Project.definition_text",
@@ -153,5 +154,5 @@ def test_reading_a_file_asks_the_project_only_through_queries(tmp_path):
         "Project.outline",
         "Project.module_file",
         "Project.setting",
-        "Project.writes_attribute",
+        "Project.subclassed_in",
     }
