@@ -1140,7 +1140,7 @@ class Reading:
                 return self.state_part(base, first % 2, frame)
             return UNKNOWN
         axes = _axes(base)
-        self.emit(Selection(node, base, items, layout, axes, companions, self.torch))
+        self.emit(Selection(node, base, items, layout, axes, companions, self.torch, frame.rows))
         if base.role is Role.TENSOR or axes is None:
             return UNKNOWN
         return _select(base, axes, items, syntax.text(node))

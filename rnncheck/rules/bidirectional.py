@@ -61,7 +61,8 @@ backward direction starts at each sequence's last valid step, so there it has re
 whatever the lengths are). Quiet when the features are sliced to one direction, when the RNN is
 not known to be bidirectional, for lengths that are not provably the batch's (a gather on an
 unpacked output, or other lengths), when the code also takes the full-width step 0 with it
-(`torch.cat((out[:, 0], out[:, -1]), -1)` holds both directions complete), and when only the
+(`torch.cat((out[:, 0], out[:, -1]), -1)` holds both directions complete; the same for the
+gather beside `out[:, 0]`), and when only the
 slice's shape is read (`out[:, -1].size(-1)`): the two directions' halves, taken where each is
 complete, have that shape.
 """
@@ -108,6 +109,11 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
         "out, _ = pad_packed_sequence(gru(p)[0], batch_first=True)\n"
         "i = torch.arange(out.size(0))\n"
         "y = torch.cat((out[i, lengths - 1, :8], out[i, 0, 8:]), dim=-1)\n",
+        "import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"
+        "gru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "p = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)\n"
+        "out, _ = pad_packed_sequence(gru(p)[0], batch_first=True)\n"
+        "y = torch.cat((out[:, 0], out[torch.arange(out.size(0)), lengths - 1]), dim=-1)\n",
         "import torch\nimport torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
         "out, _ = gru(x)\ny = out[torch.arange(out.size(0)), lengths - 1]\n",
     )
@@ -120,7 +126,9 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
             return
         time, batch = selection.along("time"), selection.along("batch")
         if isinstance(time, LastSteps):
-            if time.site == base.lengths and isinstance(batch, Samples):
+            if time.site != base.lengths or not isinstance(batch, Samples):
+                return
+            if 0 not in selection.taken_with("time"):  # step 0 beside it completes it
                 self.halved(selection, {}, gathered_message, report)
             return
         every_sample = batch is WHOLE or isinstance(batch, Samples)

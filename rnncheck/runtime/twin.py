@@ -135,7 +135,9 @@ def gathered(trace: Trace, key: Any, shape: tuple[int, ...], place: Place) -> li
     forward = _respell(place, trace, base, {"features": f":{half}"})
     backward = _respell(place, trace, base, {"time": "0", "features": f"{half}:"})
     both = f"torch.cat(({forward}, {backward}), dim=-1)"
-    return [Misuse("RNN102", bidirectional.gathered_message(text, where, both))]
+    call = trace.call
+    message = bidirectional.gathered_message(text, where, both)
+    return [Misuse("RNN102", message, lambda: call.took("output", "time", 0))]
 
 
 def _indices(value: Any) -> list[int] | None:

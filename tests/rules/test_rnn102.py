@@ -164,3 +164,31 @@ def test_last_step_of_every_sample_by_index() -> None:
     (finding,) = check(BI + "a = out[torch.arange(out.size(0)), -1]\n", "RNN102")
     assert "torch.cat((out[torch.arange(out.size(0)), -1, :8]" in finding.message
     assert "out[torch.arange(out.size(0)), 0, 8:]" in finding.message
+
+
+def test_gather_quiet_beside_the_full_width_step_zero_of_the_same_output() -> None:
+    for forward in (
+        PACKED
+        + "        return torch.cat([out[:, 0], out[torch.arange(out.size(0)), lengths - 1]], -1)\n",
+        PACKED + "        first = out[:, 0, :]\n"
+        "        last = out[torch.arange(out.size(0)), lengths - 1]\n"
+        "        return torch.cat((first, last), dim=-1)\n",
+    ):
+        assert rows(_tagger(forward), "RNN102") == [], forward
+    time_major = PACKING + (
+        "def encode(packed):\n"
+        "    gru = nn.GRU(4, 8, bidirectional=True)\n"
+        "    out, lens = pad_packed_sequence(gru(packed)[0])\n"
+        "    return torch.cat((out[lens - 1, torch.arange(out.size(1))], out[0]), dim=-1)\n"
+    )
+    assert rows(time_major, "RNN102") == []
+
+
+def test_gather_beside_a_half_step_zero_or_another_outputs_or_another_axis_still_reports() -> None:
+    gather = "out[torch.arange(out.size(0)), lengths - 1]"
+    for beside in ("out[:, 0, 8:]", "other[:, 0]", "out[0]"):
+        forward = (
+            PACKED + "        other, _ = self.lstm(x)\n"
+            f"        return torch.cat([{beside}, {gather}], -1)\n"
+        )
+        assert rows(_tagger(forward), "RNN102") == [13], beside

@@ -124,6 +124,11 @@ def _halves_sliced_first() -> torch.Tensor:
     return out[..., :4][-1]
 
 
+def _gather_beside_step_zero() -> torch.Tensor:
+    out = bi_padded(True)
+    return torch.cat((out[ROWS, LAST], out[:, 0]), dim=-1)
+
+
 QUIET: dict[str, Callable[[], Any]] = {
     "time-major out[-1]": lambda: gru()[0][-1],
     "batch_first out[:, -1]": lambda: gru(batch_first=True)[0][:, -1],
@@ -170,6 +175,7 @@ QUIET: dict[str, Callable[[], Any]] = {
     "each direction where it is complete": lambda: torch.cat(
         (bi_padded(True)[ROWS, LAST, :3], bi_padded(True)[ROWS, 0, 3:]), dim=-1
     ),
+    "a gather beside the full-width step 0": _gather_beside_step_zero,
     "a gather at each sequence's last step": lambda: padded((5, 4, 2))[
         torch.tensor([4, 3, 1]), torch.arange(3)
     ],
