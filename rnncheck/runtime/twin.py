@@ -235,7 +235,7 @@ def squeezed(trace: Trace, place: Place) -> list[Misuse]:
     if not layout.several_state_rows:
         return []
     base, receiver, _, where = _call_texts(place, trace, ())
-    message = state_reshape.squeezed_message(base, where, layout, f"{receiver}[-1]")
+    message = state_reshape.squeezed_message(base, where, layout, receiver)
     return [Misuse("RNN206", message)]
 
 

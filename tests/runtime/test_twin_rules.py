@@ -263,3 +263,14 @@ def test_the_gathers_fix_is_h_n_of_both_directions() -> None:
     fixed = torch.cat((out[rows, lengths - 1, :3], out[rows, 0, 3:]), dim=-1)
     assert torch.allclose(fixed, torch.cat((h[-2], h[-1]), dim=-1))
     assert not torch.allclose(out[rows, lengths - 1], fixed)
+
+
+def test_rnn206_at_run_time_proposes_the_last_layer_as_its_directions_make_it() -> None:
+    from .twin_helpers import misuses
+
+    (bidirectional,) = misuses(lambda: deep_bi().squeeze(0))
+    assert "torch.cat((" in str(bidirectional.message)
+    (unidirectional,) = misuses(lambda: gru(num_layers=2)[1].squeeze(0))
+    assert "[-1]`." in str(unidirectional.message) and "torch.cat" not in str(
+        unidirectional.message
+    )
