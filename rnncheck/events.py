@@ -120,7 +120,7 @@ class Selection:
         base with this selection (`out[:, 0]` beside `out[torch.arange(B), lengths - 1]`)."""
         if self.rows is None or self.axes is None or axis not in self.axes:
             return frozenset()
-        return self.rows.taken_at(self.node, self.axes.index(axis))
+        return self.rows.taken_at(self.node, self.value_text, self.axes.index(axis))
 
     def along(self, axis: str) -> Item:
         """The item that selects on `axis` (`WHOLE` when the subscript leaves it alone)."""
@@ -195,6 +195,13 @@ class MethodCall:
     method: str
     args: tuple[Abstract, ...]
     layout: Layout
+    subject: cst.BaseExpression | None = None
+    """The expression the method works on, when the call names it as an argument
+    (`out` in `torch.gather(out, 1, index)`); else the call's receiver."""
+    torch: str | None = None
+    """The name the file gives the torch module, for fixes that call it."""
+    rows: Rows | None = None
+    """The constant rows and steps the enclosing body takes."""
 
 
 @dataclass(frozen=True, eq=False)

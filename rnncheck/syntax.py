@@ -503,13 +503,13 @@ class Rows:
     )
     """For a subscript without a constant index, those of the same base in its expression."""
 
-    def taken_at(self, node: cst.Subscript, position: int) -> frozenset[int]:
+    def taken_at(self, node: cst.CSTNode, base: str, position: int) -> frozenset[int]:
         """The constant indices at `position`, every other axis whole, that the body takes of
-        `node`'s base beside it (`out[:, 0]` with `out[rows, lengths - 1]`): in the same
+        `base` beside `node` (`out[:, 0]` with `out[rows, lengths - 1]`): in the same
         expression, or on their own anywhere in the body."""
-        beside = self.indexed.get(node, frozenset())
+        beside = self.indexed.get(node, frozenset())  # type: ignore[call-overload]
         numbers = {number for at, rest, number in beside if at == position and not rest}
-        return frozenset(numbers) | self.alone.get((text(node.value), position, ""), frozenset())
+        return frozenset(numbers) | self.alone.get((base, position, ""), frozenset())
 
     def beside(self, node: cst.Subscript) -> frozenset[int]:
         """The other rows of the same expression that go with `node`'s own."""
