@@ -36,6 +36,13 @@ def gathered_message(text: str, where: str, both: str) -> str:
     )
 
 
+def gather_halves(forward: str, subject: str, axes: tuple[str, ...], half: str, torch: str) -> str:
+    """RNN102's fix for a gather, at check and run time: the gather narrowed to the forward
+    half (`forward`), beside the backward half of step 0 kept as a one-step axis."""
+    start = spelled(subject, axes, lambda _: ":", {"time": ":1", "features": f"{half}:"})
+    return f"{torch}.cat(({forward}, {start}), dim=-1)"
+
+
 def final_state_message(text: str, base: str, where: str, layout: Layout, both: str) -> str:
     """RNN201's message, at check time and at run time."""
     known = layout.state_rows
@@ -186,9 +193,8 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
             return  # step 0 beside it completes it
         half = layout.state_width
         half_text = str(half) if isinstance(half, int) else f"{subject}.size(-1) // 2"
-        start = spelled(subject, axes, lambda _: ":", {"time": ":1", "features": f"{half_text}:"})
         forward = _forward_gather(call, half_text)
-        both = f"{call.torch or 'torch'}.cat(({forward}, {start}), dim=-1)"
+        both = gather_halves(forward, subject, axes, half_text, call.torch or "torch")
         text = syntax.text(call.node)
         fix = None
         if call.torch is not None:

@@ -134,6 +134,12 @@ class Tracking(TorchFunctionMode):
                 if twin.OTHER in chosen:
                     self._judge(trace.call, twin.gathered(trace, args[1], shape, place), place)
             self._keep_slices(trace, chosen, result)
+        elif name == "gather":
+            given = dict(enumerate(args[1:])) | kwargs
+            if place is not None:
+                dim, index = given.get("dim", given.get(0)), given.get("index", given.get(1))
+                misuses = twin.gathered_along(trace, dim, index, tuple(tensor.shape), place)
+                self._judge(trace.call, misuses, place)
         elif name in RESHAPES:
             sizes = _sizes(args[1:] or tuple(kwargs.values()))
             if sizes is not None and place is not None:
