@@ -8,6 +8,7 @@ frame's current instruction (its column range), so messages quote the code as wr
 from __future__ import annotations
 
 import ast
+import dis
 import itertools
 import linecache
 import os
@@ -95,8 +96,20 @@ class Place:
     def short(self) -> str:
         return f"{os.path.basename(self.filename)}:{self.lineno}"
 
+    @cached_property
+    def then(self) -> tuple[str, Any] | None:
+        """The instruction user code runs next: what it does with the value (its name and
+        argument: `("STORE_FAST", "last")`, `("LOAD_METHOD", "size")`)."""
+        assert self._frame is not None
+        frame = self._frame
+        for instruction in dis.get_instructions(frame.f_code):
+            if instruction.offset > frame.f_lasti:
+                return instruction.opname, instruction.argval
+        return None
+
     def release(self) -> Place:
         self._read  # noqa: B018 (read now, while the frame is here)
+        self.then  # noqa: B018
         self._frame = None
         return self
 

@@ -73,6 +73,10 @@ FIRES: dict[str, Callable[[], Any]] = {
     "RNN102 a gather with keywords": lambda: bi_padded(True).gather(
         dim=1, index=STEPS.repeat(1, 1, 6)
     ),
+    "RNN101 out[-1].size(0) reads the steps, not the batch": lambda: gru(batch_first=True)[0][
+        -1
+    ].size(0),
+    "RNN201 a named row read for its width, then used": lambda: _row_read_then_used(),
     "RNN103 a shorter sequence": lambda: padded((5, 4, 2))[-1],
     "RNN103 padded to total_length": lambda: padded((3, 3), total=5)[-1],
     "RNN201 h[-1]": lambda: bi()[1][-1],
@@ -132,6 +136,19 @@ def _halves() -> torch.Tensor:
 def _halves_sliced_first() -> torch.Tensor:
     out, _ = bi()
     return out[..., :4][-1]
+
+
+def _row_read_then_used() -> torch.Tensor:
+    _, h = bi()
+    last = h[-1]
+    assert last.size(-1) == 4
+    return last * 2
+
+
+def _row_read_for_its_width() -> int:
+    _, h = bi()
+    last = h[-1]
+    return last.size(-1) + last.dim()
 
 
 def _gather_beside_step_zero() -> torch.Tensor:
@@ -195,6 +212,14 @@ QUIET: dict[str, Callable[[], Any]] = {
     "each direction where it is complete": lambda: torch.cat(
         (bi_padded(True)[ROWS, LAST, :3], bi_padded(True)[ROWS, 0, 3:]), dim=-1
     ),
+    "h[-1].size(-1): the width h[-2] has too": lambda: bi()[1][-1].size(-1),
+    "a named h[-1] read only for its width and rank": _row_read_for_its_width,
+    "out[:, -1].shape of a bidirectional output": lambda: bi(batch_first=True)[0][:, -1].shape,
+    "h[:2].dim() of three bidirectional layers": lambda: deep_bi()[:2].dim(),
+    "out[-1].size(-1) of a batch_first output: the features": lambda: gru(batch_first=True)[0][
+        -1
+    ].size(-1),
+    "a padded out[-1] read for its shape": lambda: padded((5, 4, 2))[-1].shape,
     "a gather beside the full-width step 0": _gather_beside_step_zero,
     "out.gather beside the full-width step 0": _gather_call_beside_step_zero,
     "out.gather of the forward half, the backward half at step 0": _gathered_halves,
@@ -320,3 +345,20 @@ def test_the_gather_calls_fix_is_h_n_of_both_directions(batch_first: bool) -> No
     fixed = torch.cat((out.gather(time, index[..., :3]), start), dim=-1).squeeze(time)
     assert torch.allclose(fixed, torch.cat((h[-2], h[-1]), dim=-1))
     assert not torch.allclose(out.gather(time, index).squeeze(time), fixed)
+
+
+def test_a_named_misuse_is_reported_when_its_values_are_used() -> None:
+    """Watched for a shape read, `last = out[-1]` is due at its first use, not later."""
+    import warnings
+
+    import rnncheck
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with rnncheck.checking():
+            out, _ = gru(batch_first=True)
+            last = out[-1]
+            before = len(caught)
+            last.sum()
+            after = [str(w.message).split()[0] for w in caught]
+    assert before == 0 and after == ["RNN101"]
