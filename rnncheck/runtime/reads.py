@@ -73,13 +73,16 @@ STORES = frozenset({"STORE_FAST", "STORE_NAME", "STORE_GLOBAL", "STORE_DEREF"})
 
 def may_read_shape(place: Place) -> bool:
     """Whether user code reads the value just made at `place` for a shape at once
-    (`h[-1].size(-1)`), or binds it to a name (`last = h[-1]`), as its next instruction shows."""
+    (`h[-1].size(-1)`, `len(h[-1])`), or binds it to a name (`last = h[-1]`), as its next
+    instruction shows."""
     then = place.then
     if then is None:
         return False
-    name, argument = then
+    name, argument, text = then
     if name in ("LOAD_ATTR", "LOAD_METHOD"):
         return argument in SHAPE_ATTRIBUTES
+    if name in ("PRECALL", "CALL"):
+        return text is not None and text == f"len({place.text()})"
     return name in STORES
 
 

@@ -218,8 +218,8 @@ class Tracking(TorchFunctionMode):
         or names) reading only its shape."""
         if not misuses:
             return
-        place.release()
         watching = isinstance(result, Tensor) and reads.may_read_shape(place)
+        place.release()
         for misuse in misuses:
             fix = reads.FIX_SHAPE.get(misuse.code)
             if fix is not None and watching:

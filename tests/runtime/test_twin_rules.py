@@ -77,6 +77,7 @@ FIRES: dict[str, Callable[[], Any]] = {
         -1
     ].size(0),
     "RNN201 a named row read for its width, then used": lambda: _row_read_then_used(),
+    "RNN101 len(out[-1]) is the steps, not the batch": lambda: len(gru(batch_first=True)[0][-1]),
     "RNN103 a shorter sequence": lambda: padded((5, 4, 2))[-1],
     "RNN103 padded to total_length": lambda: padded((3, 3), total=5)[-1],
     "RNN201 h[-1]": lambda: bi()[1][-1],
@@ -213,6 +214,7 @@ QUIET: dict[str, Callable[[], Any]] = {
         (bi_padded(True)[ROWS, LAST, :3], bi_padded(True)[ROWS, 0, 3:]), dim=-1
     ),
     "h[-1].size(-1): the width h[-2] has too": lambda: bi()[1][-1].size(-1),
+    "len(h[-1]): the batch, as len(h[-2])": lambda: len(bi()[1][-1]),
     "a named h[-1] read only for its width and rank": _row_read_for_its_width,
     "out[:, -1].shape of a bidirectional output": lambda: bi(batch_first=True)[0][:, -1].shape,
     "h[:2].dim() of three bidirectional layers": lambda: deep_bi()[:2].dim(),
