@@ -45,6 +45,16 @@ class Lengths:
 
 
 @dataclass(frozen=True)
+class StepIndex:
+    """`lengths - 1` shaped for `gather` (`(lengths - 1).view(-1, 1, 1).expand(-1, 1, F)`):
+    each sequence's last valid step, `lengths` being the pack `site`'s. `shape` holds, axis by
+    axis, `Samples()` where the samples run, else the size (None: not known)."""
+
+    site: object
+    shape: tuple[Samples | Size | None, ...]
+
+
+@dataclass(frozen=True)
 class Packed:
     """A PackedSequence made from a padded batch, with its lengths' site when the code gives
     them (`Lengths.site`)."""
@@ -166,6 +176,7 @@ Abstract = (
     | Packed
     | Lengths
     | LastSteps
+    | StepIndex
     | Samples
     | Tensor
     | Passthrough

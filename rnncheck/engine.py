@@ -128,7 +128,11 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project)
                 instead: shape_reads.Pick | None = None,
                 code: str = code,
             ) -> None:
-                if instead is not None and isinstance(event, Selection) and node is event.node:
+                if (
+                    instead is not None
+                    and isinstance(event, Selection | MethodCall)
+                    and node is event.node
+                ):
                     shape = shape_reads.verdict(event, instead, tree)
                     if shape is None:
                         return

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from rnncheck.abstract import Abstract
+    from rnncheck.syntax import Rows
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,6 +112,15 @@ class Selection:
     """Other constant indices of the same base taken together with this one (`cat((h[-2], h[-1]))`)."""
     torch: str | None = None
     """The name the file gives the torch module, for fixes that call it; None if it has none."""
+    rows: Rows | None = None
+    """The constant rows and steps the enclosing body takes (`taken_with`)."""
+
+    def taken_with(self, axis: str) -> frozenset[int]:
+        """The constant indices on `axis`, the other axes whole, that the code takes of the same
+        base with this selection (`out[:, 0]` beside `out[torch.arange(B), lengths - 1]`)."""
+        if self.rows is None or self.axes is None or axis not in self.axes:
+            return frozenset()
+        return self.rows.taken_at(self.node, self.value_text, self.axes.index(axis))
 
     def along(self, axis: str) -> Item:
         """The item that selects on `axis` (`WHOLE` when the subscript leaves it alone)."""
@@ -185,6 +195,13 @@ class MethodCall:
     method: str
     args: tuple[Abstract, ...]
     layout: Layout
+    subject: cst.BaseExpression | None = None
+    """The expression the method works on, when the call names it as an argument
+    (`out` in `torch.gather(out, 1, index)`); else the call's receiver."""
+    torch: str | None = None
+    """The name the file gives the torch module, for fixes that call it."""
+    rows: Rows | None = None
+    """The constant rows and steps the enclosing body takes."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -35,6 +35,7 @@ from rnncheck.abstract import (
     Parser,
     Passthrough,
     RnnClass,
+    StepIndex,
     Tensor,
     Unknown,
     as_int,
@@ -686,9 +687,20 @@ class Reading:
             if isinstance(owner, Rnn | Instance) and func.attr.value in RETURNS_ITSELF:
                 self.evaluate_all([a.value for a in node.args], frame)
                 return owner
-            if isinstance(owner, Lengths | LastSteps) and func.attr.value in sequences.KEEPS_VALUES:
+            if (
+                isinstance(owner, Lengths | LastSteps | StepIndex)
+                and func.attr.value in sequences.KEEPS_VALUES
+            ):
                 self.evaluate_all([a.value for a in node.args], frame)
                 return owner
+            if (
+                isinstance(owner, LastSteps | StepIndex)
+                and func.attr.value in sequences.SHAPES_INDEX
+            ):
+                shaped = self.evaluate_all([a.value for a in node.args], frame)
+                if any(a.star or a.keyword is not None for a in node.args):
+                    return UNKNOWN
+                return sequences.shaped_steps(owner, func.attr.value, shaped) or UNKNOWN
             if func.attr.value == "size" and len(node.args) == 1:
                 self.evaluate_all([a.value for a in node.args], frame)
                 return sequences.extent(node)
@@ -892,6 +904,11 @@ class Reading:
             return self.packed(qualified, node, frame)
         if qualified == "torch.arange" and sequences.counts_from_zero(node, arguments):
             return Samples()
+        if qualified in sequences.TENSOR_OF and isinstance(first, Lengths | LastSteps):
+            return first
+        if qualified == "torch.gather":
+            self.gather(None, node, ("input", "dim", "index"), arguments, frame)
+            return UNKNOWN
         # pad_packed_sequence proves its argument was packed, wherever the packing happened
         if qualified == UNPACK and isinstance(first, Value) and first.role is Role.OUTPUT:
             return self.unpacked(first, node, frame)
@@ -1050,6 +1067,9 @@ class Reading:
             if len(arguments) == 1 and isinstance(arguments[0], Items)
             else arguments
         )
+        if name == "gather":
+            self.gather(value, node, ("dim", "index"), arguments, frame)
+            return UNKNOWN
         if any(a.star or a.keyword is not None for a in node.args):
             spread = (UNKNOWN, *spread)
         self.emit(MethodCall(node, value, name, tuple(spread), self.layout(value.rnn, frame)))
@@ -1062,6 +1082,31 @@ class Reading:
         if name in REDUCTIONS:
             return _pooled(value, node, list(zip(node.args, arguments, strict=True)))
         return UNKNOWN
+
+    def gather(
+        self,
+        value: Value | None,
+        node: cst.Call,
+        names: tuple[str, ...],
+        arguments: list[Abstract],
+        frame: Frame,
+    ) -> None:
+        """`value.gather(dim, index)` or `torch.gather(input, dim, index)`: a method call whose
+        arguments are `(dim, index)` however they are passed."""
+        bound, open_ended = facts.bind(node, names)
+        if open_ended or "dim" not in bound or "index" not in bound:
+            return
+        dim, index = (arguments[node.args.index(bound[name])] for name in ("dim", "index"))
+        subject = bound["input"].value if "input" in bound else None
+        if value is None and "input" in bound:
+            given = arguments[node.args.index(bound["input"])]
+            value = given if isinstance(given, Value) else None
+        if value is None:
+            return
+        layout = self.layout(value.rnn, frame)
+        self.emit(
+            MethodCall(node, value, "gather", (dim, index), layout, subject, self.torch, frame.rows)
+        )
 
     def transposed(self, value: Value, axes: tuple[int | None, ...]) -> Abstract:
         """`transpose(0, 1)` / `permute(1, 0, 2)` of an output swaps its batch and time axes."""
@@ -1144,7 +1189,7 @@ class Reading:
                 return self.state_part(base, first % 2, frame)
             return UNKNOWN
         axes = _axes(base)
-        self.emit(Selection(node, base, items, layout, axes, companions, self.torch))
+        self.emit(Selection(node, base, items, layout, axes, companions, self.torch, frame.rows))
         if base.role is Role.TENSOR or axes is None:
             return UNKNOWN
         return _select(base, axes, items, syntax.text(node))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from rnncheck.events import WHOLE, Item, LastSteps, Role, Samples, Selection, Span
+from rnncheck.events import WHOLE, Item, LastSteps, MethodCall, Role, Samples, Selection, Span
 from rnncheck.layout import Dimension, Index, Part, selected
 from rnncheck.lazy import cst, syntax
 from rnncheck.sizes import Size
@@ -32,6 +32,13 @@ class Pick:
     part: Part | Literal["state"] | None
     items: tuple[Item, ...]
     text: str
+    alike: bool = False
+    """The fix has the code's own shape on every axis, whatever the layout."""
+
+    @staticmethod
+    def alike_in_shape(text: str) -> Pick:
+        """A fix whose result has the shape of what it replaces (a gather and its halves)."""
+        return Pick(None, (), text, alike=True)
 
     @staticmethod
     def same(selection: Selection, text: str) -> Pick:
@@ -68,11 +75,15 @@ class Tree:
         return self._parents.get(node)
 
 
-def verdict(selection: Selection, instead: Pick, tree: Tree) -> str | None:
-    """None when the selection only feeds shape reads that agree with `instead`'s: no finding.
-    Otherwise what the finding's message adds ("" when its values are used)."""
+def verdict(selection: Selection | MethodCall, instead: Pick, tree: Tree) -> str | None:
+    """None when the selection (or call) only feeds shape reads that agree with `instead`'s:
+    no finding. Otherwise what the finding's message adds ("" when its values are used)."""
     reads = _reads(selection.node, tree)
     if reads is None:
+        return ""
+    if instead.alike:
+        return None
+    if not isinstance(selection, Selection):
         return ""
     code = _dimensions(Pick.same(selection, selection.text), selection)
     fix = _dimensions(instead, selection)

@@ -310,6 +310,11 @@ class _Walk:
     alone: list[tuple[Taken, int]] = dataclasses.field(default_factory=list)
     """Subscripts with a constant index that are not taken together with another row."""
     together: dict[cst.Subscript, frozenset[int]] = dataclasses.field(default_factory=dict)
+    beside: dict[cst.Subscript, frozenset[tuple[int, str, int]]] = dataclasses.field(
+        default_factory=dict
+    )
+    """Subscripts without a constant index -> the constant indices of the same base taken in
+    the same expression (position, what follows, index)."""
 
 
 _SPANS: dict[cst.CSTNode, tuple[_Walk, int, int]] = {}
@@ -386,7 +391,7 @@ def _walk(root: cst.CSTNode) -> None:
         if own:
             walk.bound_at.append(position)
             walk.bound.append(own)
-        _pair(node, walk.together)
+        _pair(node, walk)
         if kind is cst.Subscript and node not in walk.together:
             index = constant_index(node)  # type: ignore[arg-type]
             if index is not None:
@@ -498,6 +503,18 @@ class Rows:
 
     together: dict[cst.Subscript, frozenset[int]]
     alone: dict[Taken, frozenset[int]]
+    indexed: dict[cst.Subscript, frozenset[tuple[int, str, int]]] = dataclasses.field(
+        default_factory=dict
+    )
+    """For a subscript without a constant index, those of the same base in its expression."""
+
+    def taken_at(self, node: cst.CSTNode, base: str, position: int) -> frozenset[int]:
+        """The constant indices at `position`, every other axis whole, that the body takes of
+        `base` beside `node` (`out[:, 0]` with `out[rows, lengths - 1]`): in the same
+        expression, or on their own anywhere in the body."""
+        beside = self.indexed.get(node, frozenset())  # type: ignore[call-overload]
+        numbers = {number for at, rest, number in beside if at == position and not rest}
+        return frozenset(numbers) | self.alone.get((base, position, ""), frozenset())
 
     def beside(self, node: cst.Subscript) -> frozenset[int]:
         """The other rows of the same expression that go with `node`'s own."""
@@ -525,7 +542,7 @@ def rows(node: cst.CSTNode) -> Rows:
         ]:
             alone.setdefault(taken, set()).add(number)
         found = {taken: frozenset(numbers) for taken, numbers in alone.items()}
-        known = _ROWS[node] = Rows(walk.together, found)
+        known = _ROWS[node] = Rows(walk.together, found, walk.beside)
     return known
 
 
@@ -553,9 +570,10 @@ def _whole(item: cst.BaseSlice) -> bool:
     )
 
 
-def _pair(node: cst.CSTNode, together: dict[cst.Subscript, frozenset[int]]) -> None:
+def _pair(node: cst.CSTNode, walk: _Walk) -> None:
     """Note the subscripts with a constant first index that are direct elements of one
-    expression (a tuple, list, call or operation) and take different rows of the same base."""
+    expression (a tuple, list, call or operation) and take different rows of the same base,
+    and the constant indices beside each subscript of the same base that has none."""
     kind = type(node)
     if kind is cst.Tuple or kind is cst.List:
         parts = [element.value for element in node.elements]  # type: ignore[attr-defined]
@@ -566,10 +584,24 @@ def _pair(node: cst.CSTNode, together: dict[cst.Subscript, frozenset[int]]) -> N
     else:
         return
     by_base: dict[Taken, list[tuple[cst.Subscript, int]]] = {}
+    unindexed: list[cst.Subscript] = []
     for part in parts:
-        if type(part) is cst.Subscript and (index := constant_index(part)) is not None:
-            by_base.setdefault(index[0], []).append((part, index[1]))
+        if type(part) is cst.Subscript:
+            if (index := constant_index(part)) is not None:
+                by_base.setdefault(index[0], []).append((part, index[1]))
+            else:
+                unindexed.append(part)
     for entries in by_base.values():
         numbers = frozenset(number for _, number in entries)
         if len(numbers) > 1:
-            together.update((subscript, numbers) for subscript, _ in entries)
+            walk.together.update((subscript, numbers) for subscript, _ in entries)
+    for part in unindexed if by_base else ():
+        base = text(part.value)
+        beside = frozenset(
+            (taken[1], taken[2], number)
+            for taken, entries in by_base.items()
+            if taken[0] == base
+            for _, number in entries
+        )
+        if beside:
+            walk.beside[part] = beside

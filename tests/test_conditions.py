@@ -51,6 +51,24 @@ def test_a_test_that_means_several_rows_or_one(test: str, expected: list[int]) -
 
 
 @pytest.mark.parametrize(
+    ("test", "fixed"),
+    [
+        ("self.bidirectional or self.num_layers > 1", False),  # either may hold
+        ("self.num_layers > 1 and not self.bidirectional", True),
+        ("self.bidirectional", False),
+    ],
+)
+def test_an_arm_is_fixed_only_when_each_case_it_allows_has_the_same_fix(
+    test: str, fixed: bool
+) -> None:
+    """`h[-1]` is the last layer only of a unidirectional RNN: in an `or` arm that allows a
+    bidirectional one, the finding stays (several rows either way) but carries no fix."""
+    (finding,) = check(MODEL.format(test=test), "RNN206")
+    assert finding.row == 14
+    assert (finding.fix is not None) is fixed
+
+
+@pytest.mark.parametrize(
     "test",
     [
         "self.bidirectional or other",

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rnncheck.events import WHOLE, LastSteps, Role, Samples, Selection
-from rnncheck.layout import Layout
+from rnncheck import facts
+from rnncheck.abstract import StepIndex, as_int
+from rnncheck.events import WHOLE, LastSteps, MethodCall, Role, Samples, Selection
+from rnncheck.layout import Layout, output_axes
+from rnncheck.lazy import cst, syntax
 from rnncheck.rules.base import Correction, Report, Rule
-from rnncheck.rules.describe import respelled
+from rnncheck.rules.describe import receiver, respelled, spelled
 from rnncheck.shape_reads import Pick
+from rnncheck.sizes import Size
 
 
 def last_step_message(text: str, where: str, both: str) -> str:
@@ -30,6 +34,13 @@ def gathered_message(text: str, where: str, both: str) -> str:
         f"Take the forward half there and the backward half at step 0: `{both}`, the same "
         "values as `torch.cat((h_n[-2], h_n[-1]), dim=-1)`."
     )
+
+
+def gather_halves(forward: str, subject: str, axes: tuple[str, ...], half: str, torch: str) -> str:
+    """RNN102's fix for a gather, at check and run time: the gather narrowed to the forward
+    half (`forward`), beside the backward half of step 0 kept as a one-step axis."""
+    start = spelled(subject, axes, lambda _: ":", {"time": ":1", "features": f"{half}:"})
+    return f"{torch}.cat(({forward}, {start}), dim=-1)"
 
 
 def final_state_message(text: str, base: str, where: str, layout: Layout, both: str) -> str:
@@ -58,11 +69,16 @@ last valid step, `out[torch.arange(B), lengths - 1]` (time-major: `out[lengths -
 torch.arange(B)]`), when `lengths` are provably the packed batch's own: given to the
 `pack_padded_sequence` whose result the RNN read, or returned by `pad_packed_sequence` (the
 backward direction starts at each sequence's last valid step, so there it has read one element,
-whatever the lengths are). Quiet when the features are sliced to one direction, when the RNN is
-not known to be bidirectional, for lengths that are not provably the batch's (a gather on an
-unpacked output, or other lengths), when the code also takes the full-width step 0 with it
-(`torch.cat((out[:, 0], out[:, -1]), -1)` holds both directions complete), and when only the
-slice's shape is read (`out[:, -1].size(-1)`): the two directions' halves, taken where each is
+whatever the lengths are), and the same read written as a gather:
+`out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.size(2)))`, `torch.gather(out, 1,
+idx)` with the index shaped by `view`, `reshape`, `unsqueeze`, `expand` or `repeat` and every
+feature taken (`out.size(2)`, `out.shape[-1]`, the output's width); `index_select` has no
+such form, as it takes the same steps for every sample. Quiet when the features are sliced to
+one direction, when the RNN is not known to be bidirectional, for lengths that are not provably
+the batch's (a gather on an unpacked output, or other lengths), when the code also takes the
+full-width step 0 with it (`torch.cat((out[:, 0], out[:, -1]), -1)` holds both directions
+complete; the same for a gather beside `out[:, 0]`), and when only the slice's shape is read
+(`out[:, -1].size(-1)`): the two directions' halves, taken where each is
 complete, have that shape.
 """
     why = """
@@ -91,6 +107,12 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
         "p = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)\n"
         "out, _ = pad_packed_sequence(gru(p)[0], batch_first=True)\n"
         "y = out[torch.arange(out.size(0)), lengths - 1]\n",
+        "import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"
+        "gru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "p = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)\n"
+        "out, _ = pad_packed_sequence(gru(p)[0], batch_first=True)\n"
+        "idx = (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.size(2))\n"
+        "y = out.gather(1, idx).squeeze(1)\n",
     )
     quiet = (
         "import torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
@@ -108,8 +130,18 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
         "out, _ = pad_packed_sequence(gru(p)[0], batch_first=True)\n"
         "i = torch.arange(out.size(0))\n"
         "y = torch.cat((out[i, lengths - 1, :8], out[i, 0, 8:]), dim=-1)\n",
+        "import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"
+        "gru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "p = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)\n"
+        "out, _ = pad_packed_sequence(gru(p)[0], batch_first=True)\n"
+        "y = torch.cat((out[:, 0], out[torch.arange(out.size(0)), lengths - 1]), dim=-1)\n",
         "import torch\nimport torch.nn as nn\ngru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
         "out, _ = gru(x)\ny = out[torch.arange(out.size(0)), lengths - 1]\n",
+        "import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence\n"
+        "gru = nn.GRU(4, 8, batch_first=True, bidirectional=True)\n"
+        "p = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)\n"
+        "out, _ = pad_packed_sequence(gru(p)[0], batch_first=True)\n"
+        "y = out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, 8)).squeeze(1)\n",
     )
 
     def selected(self, selection: Selection, report: Report) -> None:
@@ -120,7 +152,9 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
             return
         time, batch = selection.along("time"), selection.along("batch")
         if isinstance(time, LastSteps):
-            if time.site == base.lengths and isinstance(batch, Samples):
+            if time.site != base.lengths or not isinstance(batch, Samples):
+                return
+            if 0 not in selection.taken_with("time"):  # step 0 beside it completes it
                 self.halved(selection, {}, gathered_message, report)
             return
         every_sample = batch is WHOLE or isinstance(batch, Samples)
@@ -129,6 +163,46 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
         if 0 in selection.companions:  # step 0 beside it: each direction is complete there
             return
         self.halved(selection, {"time": "-1"}, last_step_message, report)
+
+    def method(self, call: MethodCall, report: Report) -> None:
+        """`out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.size(2)))`: each
+        sequence's last valid step, every feature."""
+        base, layout = call.base, call.layout
+        if call.method != "gather" or base.role is not Role.OUTPUT or base.packed:
+            return
+        axes = output_axes(base.batch_first, base.batched)
+        dim, index = as_int(call.args[0]), call.args[1]
+        if not layout.bidirectional or axes is None or len(axes) != 3 or dim is None:
+            return
+        if not isinstance(index, StepIndex) or index.site != base.lengths or len(index.shape) != 3:
+            return
+        if not -3 <= dim < 3 or axes[dim] != "time":
+            return
+        subject = receiver(call)
+        along = dict(zip(axes, index.shape, strict=True))
+        width = along["features"]
+        whole = {Size.named(f"{subject}.size({axis})", scope="extent") for axis in (2, -1)}
+        if layout.output_width is not None:
+            whole.add(Size.of(layout.output_width))
+        if not isinstance(along["batch"], Samples) or along["time"] != Size.of(1):
+            return
+        if width not in whole:
+            return
+        time = axes.index("time")
+        if call.rows is not None and 0 in call.rows.taken_at(call.node, subject, time):
+            return  # step 0 beside it completes it
+        half = layout.state_width
+        half_text = str(half) if isinstance(half, int) else f"{subject}.size(-1) // 2"
+        forward = _forward_gather(call, half_text)
+        both = gather_halves(forward, subject, axes, half_text, call.torch or "torch")
+        text = syntax.text(call.node)
+        fix = None
+        if call.torch is not None:
+            fix = Correction(
+                "safe", "Take each direction where it has read everything", ((call.node, both),)
+            )
+        message = gathered_message(text, base.rnn.where(), both)
+        report(call.node, message, fix, instead=Pick.alike_in_shape(both))
 
     def halved(
         self,
@@ -154,6 +228,19 @@ summary = torch.cat((out[:, -1, :16], out[:, 0, 16:]), dim=-1)
             fix,
             instead=Pick.same(selection, both),
         )
+
+
+def _forward_gather(call: MethodCall, half: str) -> str:
+    """The gather with its index narrowed to the forward half's features."""
+    node = call.node
+    names = ("input", "dim", "index") if call.subject is not None else ("dim", "index")
+    given = facts.bind(node, names)[0]["index"]
+    written = syntax.text(given.value)
+    if not isinstance(given.value, cst.Name | cst.Attribute | cst.Call | cst.Subscript):
+        written = f"({written})"
+    narrowed = cst.parse_expression(f"{written}[..., :{half}]")
+    args = [arg.with_changes(value=narrowed) if arg is given else arg for arg in node.args]
+    return syntax.text(node.with_changes(args=args))
 
 
 def _halves(selection: Selection, at: dict[str, str]) -> tuple[str, str]:

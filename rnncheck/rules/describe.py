@@ -30,8 +30,9 @@ def spelled(
 
 
 def receiver(call: MethodCall) -> str:
-    """The expression a method is called on, as written (`h` in `h.view(b, -1)`)."""
-    return syntax.text(call.node.func.value)  # type: ignore[attr-defined]
+    """The expression a method is called on, as written (`h` in `h.view(b, -1)`, `out` in
+    `torch.gather(out, 1, index)`)."""
+    return syntax.text(call.subject or call.node.func.value)  # type: ignore[attr-defined]
 
 
 def arguments(call: MethodCall) -> list[str]:

@@ -174,7 +174,11 @@ class StateSqueezedWithSeveralRows(Rule):
     summary = "`h_n.squeeze(0)` when h_n has more than one layer or direction."
     what = """
 Reports `h_n.squeeze(0)` when h_n has more than one row (num_layers > 1 or bidirectional). Quiet
-for a one-layer, one-direction RNN, where it removes the axis as intended.
+for a one-layer, one-direction RNN, where it removes the axis as intended. The fix `h_n[-1]` is
+offered only when the RNN is known to be unidirectional: of a bidirectional RNN it is the last
+layer's backward state alone (RNN201), so the message names both directions' rows instead, and
+when the code allows either (`if rnn.bidirectional or rnn.num_layers > 1:`) it names both
+forms and fixes nothing.
 """
     why = """
 `squeeze(0)` removes the first axis only when it has size 1. With several layers or two
@@ -201,11 +205,14 @@ final = h_n[-1]
             return
         if len(call.args) != 1 or as_int(call.args[0]) != 0 or not call.layout.several_state_rows:
             return
-        fixed = f"{receiver(call)}[-1]"
+        base = receiver(call)
+        fix = None
+        if call.layout.bidirectional is False:
+            fix = Correction("safe", "Take the last layer's row", ((call.node, f"{base}[-1]"),))
         report(
             call.node,
-            squeezed_message(call.base.text, call.base.rnn.where(), call.layout, fixed),
-            Correction("safe", "Take the last layer's row", ((call.node, fixed),)),
+            squeezed_message(call.base.text, call.base.rnn.where(), call.layout, base),
+            fix,
         )
 
 
@@ -235,12 +242,20 @@ def directions_message(base: str, method: str, where: str, fixed: str) -> str:
     )
 
 
-def squeezed_message(base: str, where: str, layout: Layout, fixed: str) -> str:
-    """RNN206's message, at check time and at run time."""
+def squeezed_message(base: str, where: str, layout: Layout, receiver: str) -> str:
+    """RNN206's message, at check time and at run time: the last layer's row, or rows where
+    the RNN may be bidirectional."""
+    one, both = f"{receiver}[-1]", f"torch.cat(({receiver}[-2], {receiver}[-1]), dim=-1)"
+    if layout.bidirectional is False:
+        last = f"write `{one}`"
+    elif layout.bidirectional:
+        last = f"write `{both}` (its two directions, twice as wide)"
+    else:
+        last = f"write `{one}` if the RNN is unidirectional, `{both}` if it is bidirectional"
     return (
         f"`{base}.squeeze(0)` does nothing: `{base}` of {where} has "
         f"{_shown(layout.state_rows, 'several')} rows (num_layers * num_directions), not 1. For the last "
-        f"layer write `{fixed}`."
+        f"layer {last}."
     )
 
 

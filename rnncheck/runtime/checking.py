@@ -271,7 +271,10 @@ class Watch:
 
 
 def watch(model: nn.Module, **options: Any) -> Watch:
-    """Check every call of the RNNs inside `model`; options as `Checks`. Returns the handle."""
+    """Check every call of the RNNs inside `model`; options as `Checks`. Returns the handle.
+
+    Uses of their results are followed inside `model`'s forward: of a bare RNN, whose results
+    are used by its caller, none is seen (`checking()` around the caller sees them)."""
     handle = Watch(Checks(**options))
     if not disabled():
         handle.attach(model)

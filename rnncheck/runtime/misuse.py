@@ -8,6 +8,7 @@ frame's current instruction (its column range), so messages quote the code as wr
 from __future__ import annotations
 
 import ast
+import dis
 import itertools
 import linecache
 import os
@@ -94,6 +95,24 @@ class Place:
 
     def short(self) -> str:
         return f"{os.path.basename(self.filename)}:{self.lineno}"
+
+    @cached_property
+    def then(self) -> tuple[str, Any, str | None] | None:
+        """The instruction user code runs next: what it does with the value (its name, its
+        argument and its source on one line: `("STORE_FAST", "last", None)`, `("CALL", 1,
+        "len(h[-1])")`); None once released."""
+        frame = self._frame
+        if frame is None:
+            return None
+        for instruction in dis.get_instructions(frame.f_code):
+            if instruction.offset > frame.f_lasti:
+                row, end_row, column, end_column = instruction.positions or (None,) * 4
+                text = None
+                if row is not None and row == end_row and None not in (column, end_column):
+                    line = linecache.getline(frame.f_code.co_filename, row)
+                    text = line.encode()[column:end_column].decode(errors="replace")
+                return instruction.opname, instruction.argval, text
+        return None
 
     def release(self) -> Place:
         self._read  # noqa: B018 (read now, while the frame is here)

@@ -11,6 +11,8 @@ the mode does nothing.
 from __future__ import annotations
 
 import sys
+import weakref
+from dataclasses import replace
 from typing import Any
 
 import torch
@@ -19,7 +21,7 @@ from torch.nn.utils.rnn import PackedSequence
 from torch.overrides import TorchFunctionMode
 
 from rnncheck.layout import output_axes
-from rnncheck.runtime import twin
+from rnncheck.runtime import reads, twin
 from rnncheck.runtime.misuse import Place, Reporter, outside
 from rnncheck.runtime.provenance import (
     KEEP,
@@ -45,6 +47,8 @@ class Tracking(TorchFunctionMode):
         self.depth = 0
         self._pending: list[tuple[Call, twin.Misuse, Place, bool]] = []
         """Misuses that a later use may excuse: (call, misuse, place, made inside a module call)."""
+        self._watches: dict[int, reads.Watch] = {}
+        """The results of reported subscripts, by identity, while their misuses wait."""
         self._follow = torch.compiler.disable(self._follow)  # type: ignore[method-assign]
         self._released_calls: set[Call] = set()
 
@@ -52,6 +56,8 @@ class Tracking(TorchFunctionMode):
         self, func: Any, types: Any, args: tuple[Any, ...] = (), kwargs: Any = None
     ) -> Any:
         result = func(*args, **kwargs) if kwargs else func(*args)
+        if self._watches:
+            self._see_uses(func, args, kwargs or {})
         if args and self.table:
             trace = self.table.get(args[0])
             if trace is not None:
@@ -107,11 +113,35 @@ class Tracking(TorchFunctionMode):
             assert misuse.excused is not None
             if not misuse.excused():
                 self.reporter.report(misuse.code, misuse.message, place)
+        if self._watches and not self._pending:
+            self._watches.clear()
 
     def stop(self) -> None:
         """Forget every tracked tensor (the checks are over)."""
         self.table.clear()
         self._released_calls.clear()
+        self._watches.clear()
+
+    def _see_uses(self, func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """Note how a watched result enters an operation: read for its shape, or used."""
+        read = reads.shape_read(func, args, kwargs)
+        for value in (*args, *kwargs.values()):
+            for tensor in value if isinstance(value, list | tuple) else (value,):
+                watch = self._watches.get(id(tensor)) if isinstance(tensor, Tensor) else None
+                if watch is None or watch.tensor() is not tensor:
+                    continue
+                if read is not None and tensor is args[0]:
+                    watch.reads.append(read)
+                elif not watch.used:
+                    watch.used = True
+                    self._report_waiting(watch)
+
+    def _report_waiting(self, watch: reads.Watch) -> None:
+        """A watched result's values are used: what only a shape read could excuse is due."""
+        due = [entry for entry in self._pending if any(entry[1] is m for m in watch.waiting)]
+        self._pending = [entry for entry in self._pending if entry not in due]
+        for _, misuse, place, _ in due:
+            self.reporter.report(misuse.code, misuse.message, place)
 
     def _follow(
         self,
@@ -130,10 +160,17 @@ class Tracking(TorchFunctionMode):
                 return
             if place is not None:
                 shape = tuple(tensor.shape)
-                self._judge(trace.call, twin.selected(trace, chosen, shape, place), place)
+                found = twin.selected(trace, chosen, shape, place)
                 if twin.OTHER in chosen:
-                    self._judge(trace.call, twin.gathered(trace, args[1], shape, place), place)
+                    found += twin.gathered(trace, args[1], shape, place)
+                self._judge(trace.call, found, place, result)
             self._keep_slices(trace, chosen, result)
+        elif name == "gather":
+            given = dict(enumerate(args[1:])) | kwargs
+            if place is not None:
+                dim, index = given.get("dim", given.get(0)), given.get("index", given.get(1))
+                misuses = twin.gathered_along(trace, dim, index, tuple(tensor.shape), place)
+                self._judge(trace.call, misuses, place, result)
         elif name in RESHAPES:
             sizes = _sizes(args[1:] or tuple(kwargs.values()))
             if sizes is not None and place is not None:
@@ -173,15 +210,44 @@ class Tracking(TorchFunctionMode):
         lengths = tuple(trace.lengths[int(i)] for i in order.tolist())  # type: ignore[index]
         self.table.put(result, trace.but(lengths=lengths))
 
-    def _judge(self, call: Call, misuses: list[twin.Misuse], place: Place) -> None:
+    def _judge(
+        self, call: Call, misuses: list[twin.Misuse], place: Place, result: Any = None
+    ) -> None:
+        """Report the misuses, or keep them waiting while a later use may excuse them: a row
+        or step taken with them, or (for a subscript's `result` that the line reads for a shape
+        or names) reading only its shape."""
         if not misuses:
             return
+        watching = isinstance(result, Tensor) and reads.may_read_shape(place)
         place.release()
         for misuse in misuses:
+            fix = reads.FIX_SHAPE.get(misuse.code)
+            if fix is not None and watching:
+                misuse = self._watched(misuse, result, fix, call.batch)
             if misuse.excused is None:
                 self.reporter.report(misuse.code, misuse.message, place)
             else:
                 self._pending.append((call, misuse, place, self.depth > 0))
+
+    def _watched(
+        self, misuse: twin.Misuse, result: Tensor, fix: Any, batch: int | None
+    ) -> twin.Misuse:
+        """The misuse, excused as well when `result` turns out to be read only for a shape
+        that the fix's result shares."""
+        shape = tuple(result.shape)
+        watch = self._watches.get(id(result))
+        if watch is None or watch.tensor() is not result:
+            watch = self._watches[id(result)] = reads.Watch(weakref.ref(result), shape)
+        fixed = fix(shape, batch)
+        excused = misuse.excused
+
+        def either() -> bool:
+            return watch.only_shapes_alike(fixed) or (excused is not None and excused())
+
+        waiting = replace(misuse, excused=either)
+        if excused is None:
+            watch.waiting.append(waiting)
+        return waiting
 
     def _keep_shape(self, trace: Trace, tensor: Tensor, result: Any) -> None:
         if isinstance(result, Tensor) and result.shape == tensor.shape:

@@ -135,7 +135,56 @@ def gathered(trace: Trace, key: Any, shape: tuple[int, ...], place: Place) -> li
     forward = _respell(place, trace, base, {"features": f":{half}"})
     backward = _respell(place, trace, base, {"time": "0", "features": f"{half}:"})
     both = f"torch.cat(({forward}, {backward}), dim=-1)"
-    return [Misuse("RNN102", bidirectional.gathered_message(text, where, both))]
+    call = trace.call
+    message = bidirectional.gathered_message(text, where, both)
+    return [Misuse("RNN102", message, lambda: call.took("output", "time", 0))]
+
+
+def gathered_along(
+    trace: Trace, dim: Any, index: Any, shape: tuple[int, ...], place: Place
+) -> list[Misuse]:
+    """`out.gather(time_axis, index)` of a bidirectional output at full width, whose index
+    holds each sequence's last valid step for every feature."""
+    layout = trace.layout
+    if trace.part != "output" or not layout.bidirectional or not trace.whole or len(shape) != 3:
+        return []
+    if set(trace.axes[:2]) != {"batch", "time"} or type(dim) is not int or not -3 <= dim < 3:
+        return []
+    batch_axis, time_axis = trace.axes.index("batch"), trace.axes.index("time")
+    wanted = list(shape)
+    wanted[time_axis] = 1
+    if trace.axes[dim] != "time" or not isinstance(index, Tensor) or list(index.shape) != wanted:
+        return []
+    batch = shape[batch_axis]
+    lengths = trace.lengths or (shape[time_axis],) * batch
+    steps = index.movedim(batch_axis, 0).reshape(batch, -1).tolist()
+    if any(set(row) != {n - 1} for row, n in zip(steps, lengths, strict=True)):
+        return []
+    half = str(layout.state_width)
+    text, subject, written, postfix = _gather_texts(place, trace)
+    head, _, tail = text.rpartition(written)
+    forward = f"{head}{written if postfix else f'({written})'}[..., :{half}]{tail}"
+    both = bidirectional.gather_halves(forward, subject, trace.axes, half, "torch")
+    message = bidirectional.gathered_message(text, trace.call.source.describe(), both)
+    call = trace.call
+    return [Misuse("RNN102", message, lambda: call.took("output", "time", 0))]
+
+
+def _gather_texts(place: Place, trace: Trace) -> tuple[str, str, str, bool]:
+    """A gather's text, its input's and its index's as written (else named by the part), and
+    whether the index can be subscripted without parentheses."""
+    node = place.node
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        given = dict(enumerate(node.args)) | {k.arg: k.value for k in node.keywords}
+        function = "input" in given or len(node.args) >= 3
+        subject = given.get("input", given.get(0)) if function else node.func.value
+        index = given.get("index", given.get(2 if function else 1))
+        texts = [place.text(part) if part is not None else None for part in (node, subject, index)]
+        if None not in texts:
+            text, input, written = texts
+            postfix = isinstance(index, ast.Name | ast.Attribute | ast.Call | ast.Subscript)
+            return text, input, written, postfix  # type: ignore[return-value]
+    return f"{trace.part}.gather(dim, index)", trace.part, "index", True
 
 
 def _indices(value: Any) -> list[int] | None:
@@ -233,7 +282,7 @@ def squeezed(trace: Trace, place: Place) -> list[Misuse]:
     if not layout.several_state_rows:
         return []
     base, receiver, _, where = _call_texts(place, trace, ())
-    message = state_reshape.squeezed_message(base, where, layout, f"{receiver}[-1]")
+    message = state_reshape.squeezed_message(base, where, layout, receiver)
     return [Misuse("RNN206", message)]
 
 

@@ -1,3 +1,5 @@
+import pytest
+
 from tests.helpers import check, fixed, rows
 
 HEAD = "import torch\nimport torch.nn as nn\n"
@@ -164,3 +166,117 @@ def test_last_step_of_every_sample_by_index() -> None:
     (finding,) = check(BI + "a = out[torch.arange(out.size(0)), -1]\n", "RNN102")
     assert "torch.cat((out[torch.arange(out.size(0)), -1, :8]" in finding.message
     assert "out[torch.arange(out.size(0)), 0, 8:]" in finding.message
+
+
+def test_gather_quiet_beside_the_full_width_step_zero_of_the_same_output() -> None:
+    for forward in (
+        PACKED
+        + "        return torch.cat([out[:, 0], out[torch.arange(out.size(0)), lengths - 1]], -1)\n",
+        PACKED + "        first = out[:, 0, :]\n"
+        "        last = out[torch.arange(out.size(0)), lengths - 1]\n"
+        "        return torch.cat((first, last), dim=-1)\n",
+    ):
+        assert rows(_tagger(forward), "RNN102") == [], forward
+    time_major = PACKING + (
+        "def encode(packed):\n"
+        "    gru = nn.GRU(4, 8, bidirectional=True)\n"
+        "    out, lens = pad_packed_sequence(gru(packed)[0])\n"
+        "    return torch.cat((out[lens - 1, torch.arange(out.size(1))], out[0]), dim=-1)\n"
+    )
+    assert rows(time_major, "RNN102") == []
+
+
+def test_gather_beside_a_half_step_zero_or_another_outputs_or_another_axis_still_reports() -> None:
+    gather = "out[torch.arange(out.size(0)), lengths - 1]"
+    for beside in ("out[:, 0, 8:]", "other[:, 0]", "out[0]"):
+        forward = (
+            PACKED + "        other, _ = self.lstm(x)\n"
+            f"        return torch.cat([{beside}, {gather}], -1)\n"
+        )
+        assert rows(_tagger(forward), "RNN102") == [13], beside
+
+
+GATHERED = [
+    "out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.size(2)))",
+    "torch.gather(out, 1, (lengths - 1).unsqueeze(1).unsqueeze(2).repeat(1, 1, out.shape[-1]))",
+    "out.gather(dim=-2, index=(lengths - 1).view(out.size(0), 1, 1).expand(-1, 1, out.size(-1)))",
+    "torch.gather(input=out, dim=1, index=(lengths - 1).view(-1, 1).expand(-1, out.size(2)).unsqueeze(1))",
+]
+
+
+@pytest.mark.parametrize("gather", GATHERED)
+def test_the_gather_forms_of_the_last_valid_step_report(gather: str) -> None:
+    source = _tagger(PACKED + f"        return {gather}.squeeze(1)\n")
+    (finding,) = check(source, "RNN102")
+    assert finding.row == 12 and "last valid step" in finding.message
+    assert "[..., :out.size(-1) // 2]" in finding.message
+    assert "out[:, :1, out.size(-1) // 2:]" in finding.message
+
+
+def test_a_gather_through_a_named_index_and_a_list_of_lengths() -> None:
+    source = PACKING + (
+        "class Classifier(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.rnn = nn.GRU(16, 8, batch_first=True, bidirectional=True)\n"
+        "    def forward(self, seqs, lengths):\n"
+        "        packed = pack_padded_sequence(seqs, lengths, batch_first=True)\n"
+        "        out, _ = pad_packed_sequence(self.rnn(packed)[0], batch_first=True)\n"
+        "        idx = (torch.LongTensor(lengths) - 1).view(-1, 1).expand(len(lengths), out.size(2))\n"
+        "        idx = idx.unsqueeze(1)\n"
+        "        return out.gather(1, idx).squeeze(1)\n"
+    )
+    (finding,) = check(source, "RNN102")
+    assert finding.row == 13
+    assert "torch.cat((out.gather(1, idx[..., :8]), out[:, :1, 8:]), dim=-1)" in finding.message
+
+
+def test_a_time_major_gather_with_a_literal_width() -> None:
+    source = PACKING + (
+        "def encode(x, lengths):\n"
+        "    gru = nn.GRU(4, 8, bidirectional=True)\n"
+        "    out, lens = pad_packed_sequence(gru(pack_padded_sequence(x, lengths))[0])\n"
+        "    return out.gather(0, (lens - 1).view(1, -1, 1).expand(1, -1, 16)).squeeze(0)\n"
+    )
+    (finding,) = check(source, "RNN102")
+    assert "out[:1, :, 8:]" in finding.message
+    assert "(lens - 1).view(1, -1, 1).expand(1, -1, 16)[..., :8]" in finding.message
+
+
+@pytest.mark.parametrize("gather", GATHERED)
+def test_the_gathers_fix_keeps_the_shape_and_cures_it(gather: str) -> None:
+    source = _tagger(PACKED + f"        return {gather}.squeeze(1)\n")
+    (finding,) = check(source, "RNN102")
+    assert finding.fix is not None and finding.fix.applicability == "safe"
+    assert check(fixed(source, finding)) == []
+
+
+def test_gather_forms_quiet_where_the_last_valid_steps_are_not_certain() -> None:
+    for gather in (
+        # the forward half only, or a width the code does not fix
+        "out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.size(2) // 2))",
+        "out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, width))",
+        # other steps, another axis, an index the code reshapes past knowing
+        "out.gather(1, (lengths - 2).view(-1, 1, 1).expand(-1, 1, out.size(2)))",
+        "out.gather(2, (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.size(2)))",
+        "out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.size(2)).view(-1, 1, 1))",
+        "out.gather(1, (lengths - 1).view(1, -1, 1).expand(1, -1, out.size(2)))",
+        "out.gather(1, index)",
+        # step 0 taken beside it
+        "torch.cat((out[:, 0], out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.size(2))).squeeze(1)), -1)",
+    ):
+        assert rows(_tagger(PACKED + f"        return {gather}\n"), "RNN102") == [], gather
+    gather = (
+        "        return out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.size(2)))\n"
+    )
+    assert rows(_tagger(PACKED + gather, bidirectional=False), "RNN102") == []
+    unpacked = "        out, _ = self.lstm(x)\n" + gather
+    assert rows(_tagger(unpacked), "RNN102") == []
+    rebound = PACKED + "        lengths = lengths + 1\n" + gather
+    assert rows(_tagger(rebound), "RNN102") == []
+
+
+def test_a_gather_whose_shape_alone_is_read_is_quiet_too() -> None:
+    gather = "out.gather(1, (lengths - 1).view(-1, 1, 1).expand(-1, 1, out.size(2)))"
+    assert rows(_tagger(PACKED + f"        return {gather}.size(-1)\n"), "RNN102") == []
+    assert rows(_tagger(PACKED + f"        return {gather}.sum()\n"), "RNN102") == [12]

@@ -46,6 +46,7 @@ def bi_padded(batch_first: bool = False) -> torch.Tensor:
 LENGTHS = (5, 2, 4)
 LAST = torch.tensor(LENGTHS) - 1
 ROWS = torch.arange(3)
+STEPS = LAST.view(-1, 1, 1)
 
 
 FIRES: dict[str, Callable[[], Any]] = {
@@ -63,6 +64,20 @@ FIRES: dict[str, Callable[[], Any]] = {
         torch.arange(2), torch.tensor([4, 4])
     ],
     "RNN102 out[torch.arange(B), -1]": lambda: bi(batch_first=True)[0][torch.arange(2), -1],
+    "RNN102 out.gather(1, last valid steps expanded)": lambda: bi_padded(True).gather(
+        1, STEPS.expand(-1, 1, 6)
+    ),
+    "RNN102 torch.gather(out, 0, ...) time-major": lambda: torch.gather(
+        bi_padded(), 0, LAST.view(1, -1, 1).expand(1, -1, 6)
+    ),
+    "RNN102 a gather with keywords": lambda: bi_padded(True).gather(
+        dim=1, index=STEPS.repeat(1, 1, 6)
+    ),
+    "RNN101 out[-1].size(0) reads the steps, not the batch": lambda: gru(batch_first=True)[0][
+        -1
+    ].size(0),
+    "RNN201 a named row read for its width, then used": lambda: _row_read_then_used(),
+    "RNN101 len(out[-1]) is the steps, not the batch": lambda: len(gru(batch_first=True)[0][-1]),
     "RNN103 a shorter sequence": lambda: padded((5, 4, 2))[-1],
     "RNN103 padded to total_length": lambda: padded((3, 3), total=5)[-1],
     "RNN201 h[-1]": lambda: bi()[1][-1],
@@ -124,6 +139,34 @@ def _halves_sliced_first() -> torch.Tensor:
     return out[..., :4][-1]
 
 
+def _row_read_then_used() -> torch.Tensor:
+    _, h = bi()
+    last = h[-1]
+    assert last.size(-1) == 4
+    return last * 2
+
+
+def _row_read_for_its_width() -> int:
+    _, h = bi()
+    last = h[-1]
+    return last.size(-1) + last.dim()
+
+
+def _gather_beside_step_zero() -> torch.Tensor:
+    out = bi_padded(True)
+    return torch.cat((out[ROWS, LAST], out[:, 0]), dim=-1)
+
+
+def _gather_call_beside_step_zero() -> torch.Tensor:
+    out = bi_padded(True)
+    return torch.cat((out.gather(1, STEPS.expand(-1, 1, 6)).squeeze(1), out[:, 0]), dim=-1)
+
+
+def _gathered_halves() -> torch.Tensor:
+    out = bi_padded(True)
+    return torch.cat((out.gather(1, STEPS.expand(-1, 1, 3)), out[:, :1, 3:]), dim=-1)
+
+
 QUIET: dict[str, Callable[[], Any]] = {
     "time-major out[-1]": lambda: gru()[0][-1],
     "batch_first out[:, -1]": lambda: gru(batch_first=True)[0][:, -1],
@@ -169,6 +212,25 @@ QUIET: dict[str, Callable[[], Any]] = {
     ],
     "each direction where it is complete": lambda: torch.cat(
         (bi_padded(True)[ROWS, LAST, :3], bi_padded(True)[ROWS, 0, 3:]), dim=-1
+    ),
+    "h[-1].size(-1): the width h[-2] has too": lambda: bi()[1][-1].size(-1),
+    "len(h[-1]): the batch, as len(h[-2])": lambda: len(bi()[1][-1]),
+    "a named h[-1] read only for its width and rank": _row_read_for_its_width,
+    "out[:, -1].shape of a bidirectional output": lambda: bi(batch_first=True)[0][:, -1].shape,
+    "h[:2].dim() of three bidirectional layers": lambda: deep_bi()[:2].dim(),
+    "out[-1].size(-1) of a batch_first output: the features": lambda: gru(batch_first=True)[0][
+        -1
+    ].size(-1),
+    "a padded out[-1] read for its shape": lambda: padded((5, 4, 2))[-1].shape,
+    "a gather beside the full-width step 0": _gather_beside_step_zero,
+    "out.gather beside the full-width step 0": _gather_call_beside_step_zero,
+    "out.gather of the forward half, the backward half at step 0": _gathered_halves,
+    "out.gather one step early": lambda: bi_padded(True).gather(1, (STEPS - 1).expand(-1, 1, 6)),
+    "out.gather along the features": lambda: bi_padded(True).gather(
+        2, torch.zeros(3, 5, 6, dtype=torch.long)
+    ),
+    "out.gather of a unidirectional output": lambda: padded((5, 4, 2)).gather(
+        0, torch.tensor([4, 3, 1]).view(1, -1, 1).expand(1, -1, 3)
     ),
     "a gather at each sequence's last step": lambda: padded((5, 4, 2))[
         torch.tensor([4, 3, 1]), torch.arange(3)
@@ -257,3 +319,48 @@ def test_the_gathers_fix_is_h_n_of_both_directions() -> None:
     fixed = torch.cat((out[rows, lengths - 1, :3], out[rows, 0, 3:]), dim=-1)
     assert torch.allclose(fixed, torch.cat((h[-2], h[-1]), dim=-1))
     assert not torch.allclose(out[rows, lengths - 1], fixed)
+
+
+def test_rnn206_at_run_time_proposes_the_last_layer_as_its_directions_make_it() -> None:
+    from .twin_helpers import misuses
+
+    (bidirectional,) = misuses(lambda: deep_bi().squeeze(0))
+    assert "torch.cat((" in str(bidirectional.message)
+    (unidirectional,) = misuses(lambda: gru(num_layers=2)[1].squeeze(0))
+    assert "[-1]`." in str(unidirectional.message) and "torch.cat" not in str(
+        unidirectional.message
+    )
+
+
+@pytest.mark.parametrize("batch_first", [True, False])
+def test_the_gather_calls_fix_is_h_n_of_both_directions(batch_first: bool) -> None:
+    """RNN102's fix for `out.gather(time, index)`: the index narrowed to the forward half,
+    beside the backward half of step 0, is the last layer's two rows of h_n."""
+    sequences = [torch.randn(n, 2) for n in LENGTHS]
+    gru = nn.GRU(2, 3, num_layers=2, bidirectional=True, batch_first=batch_first)
+    out, h = gru(pack_sequence(sequences, enforce_sorted=False))
+    out, lengths = pad_packed_sequence(out, batch_first=batch_first)
+    time = 1 if batch_first else 0
+    shape = (-1, 1, 1) if batch_first else (1, -1, 1)
+    index = (lengths - 1).view(*shape).expand(*shape[:2], 6)
+    start = out[:, :1, 3:] if batch_first else out[:1, :, 3:]
+    fixed = torch.cat((out.gather(time, index[..., :3]), start), dim=-1).squeeze(time)
+    assert torch.allclose(fixed, torch.cat((h[-2], h[-1]), dim=-1))
+    assert not torch.allclose(out.gather(time, index).squeeze(time), fixed)
+
+
+def test_a_named_misuse_is_reported_when_its_values_are_used() -> None:
+    """Watched for a shape read, `last = out[-1]` is due at its first use, not later."""
+    import warnings
+
+    import rnncheck
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with rnncheck.checking():
+            out, _ = gru(batch_first=True)
+            last = out[-1]
+            before = len(caught)
+            last.sum()
+            after = [str(w.message).split()[0] for w in caught]
+    assert before == 0 and after == ["RNN101"]
