@@ -297,6 +297,10 @@ BINDS_TARGET = frozenset(
     }
 )
 """Node types (exactly: type checks are cheaper than libcst's ABC isinstance) with a `target`."""
+BINDING = BINDS_TARGET | {cst.AsName, cst.MatchAs}
+"""Node types (exactly) that may bind a name of their own (`_own_bindings`)."""
+PAIRING = frozenset({cst.Tuple, cst.List, cst.Call, cst.BinaryOperation})
+"""Node types (exactly) whose direct parts may take rows side by side (`_pair`)."""
 
 
 @dataclass
@@ -385,16 +389,18 @@ def _walk(root: cst.CSTNode) -> None:
         kind = type(node)
         if node is root or _spanned(kind):
             pending.append((node, position))
-        own = _own_bindings(node)
-        if own:
-            walk.bound_at.append(position)
-            walk.bound.append(own)
+        if kind in BINDING:
+            own = _own_bindings(node)
+            if own:
+                walk.bound_at.append(position)
+                walk.bound.append(own)
         if kind in CHANGING:
             names = _own_changes(node)
             if names:
                 walk.changed_at.append(position)
                 walk.changed.append(names)
-        _pair(node, walk.together)
+        if kind in PAIRING:
+            _pair(node, walk.together)
         if kind is cst.Subscript and node not in walk.together:
             index = constant_index(node)  # type: ignore[arg-type]
             if index is not None:
