@@ -105,6 +105,9 @@ T = TypeVar("T")
 
 MAX_IMPORT_CHAIN = 16
 """How many re-exports a name is followed through before it counts as unknown."""
+MAX_BIND_DEPTH = 4
+"""How many re-exports deep a caller's import is followed by its modules' texts alone, before
+it counts as one that may bind the function (`Project._may_bind`)."""
 
 
 def root_of(path: str, named: str, cwd: str) -> str:
@@ -753,24 +756,36 @@ class Project:
                 return True
         return False
 
-    def _may_bind(self, importer: str, imported: Import, path: str) -> bool:
+    def _may_bind(
+        self, importer: str, imported: Import, path: str, depth: int = MAX_BIND_DEPTH
+    ) -> bool:
         """Whether `_imported(importer, imported)` may be a function of `path` or a module
-        holding it, looked at without the index of the module it names when that module's text
-        imports nothing by that name: the name is then that module's own definition or
-        constant, a submodule of its package, or a submodule of the import's module."""
-        if imported.name is None:
+        holding it, looked at without the index of the module it names: the name is that
+        module's own definition or constant, a submodule of its package, a submodule of the
+        import's module, or what one of the imports its text may hold by that name binds there
+        (followed `depth` modules deep; a star import may bind anything)."""
+        if imported.name is None or depth == 0:
             return True
         source = self.module_file(importer, imported.module, imported.level)
         if source is None or source in (importer, path):
             return True
         found = self.scans[source].imports
-        if found is None or any(local in (imported.name, "*") for local, *_ in found):
+        if found is None:
             return True
         dotted = f"{imported.module}.{imported.name}" if imported.module else imported.name
         submodules = [self.module_file(importer, dotted, imported.level)]
         if os.path.basename(source) == "__init__.py":
             submodules.append(self._file(os.path.join(os.path.dirname(source), imported.name)))
-        return any(found is not None and _holds(Module(found), path) for found in submodules)
+        if any(module is not None and _holds(Module(module), path) for module in submodules):
+            return True
+        return any(
+            local == "*"
+            or (
+                local == imported.name
+                and self._may_bind(source, Import(module, level, name), path, depth - 1)
+            )
+            for local, module, level, name in found
+        )
 
     def _index_exported(self, path: str) -> list[str]:
         index = self._index(path)

@@ -95,6 +95,9 @@ PACK_PADDED = "torch.nn.utils.rnn.pack_padded_sequence"
 UNPACK = "torch.nn.utils.rnn.pad_packed_sequence"
 COMPILES = frozenset({"torch.jit.script", "torch.jit.trace"})
 """Functions that give back a module that computes what the module they are given does."""
+LITERAL_NODES = frozenset({cst.Integer, cst.Float, cst.SimpleString})
+SCOPED_NODES = frozenset({cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp, cst.Lambda})
+"""Expressions with names of their own, read as a comprehension (node types, exactly)."""
 RETURNS_ITSELF = frozenset(
     {"to", "cuda", "cpu", "float", "double", "half", "bfloat16", "eval", "train", "requires_grad_"}
 )
@@ -245,7 +248,8 @@ class Reading:
             self.opaque_statement(node, frame)
 
     def small(self, node: cst.BaseSmallStatement, frame: Frame) -> None:
-        if isinstance(node, cst.Assign):
+        # Exact types, as in `evaluate`.
+        if type(node) is cst.Assign:
             targets = [t.target for t in node.targets]
             if len(targets) == 1:
                 self.names[node.value] = syntax.text(targets[0])
@@ -254,23 +258,23 @@ class Reading:
                 frame.env[node.value.value] = UNKNOWN  # two names for one dict: trust one
             for target in targets:
                 self.bind(target, value, frame)
-        elif isinstance(node, cst.AnnAssign):
+        elif type(node) is cst.AnnAssign:
             if node.value is not None:
                 self.names[node.value] = syntax.text(node.target)
                 value = self.evaluate(node.value, frame)
                 self.bind(node.target, value, frame)
-        elif isinstance(node, cst.AugAssign):
+        elif type(node) is cst.AugAssign:
             self.evaluate(node.value, frame)
             self.evaluate(node.target, frame)
             self.forget(node.target, frame)
-        elif isinstance(node, cst.Expr):
+        elif type(node) is cst.Expr:
             self.evaluate(node.value, frame)
-        elif isinstance(node, cst.Return):
+        elif type(node) is cst.Return:
             value = self.evaluate(node.value, frame) if node.value is not None else Const(None)
             frame.returned = join(frame.returned, value)
-        elif isinstance(node, cst.Del):
+        elif type(node) is cst.Del:
             self.forget(node.target, frame)
-        elif isinstance(node, cst.Import | cst.ImportFrom):
+        elif type(node) is cst.Import or type(node) is cst.ImportFrom:
             self.imported(node, frame)
         else:
             for child in syntax.expressions(node):
@@ -516,12 +520,13 @@ class Reading:
     # ---- expressions -----------------------------------------------------------------------
 
     def evaluate(self, node: cst.BaseExpression, frame: Frame) -> Abstract:
-        if isinstance(node, cst.Integer | cst.Float | cst.SimpleString):
+        # Exact types: libcst's ABC isinstance is slow to say no, and its nodes have no subclasses.
+        if type(node) in LITERAL_NODES:
             try:
                 return Const(syntax.literal(node))
             except ValueError:
                 return UNKNOWN
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             if node.value in ("True", "False", "None"):
                 return Const({"True": True, "False": False, "None": None}[node.value])
             found = frame.lookup(node.value)
@@ -529,11 +534,11 @@ class Reading:
                 qualified = self.imports.qualify(node)
                 return _library_value(qualified) if qualified is not None else UNKNOWN
             return found
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             return self.attribute(node, frame)
-        if isinstance(node, cst.BinaryOperation):
+        if type(node) is cst.BinaryOperation:
             return self.arithmetic(node, frame)
-        if isinstance(node, cst.UnaryOperation):
+        if type(node) is cst.UnaryOperation:
             inner = self.evaluate(node.expression, frame)
             negative = isinstance(node.operator, cst.Minus) and isinstance(inner, Const)
             if negative and type(inner.value) in (int, float):  # type: ignore[union-attr]
@@ -544,24 +549,22 @@ class Reading:
             if isinstance(node.operator, cst.Not) and truth(inner) is not None:
                 return Const(not truth(inner))
             return UNKNOWN
-        if isinstance(node, cst.Tuple | cst.List):
+        if type(node) is cst.Tuple or type(node) is cst.List:
             return Items(tuple(self.evaluate_all([e.value for e in node.elements], frame)))
-        if isinstance(node, cst.Dict):
+        if type(node) is cst.Dict:
             return self.mapping(node, frame)
-        if isinstance(node, cst.Subscript):
+        if type(node) is cst.Subscript:
             return self.subscript(node, frame)
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:
             return self.call(node, frame)
-        if isinstance(node, cst.IfExp):
+        if type(node) is cst.IfExp:
             verdict, _, _ = self.condition(node.test, frame)
             if verdict is not None:
                 return self.evaluate(node.body if verdict else node.orelse, frame)
             return (
                 join(self.evaluate(node.body, frame), self.evaluate(node.orelse, frame)) or UNKNOWN
             )
-        if isinstance(
-            node, cst.ListComp | cst.SetComp | cst.GeneratorExp | cst.DictComp | cst.Lambda
-        ):
+        if type(node) in SCOPED_NODES:
             self.comprehension(node, frame)
             return UNKNOWN
         for child in syntax.expressions(node):

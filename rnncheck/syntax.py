@@ -297,6 +297,10 @@ BINDS_TARGET = frozenset(
     }
 )
 """Node types (exactly: type checks are cheaper than libcst's ABC isinstance) with a `target`."""
+BINDING = BINDS_TARGET | {cst.AsName, cst.MatchAs}
+"""Node types (exactly) that may bind a name of their own (`_own_bindings`)."""
+PAIRING = frozenset({cst.Tuple, cst.List, cst.Call, cst.BinaryOperation})
+"""Node types (exactly) whose direct parts may take rows side by side (`_pair`)."""
 
 
 @dataclass
@@ -315,6 +319,9 @@ class _Walk:
     )
     """Subscripts without a constant index -> the constant indices of the same base taken in
     the same expression (position, what follows, index)."""
+    changed_at: list[int] = dataclasses.field(default_factory=list)
+    changed: list[frozenset[str]] = dataclasses.field(default_factory=list)
+    """The names each node may change the contents of (`changes`)."""
 
 
 _SPANS: dict[cst.CSTNode, tuple[_Walk, int, int]] = {}
@@ -387,11 +394,18 @@ def _walk(root: cst.CSTNode) -> None:
         kind = type(node)
         if node is root or _spanned(kind):
             pending.append((node, position))
-        own = _own_bindings(node)
-        if own:
-            walk.bound_at.append(position)
-            walk.bound.append(own)
-        _pair(node, walk)
+        if kind in BINDING:
+            own = _own_bindings(node)
+            if own:
+                walk.bound_at.append(position)
+                walk.bound.append(own)
+        if kind in CHANGING:
+            names = _own_changes(node)
+            if names:
+                walk.changed_at.append(position)
+                walk.changed.append(names)
+        if kind in PAIRING:
+            _pair(node, walk)
         if kind is cst.Subscript and node not in walk.together:
             index = constant_index(node)  # type: ignore[arg-type]
             if index is not None:
@@ -415,36 +429,47 @@ DICT_READS = frozenset({"get", "keys", "values", "items", "copy"})
 """Methods of a dict that leave it as it is."""
 
 
-def changed(root: cst.CSTNode, names: set[str]) -> set[str]:
+def changed(root: cst.CSTNode, names: set[str]) -> frozenset[str]:
     """Which of `names` a tree may change the contents of (`changes`)."""
     return changes(root) & names
 
 
-def changes(root: cst.CSTNode) -> set[str]:
+def changes(root: cst.CSTNode) -> frozenset[str]:
     """The names a tree may change the contents of: item assignment or deletion
     (`cfg["k"] = v`), a method other than a read (`cfg.update(...)`), being handed to a call
-    (`build(cfg)`; `f(**cfg)` copies it) or to another name (`alias = cfg`)."""
-    found: set[str] = set()
-    pending: list[cst.CSTNode] = [root]
-    while pending:
-        node = pending.pop()
-        kind = type(node)
-        if kind is cst.Assign and isinstance(node.value, cst.Name):  # type: ignore[attr-defined]
-            found.add(node.value.value)  # type: ignore[attr-defined]  # an alias may change it
-        elif kind in (cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del):
-            target = node.target  # type: ignore[attr-defined]
-            if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
-                found.add(target.value.value)
-        elif kind is cst.Call:
-            func = node.func  # type: ignore[attr-defined]
-            method = isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
-            if method and func.attr.value not in DICT_READS:
-                found.add(func.value.value)
-            for arg in node.args:  # type: ignore[attr-defined]
-                if not arg.star and isinstance(arg.value, cst.Name):
-                    found.add(arg.value.value)
-        pending.extend(children(node))
-    return found
+    (`build(cfg)`; `f(**cfg)` copies it) or to another name (`alias = cfg`). Found by the
+    tree's one walk, as what it binds is."""
+    walk, start, end = _span(root)
+    found = walk.changed[bisect_left(walk.changed_at, start) : bisect_left(walk.changed_at, end)]
+    return frozenset().union(*found) if found else _NOTHING
+
+
+CHANGING = frozenset(
+    {cst.Assign, cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del, cst.Call}
+)
+"""Node types (exactly) that may change the contents of a name (`_own_changes`)."""
+
+
+def _own_changes(node: cst.CSTNode) -> frozenset[str]:
+    """The names one node (not its children) may change the contents of (`changes`)."""
+    kind = type(node)
+    if kind is cst.Assign:
+        value = node.value  # type: ignore[attr-defined]
+        return frozenset({value.value}) if isinstance(value, cst.Name) else _NOTHING
+    if kind is cst.Call:
+        found = set()
+        func = node.func  # type: ignore[attr-defined]
+        method = isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+        if method and func.attr.value not in DICT_READS:
+            found.add(func.value.value)
+        for arg in node.args:  # type: ignore[attr-defined]
+            if not arg.star and isinstance(arg.value, cst.Name):
+                found.add(arg.value.value)
+        return frozenset(found) if found else _NOTHING
+    target = node.target  # type: ignore[attr-defined]
+    if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+        return frozenset({target.value.value})
+    return _NOTHING
 
 
 def binding_count(node: cst.CSTNode, name: str) -> int:

@@ -632,3 +632,33 @@ def test_a_package_that_imports_nothing_by_the_name_is_not_indexed_to_rule_a_cal
         unscanned.scans[path] = dataclasses.replace(scan, imports=None)
     assert unscanned.callers(steps, "step", 10) == (str(tmp_path / "h.py"),)
     assert str(tmp_path / "pkg" / "__init__.py") in unscanned._indexes
+
+
+REEXPORTED = {
+    "lib.py": "def step(rnn):\n    return rnn\n",
+    "pkg/__init__.py": "from .other import step\n",
+    "pkg/other.py": "def step(x):\n    return x\n",
+    "fwd/__init__.py": "from .mid import step\n",
+    "fwd/mid.py": "from lib import step\n",
+    "j.py": "from pkg import step\nstep(1)\n",
+    "k.py": "from fwd import step\nstep(1)\n",
+}
+
+
+def test_a_caller_whose_import_is_re_exported_from_elsewhere_is_not_indexed(
+    tmp_path: Path,
+) -> None:
+    for name, text in REEXPORTED.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    files = [(str(tmp_path / name), text.encode()) for name, text in REEXPORTED.items()]
+    lib = str(tmp_path / "lib.py")
+    project = Project.of(files, (str(tmp_path),))
+    assert project.callers(lib, "step", 10) == (str(tmp_path / "k.py"),)
+    unread = {str(tmp_path / name) for name in ("j.py", "pkg/__init__.py", "pkg/other.py")}
+    assert not unread & set(project._indexes)
+    unscanned = Project.of(files, (str(tmp_path),))
+    for path, scan in unscanned.scans.items():
+        unscanned.scans[path] = dataclasses.replace(scan, imports=None)
+    assert unscanned.callers(lib, "step", 10) == (str(tmp_path / "k.py"),)
+    assert unread <= set(unscanned._indexes)

@@ -87,6 +87,69 @@ def test_rows_are_those_of_the_body_asked_about():
         syntax.forget_module()
 
 
+CHANGING = textwrap.dedent(
+    """\
+    def fill(a, b, c, d, e, f, g, h):
+        a["k"] = 1
+        b.update(x=1)
+        build(c)
+        alias = d
+        del e["k"]
+        f["k"] += 1
+        g["k"]: int = 1
+        h.attr = 1
+
+    def reads(a, b, c, d, e, f):
+        a.get("k"), b.items()
+        build(**c)
+        build(*d)
+        x = e.attr
+        y = f["k"]
+    """
+)
+
+
+def _naive_changed(node: cst.CSTNode) -> set[str]:
+    """The names under `node` that may change, found through libcst's own `children`."""
+    found: set[str] = set()
+    if isinstance(node, cst.Assign) and isinstance(node.value, cst.Name):
+        found.add(node.value.value)
+    elif isinstance(node, cst.AssignTarget | cst.AugAssign | cst.AnnAssign | cst.Del):
+        target = node.target
+        if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+            found.add(target.value.value)
+    elif isinstance(node, cst.Call):
+        func = node.func
+        method = isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+        if method and func.attr.value not in syntax.DICT_READS:
+            found.add(func.value.value)
+        found |= {a.value.value for a in node.args if not a.star and isinstance(a.value, cst.Name)}
+    for child in node.children:
+        found |= _naive_changed(child)
+    return found
+
+
+@pytest.mark.parametrize("source", [MODULE, CHANGING])
+def test_what_each_node_may_change_is_what_a_walk_of_it_alone_finds(source):
+    module = cst.parse_module(source)
+    try:
+        syntax.assigned(module)
+        assert all(set(syntax.changes(node)) == _naive_changed(node) for node in _every(module))
+    finally:
+        syntax.forget_module()
+
+
+def test_what_a_function_may_change_is_its_dicts_handed_on_or_written():
+    module = cst.parse_module(CHANGING)
+    fill, reads = module.body
+    try:
+        assert syntax.changes(fill) == {"a", "b", "c", "d", "e", "f", "g"}
+        assert syntax.changes(reads) == set()
+        assert syntax.changed(module, {"a", "h", "z"}) == {"a"}
+    finally:
+        syntax.forget_module()
+
+
 LITERALS = ["(1, 2)", "-3", "[1, 'a', None]", "{1: {2: 3}}", "set()", "...", "1 + 2j", "'a' 'b'"]
 OTHERS = ["x", "f(1)", "(1, x)", "{**x}", "(*a,)", "-x", "f'x'", "a.b", "[i for i in x]", "1 + 2"]
 
