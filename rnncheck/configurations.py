@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import libcst as cst
@@ -24,8 +25,14 @@ class Configuration:
 
     def describe(self, here: str) -> str:
         built = self.construction
-        where = f"line {built.line}" if built.path == here else f"{built.path}:{built.line}"
-        return f"when built as `{built.text}`, {where}"
+        return f"when built as `{built.text}`, {where(built.path, here, built.line)}"
+
+
+def where(path: str, here: str, line: int) -> str:
+    """A line of `path`, as a finding in `here` names it: by its path from `here`'s folder."""
+    if path in ("", here):
+        return f"line {line}"
+    return f"{os.path.relpath(path, os.path.dirname(here) or '.')}:{line}"
 
 
 def configurations(node: cst.ClassDef, constructions: list[Construction]) -> list[Configuration]:

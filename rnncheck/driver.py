@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -44,7 +43,7 @@ from rnncheck.abstract import (
     Unknown,
     join,
 )
-from rnncheck.configurations import MAX_CONFIGURATIONS, Configuration, configurations
+from rnncheck.configurations import MAX_CONFIGURATIONS, Configuration, configurations, where
 from rnncheck.events import Rnn, Value
 from rnncheck.index import SCALARS
 from rnncheck.outline import parsed
@@ -85,10 +84,10 @@ class Built:
     def describe(self, here: str) -> str:
         site = self.instance.site
         text = " ".join(syntax.text(site).split())
-        where = _where(self.path, here, self.locate(site))
+        line = where(self.path, here, self.locate(site))
         if self.heir:
-            return f"when `{self.heir}` calls `{text}`, {where}"
-        return f"when built as `{text}`, {where}"
+            return f"when `{self.heir}` calls `{text}`, {line}"
+        return f"when built as `{text}`, {line}"
 
 
 @dataclass(frozen=True)
@@ -106,14 +105,7 @@ class Site:
         return self.locate(self.node)
 
     def describe(self, here: str) -> str:
-        return f"when called from {_where(self.path, here, self.line)}"
-
-
-def _where(path: str, here: str, line: int) -> str:
-    """A line of `path`, as a finding in `here` names it."""
-    if path in ("", here):
-        return f"line {line}"
-    return f"{os.path.relpath(path, os.path.dirname(here) or '.')}:{line}"
+        return f"when called from {where(self.path, here, self.line)}"
 
 
 Emit = Callable[[object], None]

@@ -74,7 +74,7 @@ def test_a_construction_in_another_file_makes_a_finding_named_by_it(tmp_path: Pa
         paths["model.py"].read_bytes(), str(paths["model.py"]), project=project
     )
     assert finding.code == "RNN201" and finding.row == 11
-    assert f"{paths['train.py']}:2" in finding.message
+    assert finding.message.endswith("(when built as `Encoder(32, bidirectional=True)`, train.py:2)")
 
 
 def test_without_the_project_the_file_alone_is_quiet(tmp_path: Path) -> None:
