@@ -4,9 +4,8 @@ The checker drops a finding whose selection only feeds shape reads that agree wi
 selects (`rnncheck.shape_reads`): read directly (`h[-1].size(-1)`) or through the name it is
 bound to. The twin does the same with live values. When the next instruction reads the
 subscript's result for a shape or binds it to a name, the result is watched until the misuse is
-settled;
-every torch operation it enters is either a shape read (`size`, `shape`, `dim`, `numel`, `len`)
-or a use of its values. A misuse whose result was read for its shape, only in ways that the
+settled: every torch operation it enters is either a shape read (`size`, `shape`, `dim`, `numel`,
+`len`) or a use of its values. A misuse whose result was read for its shape, only in ways that the
 fix's result answers alike, and never used otherwise, is excused. Anywhere else the misuse is
 reported as soon as it is seen, as before.
 """
