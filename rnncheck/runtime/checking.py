@@ -8,7 +8,7 @@ torch's global pre-hook cannot see keywords, so one call escapes the check *befo
 first direct call of an RNN built before `checking()` began; its hx is checked after the call.
 
 The hooks return nothing, so results pass through untouched (same tensors, same autograd graph).
-They run under `torch.compiler.disable`: checks traced by Dynamo report false errors.
+They run outside Dynamo's tracing (`rnncheck.runtime.eager`): checks traced by Dynamo report false errors.
 `RNNCHECK_DISABLE=1` makes `watch` and `checking` install nothing at all.
 """
 
@@ -35,6 +35,7 @@ from rnncheck.layout import Equivalence, Layout
 from rnncheck.runtime.batch import Batch
 from rnncheck.runtime.contracts import RNNContractError, contract_for, disabled
 from rnncheck.runtime.deferred import Deferred
+from rnncheck.runtime.eager import eager
 from rnncheck.runtime.misuse import MODES, Mode, Place, Reporter, user_frame
 from rnncheck.runtime.provenance import Source
 from rnncheck.runtime.reference import reproducible
@@ -96,10 +97,10 @@ class Watch:
         self._tracking = (
             Tracking(Reporter(checks.misuse)) if checks.misuse != "off" and not disabled() else None
         )
-        self._before = torch.compiler.disable(self._check_before)
-        self._after = torch.compiler.disable(self._check_after)
-        self._find = torch.compiler.disable(self._find_rnns)
-        self._leave = torch.compiler.disable(self._left)
+        self._before = eager(self._check_before)
+        self._after = eager(self._check_after)
+        self._find = eager(self._find_rnns)
+        self._leave = eager(self._left)
 
     def __enter__(self) -> Watch:
         if self._discover and not disabled():

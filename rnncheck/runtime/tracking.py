@@ -22,6 +22,7 @@ from torch.overrides import TorchFunctionMode
 
 from rnncheck.layout import output_axes
 from rnncheck.runtime import reads, twin
+from rnncheck.runtime.eager import eager
 from rnncheck.runtime.misuse import Place, Reporter, outside
 from rnncheck.runtime.provenance import (
     KEEP,
@@ -49,7 +50,7 @@ class Tracking(TorchFunctionMode):
         """Misuses that a later use may excuse: (call, misuse, place, made inside a module call)."""
         self._watches: dict[int, reads.Watch] = {}
         """The results of reported subscripts, by identity, while their misuses wait."""
-        self._follow = torch.compiler.disable(self._follow)  # type: ignore[method-assign]
+        self._follow = eager(self._follow)  # type: ignore[method-assign]
         self._released_calls: set[Call] = set()
 
     def __torch_function__(
