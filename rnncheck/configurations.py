@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import libcst as cst
 
 from rnncheck import syntax
 from rnncheck.abstract import Abstract, Const
+from rnncheck.events import where
 from rnncheck.index import NOT_LITERAL, SCALARS
 from rnncheck.project import Construction, Record
 
@@ -26,13 +26,6 @@ class Configuration:
     def describe(self, here: str) -> str:
         built = self.construction
         return f"when built as `{built.text}`, {where(built.path, here, built.line)}"
-
-
-def where(path: str, here: str, line: int) -> str:
-    """A line of `path`, as a finding in `here` names it: by its path from `here`'s folder."""
-    if path in ("", here):
-        return f"line {line}"
-    return f"{os.path.relpath(path, os.path.dirname(here) or '.')}:{line}"
 
 
 def configurations(node: cst.ClassDef, constructions: list[Construction]) -> list[Configuration]:

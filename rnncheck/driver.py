@@ -43,8 +43,8 @@ from rnncheck.abstract import (
     Unknown,
     join,
 )
-from rnncheck.configurations import MAX_CONFIGURATIONS, Configuration, configurations, where
-from rnncheck.events import Rnn, Value
+from rnncheck.configurations import MAX_CONFIGURATIONS, Configuration, configurations
+from rnncheck.events import Rnn, Value, where
 from rnncheck.index import SCALARS
 from rnncheck.outline import parsed
 from rnncheck.positions import Positions

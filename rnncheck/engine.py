@@ -11,7 +11,7 @@ import libcst as cst
 
 from rnncheck import noqa, notebook, shape_reads
 from rnncheck.driver import Driver, forget_foreign
-from rnncheck.events import Application, MethodCall, Rnn, RnnCall, Selection, rnn_of
+from rnncheck.events import CHECKED, Application, MethodCall, Rnn, RnnCall, Selection, rnn_of
 from rnncheck.finding import Edit, Finding, Fix
 from rnncheck.outline import parsed
 from rnncheck.positions import Positions
@@ -151,9 +151,11 @@ def _analyse(module: cst.Module, path: str, rules: list[Rule], project: Project)
             getattr(rule, handler)(event, report)
 
     driver = Driver(module, dispatch, positions.line, path, project)
+    checked = CHECKED.set(path)
     try:
         driver.run()
     finally:
+        CHECKED.reset(checked)
         forget_module()
         forget_foreign()
     findings = []

@@ -6,7 +6,9 @@ Every event carries the layout as it holds at that point of the program (inside
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -20,6 +22,18 @@ if TYPE_CHECKING:
 
     from rnncheck.abstract import Abstract
     from rnncheck.syntax import Rows
+
+
+CHECKED: ContextVar[str] = ContextVar("CHECKED", default="")
+"""The file whose findings are being written: a line of another file is named from its folder.
+A message is worded where it is reported, while one reading of another file serves many."""
+
+
+def where(path: str, here: str, line: int) -> str:
+    """A line of `path`, as a finding in `here` names it: by its path from `here`'s folder."""
+    if path in ("", here):
+        return f"line {line}"
+    return f"{os.path.relpath(path, os.path.dirname(here) or '.')}:{line}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,7 +63,7 @@ class Rnn:
         return self.locate(self.call)
 
     def where(self) -> str:
-        place = f"{self.origin}:{self.line}" if self.origin else f"line {self.line}"
+        place = where(self.origin, CHECKED.get(), self.line)
         if self.unseen:
             return f"a PackedSequence made out of sight (unpacked at {place})"
         built = self.layout.constructor()
