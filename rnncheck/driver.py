@@ -12,7 +12,10 @@ are. Calling an object or a project function reads its body silently with the ar
 file is read silently, for its classes, objects, functions and calls, once per checked file (each
 checked file records the queries its findings rest on: that file's outline, and each class or
 function taken from it, `rnncheck.outline`); its module code, read first, once per run when that
-reading needs no other file's driver (`foreign_driver`).
+reading needs no other file's driver (`foreign_driver`); its generic reading (what its classes
+hold, the calls and objects its code makes: `calls_of`, `inherited`) once per run, on a fresh
+driver of its own, so that what it finds does not depend on what was asked of that file first
+(`generic_reading`).
 """
 
 from __future__ import annotations
@@ -209,9 +212,12 @@ class Driver:
 
     def generic(self) -> Driver:
         """Read every class and function in its generic context, then the module code (once:
-        another file's module is read so only when something needs its classes or calls)."""
+        another file's module is read so only when something needs its classes or calls, and
+        then on a fresh copy of its own, `generic_reading`)."""
         if self.done or not self.prepared:
             return self
+        if self.foreign and _WORLDS[-1].root is not self:
+            return generic_reading(self.path, self.project) or self
         self.done = True
         for node in self.module.body if self.foreign else ():
             if isinstance(node, cst.FunctionDef | cst.ClassDef):
@@ -720,9 +726,37 @@ def _settled(assigned: dict[str, list[Abstract]]) -> Env:
     return settled
 
 
-_READING: set[str] = set()
-_FOREIGN: dict[str, tuple[Project, Driver]] = {}
-"""Per file read for another's sake: the project it was read with, and its driver."""
+@dataclass
+class _World:
+    """What the readings of one checked file, or of one file's generic reading, see of the
+    other files: each is read so once in it. A file's generic reading starts a world of its
+    own, so that what it finds does not depend on which checked file asked first or on what
+    was asked of that file before (the budgets `MAX_CONTEXTS` and `MAX_CALL_DEPTH` included)."""
+
+    path: str | None = None
+    """The file read generically in it (None: the checked file's world)."""
+    root: Driver | None = None
+    """That file's driver, once made."""
+    foreign: dict[str, tuple[Project, Driver]] = field(default_factory=dict)
+    """Per other file read: the project it was read with, and its driver."""
+    preparing: set[str] = field(default_factory=set)
+    """The files whose module code is being read (a cycle of them is cut)."""
+    asked: set[str] = field(default_factory=set)
+    """The files whose generic reading a reading here asked for (in nested worlds too)."""
+    cuts: set[str] = field(default_factory=set)
+    """Those among them that were then being read so in an enclosing world (a cycle, cut:
+    the reading got that file's driver as it stood)."""
+    readings: dict[str, tuple[Driver | None, queries.Record]] = field(default_factory=dict)
+    """The generic readings made in this world that rest on such a cut: kept in it alone."""
+
+
+_WORLDS: list[_World] = [_World()]
+"""The checked file's world, then the generic readings under way, innermost last."""
+_GENERIC: dict[str, tuple[Project, str, Driver | None, queries.Record, frozenset[str]]] = {}
+"""Per file, across checked files: its generic reading that no cycle cut, with the project and
+text it was read with, the queries it asked and the files whose generic readings it took. It
+holds in any world where none of those files is being read generically (it would be cut)."""
+MAX_GENERIC = 64
 _PREPARED: dict[str, tuple[Project, str, Driver, queries.Record]] = {}
 """Per file read for another's sake, across checked files: its driver just after `prepare`,
 with the project and text it was read with and the queries that reading asked, when it asked
@@ -735,8 +769,59 @@ _contacts = 0
 def forget_foreign() -> None:
     """Forget the other files read for one checked file. What a foreign driver learnt, it
     learnt by asking queries, which were recorded for that file alone; the next checked file
-    must ask them again, or its cached findings would rest on answers it never recorded."""
-    _FOREIGN.clear()
+    must ask them again, or its cached findings would rest on answers it never recorded (a
+    generic reading kept across checked files logs its queries again when taken)."""
+    _WORLDS[:] = [_World()]
+
+
+def generic_reading(path: str, project: Project) -> Driver | None:
+    """Another file read generically (its classes and functions in their generic contexts,
+    then its module code) on a fresh driver, in a world of its own: a function of that file
+    and the project, so made once per run and taken by every reading that asks for it, each
+    logging again the queries it asked. A reading that asks for a file being read so gets its
+    driver as it stands (a cycle); a generic reading that rests on such a cut is kept only in
+    the world that asked for it."""
+    text = project.program(path)
+    here = _WORLDS[-1]
+    here.asked.add(path)
+    for world in _WORLDS:
+        if world.path == path:
+            here.cuts.add(path)
+            return world.root
+    known = _GENERIC.get(path)
+    if (
+        known is not None
+        and known[0] is project
+        and known[1] == text
+        and not any(world.path in known[4] for world in _WORLDS)
+    ):
+        queries.log(known[3])
+        here.asked |= known[4]
+        return known[2]
+    local = here.readings.get(path)
+    if local is not None:
+        queries.log(local[1])
+        return local[0]
+    world = _World(path)
+    _WORLDS.append(world)
+    try:
+        with queries.recording() as asked:
+            reader = world.root = foreign_driver(path, project)
+            if reader is not None:
+                reader.generic()
+    finally:
+        _WORLDS.pop()
+    world.asked.discard(path)
+    world.cuts.discard(path)
+    here.asked |= world.asked
+    if world.cuts:
+        here.cuts |= world.cuts
+        here.readings[path] = (reader, asked)
+    elif text is not None:
+        if len(_GENERIC) >= MAX_GENERIC:
+            _GENERIC.clear()
+        _GENERIC[path] = (project, text, reader, asked, frozenset(world.asked))
+    return reader
 
 
 def foreign_driver(path: str, project: Project) -> Driver | None:
@@ -745,7 +830,8 @@ def foreign_driver(path: str, project: Project) -> Driver | None:
     checked file left one; None while it is being read or when it cannot be."""
     global _contacts
     _contacts += 1
-    known = _FOREIGN.get(path)
+    world = _WORLDS[-1]
+    known = world.foreign.get(path)
     if known is not None and known[0] is project:
         return known[1]
     text = project.program(path)
@@ -753,7 +839,7 @@ def foreign_driver(path: str, project: Project) -> Driver | None:
     if module is not None:
         syntax.keep(module)
     project.outline(path)
-    if path in _READING:
+    if path in world.preparing:
         return None
     prepared = _PREPARED.get(path)
     if prepared is not None and prepared[0] is project and prepared[1] == text:
@@ -762,7 +848,7 @@ def foreign_driver(path: str, project: Project) -> Driver | None:
     else:
         if module is None:
             return None
-        _READING.add(path)
+        world.preparing.add(path)
         contacts = _contacts
         try:
             with queries.recording() as asked:
@@ -770,10 +856,10 @@ def foreign_driver(path: str, project: Project) -> Driver | None:
                 reader.silent = reader.foreign = True
                 reader.prepare()
         finally:
-            _READING.discard(path)
+            world.preparing.discard(path)
         if contacts == _contacts and text is not None:
             if len(_PREPARED) >= MAX_PREPARED:
                 _PREPARED.clear()
             _PREPARED[path] = (project, text, reader.copy(), asked)
-    _FOREIGN[path] = (project, reader)
+    world.foreign[path] = (project, reader)
     return reader

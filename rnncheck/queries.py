@@ -20,7 +20,8 @@ The contract, for whoever adds a question:
   data or dataclasses of it: that `repr` is what is fingerprinted).
 - Work that is shared between files (another file read once per run for many subclasses) is
   memoised with `remembered`, which logs again, for each later file, the questions the first
-  computation asked.
+  computation asked, or keeps the record it wrote and replays it with `log` (another file's
+  prepared driver and its generic reading, in `rnncheck.driver`).
 """
 
 from __future__ import annotations

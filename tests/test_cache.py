@@ -16,6 +16,7 @@ from rnncheck import cache, cli, driver, engine, outline, project, runner
 from rnncheck.rules import ALL_RULES
 from rnncheck.scan import Scan
 from rnncheck.source import digest
+from tests import test_calls
 from tests.helpers import SHARED_CASES, needs_shared_cases
 
 MODEL = """\
@@ -570,3 +571,27 @@ def test_an_unreadable_outlines_file_is_no_outlines(tmp_path, monkeypatch, writt
     assert cache.Cache.open(folder).outlines == {}  # type: ignore[union-attr]
     (tmp_path / "encoder.py").write_text(LAYERED.replace("x + 1", "x + 2"))
     assert run(tmp_path, folder) == first
+
+
+def test_a_callers_reading_taken_by_several_files_invalidates_each_of_them(tmp_path, monkeypatch):
+    """lib.py is read once for model.py's and other.py's `use` (`driver.generic_reading`);
+    the second file takes that reading, and the queries it asked, from the first."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lib.py").write_text(test_calls.CALLER)
+    for name in ("model.py", "other.py"):
+        (tmp_path / name).write_text(test_calls.USER)
+    read: Counter[str] = Counter()
+    generic = driver.Driver.generic
+
+    def counting(self: driver.Driver) -> driver.Driver:
+        if self.foreign and not self.done and driver._WORLDS[-1].root is self:
+            read[os.path.basename(self.path)] += 1
+        return generic(self)
+
+    monkeypatch.setattr(driver.Driver, "generic", counting)
+    assert run(tmp_path) == ["model.py:6:RNN201", "other.py:6:RNN201"]
+    assert read == {"lib.py": 1}
+    assert run(tmp_path, str(tmp_path / "elsewhere")) == run(tmp_path)
+    unidirectional = test_calls.CALLER.replace("make(2, 1)", "make(2, 0)")  # the same outline
+    (tmp_path / "lib.py").write_text(unidirectional)
+    assert run(tmp_path) == []

@@ -125,3 +125,93 @@ def test_calls_from_another_file_give_contexts(tmp_path: Path) -> None:
     assert finding.message.endswith("(when called from line 11)")
     alone = Project.of([(paths[0], STEP.encode())], (str(tmp_path),))
     assert check_source(STEP.encode(), paths[0], project=alone) == []
+
+
+CALLER = """\
+from torch import nn
+import model
+import other
+
+
+def make(layers, both):
+    return nn.GRU(4, 8, layers, bidirectional=both)
+
+
+def main(x):
+    model.use(make(2, 1), x)
+    other.use(make(2, 1), x)
+"""
+"""lib.py: passes a bidirectional GRU to model.py's and other.py's `use` (RNN201 there)."""
+USER = "from lib import make\n\n\ndef use(rnn, x):\n    _, h = rnn(x)\n    return h[-1]\n"
+ASKING = "\n\nLAYERS = [" + ", ".join(f"make({n}, 1)" for n in (1, 3, 4, 5, 6, 7, 8, 9)) + "]\n"
+"""Reads lib.py's `make` with `MAX_CONTEXTS` argument lists before `use`'s callers are read."""
+
+
+def _checked(tmp_path: Path, names: list[str], files: dict[str, str]) -> dict[str, list[object]]:
+    """The findings of the named files, checked in that order with one project model."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    paths = {name: str(tmp_path / name) for name in files}
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths.values()], (str(tmp_path),))
+    return {
+        name: check_source(files[name].encode(), paths[name], project=project) for name in names
+    }
+
+
+@pytest.mark.parametrize("asking", ["", ASKING], ids=["alone", "asked-before"])
+def test_a_callers_reading_does_not_rest_on_what_was_asked_of_its_file_before(
+    tmp_path: Path, asking: str
+) -> None:
+    files = {"lib.py": CALLER, "model.py": USER + asking, "other.py": USER}
+    (finding,) = _checked(tmp_path, ["model.py"], files)["model.py"]
+    assert (finding.code, finding.row) == ("RNN201", 6)  # type: ignore[attr-defined]
+    assert finding.message.endswith("(when called from lib.py:11)")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("order", [["model.py", "other.py"], ["other.py", "model.py"]])
+def test_files_that_take_one_callers_reading_find_the_same_in_either_order(
+    tmp_path: Path, order: list[str]
+) -> None:
+    files = {"lib.py": CALLER, "model.py": USER + ASKING, "other.py": USER}
+    alone = {name: _checked(tmp_path, [name], files)[name] for name in order}
+    assert _checked(tmp_path, order, files) == alone
+    assert [f.row for f in alone["other.py"]] == [6]  # type: ignore[attr-defined]
+
+
+CYCLES = {
+    "late-base": {
+        "a.py": "from b import Base\n\n\nclass Heir(Base):\n    def step(self, x):\n"
+        "        return self.rnn(x)\n",
+        "b.py": "from torch import nn\nfrom a import Heir\n\n\ndef build(x):\n"
+        "    return Heir().step(x)\n\n\nclass Base(nn.Module):\n    def __init__(self):\n"
+        "        super().__init__()\n        self.rnn = nn.GRU(4, 8, bidirectional=True)\n",
+    },
+    "early-heir": {
+        "a.py": "from torch import nn\nfrom b import Base\n\n\nclass Heir(Base):\n"
+        "    def step(self, x):\n        return self.rnn(x)\n\n\nclass Cell(nn.Module):\n"
+        "    def __init__(self):\n        super().__init__()\n"
+        "        self.gru = nn.GRU(4, 8, bidirectional=True)\n",
+        "b.py": "from torch import nn\nfrom a import Cell\n\n\nclass Base(nn.Module):\n"
+        "    def __init__(self):\n        super().__init__()\n        self.rnn = Cell().gru\n",
+    },
+}
+"""a.py's class takes b.py's base, and b.py's code reads a.py's classes: each file's generic
+reading asks for the other's (a cycle, cut where it closes). In the first, b.py's code reads
+a.py's class before b.py's base is known; in the second, a.py's class is read before the class
+b.py's base takes from a.py."""
+USERS = {
+    "c1.py": "from a import Heir\n\n\ndef last(x):\n    _, h = Heir().rnn(x)\n    return h[-1]\n",
+    "c2.py": "from b import Base\n\n\ndef last(x):\n    _, h = Base().rnn(x)\n    return h[-1]\n",
+}
+
+
+@pytest.mark.parametrize("cycle", CYCLES)
+@pytest.mark.parametrize("first", ["a.py", "b.py", "c1.py", "c2.py"])
+def test_a_cycle_of_generic_readings_finds_the_same_whichever_file_asks_first(
+    tmp_path: Path, cycle: str, first: str
+) -> None:
+    files = {**CYCLES[cycle], **USERS}
+    order = [first, *(name for name in sorted(files) if name != first)]
+    alone = {name: _checked(tmp_path, [name], files)[name] for name in order}
+    assert _checked(tmp_path, order, files) == alone
+    assert [f.row for f in alone["c2.py"]] == [6]  # type: ignore[attr-defined]
