@@ -20,6 +20,9 @@ of `*`. Inside, one folder per version of rnncheck's own code holds:
 - `outlines.json`: the fingerprints of each file's outline and definitions
   (`rnncheck.outline`), by the digest of its text, for the files of the last run's project:
   asking again whether another file's reading still holds parses only the changed files.
+- `owners.json`: what each file that writes attributes through names may hold as their owners
+  (`index.owners`), by the digest of its text, for the files of the last run's project: asking
+  again whether some file assigns an attribute (`Project.assigns`) parses only the changed files.
 
 Entries are JSON, never pickles: a cache folder committed to a repository cannot run code. Every
 write goes to a temporary file that is then renamed over the entry, so two runs at once, or a
@@ -42,7 +45,7 @@ import rnncheck
 from rnncheck import queries
 from rnncheck.finding import Edit, Finding, Fix
 from rnncheck.index import SCALARS, ModuleIndex
-from rnncheck.project import Call, Project
+from rnncheck.project import Call, Owners, Project
 from rnncheck.scan import Scan
 from rnncheck.source import digest
 
@@ -117,6 +120,11 @@ class Cache:
         """The outlines kept, read when first asked for."""
         return _read(os.path.join(self.folder, "outlines.json"), _outline)
 
+    @functools.cached_property
+    def owners(self) -> dict[str, Owners]:
+        """The owners kept, read when first asked for."""
+        return _read(os.path.join(self.folder, "owners.json"), _owned)
+
     def findings(
         self,
         path: str,
@@ -167,8 +175,8 @@ class Cache:
         self._store(self._entry(path, configuration), json.dumps(entry))
 
     def save_indexes(self, project: Project) -> None:
-        """Keep the indexes `project` asked for, and the scans and calls of its files, when they
-        are not what the cache holds."""
+        """Keep the indexes `project` asked for, and the scans, calls, outlines and owners of its
+        files, when they are not what the cache holds."""
         used = {key: project.known[key] for key in sorted(project.used)}
         if used.keys() != self.indexes.keys():
             plain = {key: index.plain() for key, index in used.items()}
@@ -183,6 +191,10 @@ class Cache:
         outlines = {key: found for key, found in sorted(made) if key in project.known_scans}
         if outlines.keys() != self.outlines.keys():
             self._store(os.path.join(self.folder, "outlines.json"), json.dumps(outlines))
+        made = project.known_owners.items()
+        owners = {key: found for key, found in sorted(made) if key in project.known_scans}
+        if owners.keys() != self.owners.keys():
+            self._store(os.path.join(self.folder, "owners.json"), json.dumps(owners))
 
     def receiving(self, project_state: str) -> frozenset[str] | None:
         """The files that name no RNN but import a module building one (`Project.receiving`),
@@ -256,6 +268,16 @@ def _outline(plain: Any) -> Summary | None:
     if not all(isinstance(found, str) for found in definitions.values()):
         raise TypeError("not an outline")
     return outline, definitions
+
+
+def _owned(plain: Any) -> Owners:
+    """A file's owners as `save_indexes` wrote them; a TypeError when they are not."""
+    if not isinstance(plain, dict):
+        raise TypeError("not owners")
+    for kinds in plain.values():
+        if not (isinstance(kinds, list) and all(isinstance(kind, str) for kind in kinds)):
+            raise TypeError("not owners")
+    return {name: tuple(kinds) for name, kinds in plain.items()}
 
 
 def _call(plain: Any) -> list[Call]:

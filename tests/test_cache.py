@@ -3,6 +3,7 @@ its reading used has changed; a broken or unwritable cache never changes what is
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -569,4 +570,87 @@ def test_an_unreadable_outlines_file_is_no_outlines(tmp_path, monkeypatch, writt
     kept_file.write_text(written)
     assert cache.Cache.open(folder).outlines == {}  # type: ignore[union-attr]
     (tmp_path / "encoder.py").write_text(LAYERED.replace("x + 1", "x + 2"))
+    assert run(tmp_path, folder) == first
+
+
+OWNED = """\
+from torch import nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.n_layers = 1
+        self.rnn = nn.LSTM(8, 16, 2, bidirectional=True)
+
+    def forward(self, x):
+        _, (h, c) = self.rnn(x)
+        return h[: self.n_layers]
+"""
+"""`h[: self.n_layers]` (line 12) is RNN207 while no project file may assign a Model's
+`n_layers` after construction (`Project.assigns`)."""
+OPTIONS = "class Options:\n    n_layers = 2\n\n\noptions = {made}()\noptions.n_layers = 4\n"
+"""Assigns `n_layers` of an Options (another object: model.py's finding holds) or, with
+`from model import Model` above it, of a Model (then it does not)."""
+
+
+def owned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """model.py (OWNED) beside options.py (OPTIONS); the files parsed for their owners."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(cache.VARIABLE, raising=False)
+    (tmp_path / "model.py").write_text(OWNED)
+    (tmp_path / "options.py").write_text(OPTIONS.format(made="Options"))
+    (tmp_path / "other.py").write_text(OTHER)
+    parsed: list[str] = []
+    owners = project.owners
+    monkeypatch.setattr(
+        project,
+        "owners",
+        lambda tree, lines: parsed.append(ast.unparse(tree)) or owners(tree, lines),
+    )
+    return parsed
+
+
+def test_owners_are_kept_and_only_a_changed_file_is_parsed_for_them_again(tmp_path, monkeypatch):
+    parsed = owned(tmp_path, monkeypatch)
+    folder = str(tmp_path / "cache")
+    first = run(tmp_path, folder)
+    assert "model.py:12:RNN207" in first
+    assert len(parsed) == 1 and "options.n_layers = 4" in parsed[0]
+    kept = cache.Cache.open(folder)
+    assert kept is not None
+    assert kept.owners == {
+        digest((tmp_path / "options.py").read_bytes()): {"n_layers": ("new:Options",)}
+    }
+    parsed.clear()
+    (tmp_path / "other.py").write_text(OTHER + "steps = 10\n")  # model.py's entry is asked again
+    assert run(tmp_path, folder) == first
+    assert parsed == []
+    made = "from model import Model\n\n" + OPTIONS.format(made="Model")
+    (tmp_path / "options.py").write_text(made)  # now a Model's `n_layers` may change
+    found = run(tmp_path, folder)
+    assert "model.py:12:RNN207" not in found
+    assert len(parsed) == 1 and "options = Model()" in parsed[0]
+    assert found == uncached(tmp_path)
+
+
+def test_owners_made_in_worker_processes_are_kept(tmp_path, monkeypatch):
+    owned(tmp_path, monkeypatch)
+    folder = str(tmp_path / "cache")
+    kept = cache.Cache.open(folder)
+    paths = sorted(str(tmp_path / name) for name in os.listdir(tmp_path) if name.endswith(".py"))
+    runner.check_files([(path, ALL_RULES) for path in paths], jobs=2, kept=kept)
+    known = cache.Cache.open(folder).owners  # type: ignore[union-attr]
+    assert list(known) == [digest((tmp_path / "options.py").read_bytes())]
+
+
+@pytest.mark.parametrize("written", ["[1]", '{"0123": [1]}', '{"0123": {"n": "new:A"}}'])
+def test_an_unreadable_owners_file_is_no_owners(tmp_path, monkeypatch, written):
+    owned(tmp_path, monkeypatch)
+    folder = str(tmp_path / "cache")
+    first = run(tmp_path, folder)
+    (kept_file,) = Path(folder).glob("*/owners.json")
+    kept_file.write_text(written)
+    assert cache.Cache.open(folder).owners == {}  # type: ignore[union-attr]
+    (tmp_path / "other.py").write_text(OTHER + "\n")
     assert run(tmp_path, folder) == first
