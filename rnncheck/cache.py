@@ -6,9 +6,14 @@ of `*`. Inside, one folder per version of rnncheck's own code holds:
 
 - `findings/`: one entry per checked file and configuration: the findings, the digest of the
   content they were computed from, the project queries the reading asked (`rnncheck.queries`)
-  and the state of the project they were last known to hold for (`state`). An entry is used
-  only when the content is the same and either the project is in that state (every answer is
-  a function of it) or every query still gets the same answer.
+  and the state of the project they were computed in (`state`). An entry is used only when
+  the content is the same and either the project is in that state (every answer is a function
+  of it), or `holding.json` says the entry held for this state, or every query still gets the
+  same answer.
+- `holding.json`: the entries found to hold, by asking again, for the last state of the
+  project so asked about, each by its content digest and its own state (so an entry written
+  since is not taken for it): the next run in that state asks nothing, and a run after an
+  edit writes this one file instead of every entry again.
 - `indexes.json`: each project file's index (`rnncheck.index`), by the digest of its text: a
   pure function of the text, so it holds for any file with that text. Only the indexes the
   last run asked for are kept.
@@ -82,6 +87,8 @@ class Cache:
     def __init__(self, folder: str, version: str | None = None) -> None:
         self.root = folder
         self.folder = os.path.join(folder, version or code_version())
+        self.holding: tuple[str, dict[str, Any], bool] | None = None
+        """The state `holding.json` is for, its entries, and whether this run added some."""
 
     @classmethod
     def open(cls, folder: str) -> Cache | None:
@@ -144,17 +151,42 @@ class Cache:
             if entry["path"] != path or entry["digest"] != digest(content):
                 return None
             found = [_finding(item) for item in entry["findings"]]
-            if entry["state"] != project_state:
+            mark = [entry["digest"], entry["state"]]
+            held = self._held(project_state)
+            key = os.path.basename(target)
+            if entry["state"] != project_state and held.get(key) != mark:
                 record = {
                     (name, _tuples(arguments)): answer
                     for name, arguments, answer in entry["record"]
                 }
                 if not queries.holds(record, project()):
                     return None
-                self._store(target, json.dumps({**entry, "state": project_state}))
+                held[key] = mark
+                self.holding = (project_state, held, True)
             return found
         except (OSError, ValueError, KeyError, TypeError):  # missing, partial or foreign: recompute
             return None
+
+    def _held(self, project_state: str) -> dict[str, Any]:
+        """The entries known to hold for this state (`holding.json`), by entry name."""
+        if self.holding is None or self.holding[0] != project_state:
+            held: dict[str, Any] = {}
+            try:
+                with open(os.path.join(self.folder, "holding.json"), encoding="utf-8") as handle:
+                    kept = json.load(handle)
+                if kept["state"] == project_state and isinstance(kept["entries"], dict):
+                    held = kept["entries"]
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+            self.holding = (project_state, held, False)
+        return self.holding[1]
+
+    def keep_holding(self) -> None:
+        """Write `holding.json` when this run found entries to hold that it did not say."""
+        if self.holding is not None and self.holding[2]:
+            project_state, held, _ = self.holding
+            plain = {"state": project_state, "entries": held}
+            self._store(os.path.join(self.folder, "holding.json"), json.dumps(plain))
 
     def keep(
         self,

@@ -197,6 +197,7 @@ def check_files(
             if outcome is not None and not outcome.crashed:
                 configuration = cache.configuration(rules)
                 kept.keep(path, content, configuration, state, outcome.record, outcome.findings)
+        kept.keep_holding()
         if built:
             kept.save_indexes(built[0])
             kept.keep_receiving(state, built[0].receiving)

@@ -308,7 +308,24 @@ def test_an_unchanged_project_is_not_modelled_again(tree, reads, monkeypatch):
     (tree / "notes.py").write_text("steps = 10\n")  # a new file: the queries are asked again
     assert run(tree) == first
     assert len(built) == 1
+    assert run(tree) == first
+    assert len(built) == 1  # the entries were found to hold for this state (holding.json)
     assert reads == {"model.py": 1, "other.py": 1, "train.py": 1}
+
+
+def test_an_entry_written_since_it_was_found_to_hold_is_not_taken_for_it(tree):
+    """holding.json names each entry by its content and its own state: a note left by another
+    run (two at once) for an entry that was replaced since is not trusted."""
+    first = run(tree)
+    (tree / "notes.py").write_text("steps = 10\n")
+    assert run(tree) == first  # model.py's entry held for this state: noted
+    (holding,) = Path(cache.location(str(tree))).glob("*/holding.json")
+    noted = holding.read_text()
+    (tree / "train.py").write_text(TRAIN.format(layers=2))
+    assert run(tree) == ["other.py:3:RNN401"]  # model.py's entry is replaced
+    holding.write_text(noted)  # as another run, still in the earlier state, would leave it
+    (tree / "train.py").write_text(TRAIN.format(layers=1))  # the state noted, again
+    assert run(tree) == first
 
 
 def test_the_files_that_receive_an_rnn_are_kept_per_state_and_a_broken_record_is_recomputed(
