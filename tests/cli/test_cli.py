@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import types
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rnncheck import __version__
+from rnncheck import __version__, cli, runner
 
 from .conftest import CLEAN, FINDING, write
 
@@ -252,3 +253,20 @@ def test_a_file_named_rule_is_a_path(rnncheck, project):
     write(project, {"rule.py": FINDING, "rule/model.py": FINDING})
     assert "rule.py:2:8: RNN101" in rnncheck("--output-format", "concise", "rule.py").out
     assert "rule/model.py:2:8" in rnncheck("--output-format", "concise", "./rule").out
+
+
+def test_a_check_collects_cycles_rarely_and_leaves_the_collector_as_it_was(
+    rnncheck, project, monkeypatch
+):
+    seen: list[tuple[int, ...]] = []
+    check_files = runner.check_files
+    monkeypatch.setattr(
+        runner,
+        "check_files",
+        lambda *a, **k: seen.append(gc.get_threshold()) or check_files(*a, **k),
+    )
+    before = gc.get_threshold()
+    write(project, {"model.py": FINDING})
+    assert rnncheck("--no-cache").code == 1
+    assert seen == [(cli.COLLECT_AFTER, *before[1:])]
+    assert gc.get_threshold() == before
