@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from rnncheck import cache, fixes, queries, source
 from rnncheck.cache import Cache
 from rnncheck.finding import Finding
+from rnncheck.index import ModuleIndex
 from rnncheck.project import Owners, Project
 from rnncheck.rules.base import Rule
 
@@ -52,6 +53,10 @@ class Outcome:
     """The other files' outlines the check made (`Project.known_outlines`), for the cache."""
     owners: dict[str, Owners] = field(default_factory=dict)
     """The files' owners the check made (`Project.known_owners`), for the cache."""
+    indexes: dict[str, dict[str, object]] = field(default_factory=dict)
+    """The indexes the check asked for that the project had not (`Project.used`), as the cache
+    writes them (a pickled index would lose its markers, `index.REQUIRED`...): a worker
+    process's are made there, and the next run would make them again."""
 
 
 @dataclass
@@ -82,6 +87,7 @@ def check_file(
     engine = _engine()
     outlined = set(project.known_outlines)
     owned = set(project.known_owners)
+    used = set(project.used)
     try:
         with queries.recording() as record:
             if fixing is None:
@@ -92,6 +98,7 @@ def check_file(
         made = project.known_outlines.items()
         outcome.outlines = {key: found for key, found in made if key not in outlined}
         outcome.owners = {k: v for k, v in project.known_owners.items() if k not in owned}
+        outcome.indexes = {key: project.known[key].plain() for key in project.used - used}
         return outcome
     except Exception as error:  # one file's failure must not end the run
         message = f"internal error while checking this file: {type(error).__name__}: {error}"
@@ -187,6 +194,10 @@ def check_files(
                 outcomes[number] = outcome
                 project.known_outlines.update(outcome.outlines)
                 project.known_owners.update(outcome.owners)
+                for key, plain in outcome.indexes.items():
+                    if key not in project.known:
+                        project.known[key] = ModuleIndex.from_plain(plain)
+                project.used.update(outcome.indexes)
     else:
         for number in pending:
             outcomes[number] = check_file(*readable[number], project, fixing)

@@ -576,6 +576,23 @@ def test_outlines_made_in_worker_processes_are_kept(tmp_path, monkeypatch):
     assert list(cache.Cache.open(folder).outlines) == [digest(LAYERED.encode())]  # type: ignore[union-attr]
 
 
+def test_indexes_made_in_worker_processes_are_kept(tmp_path, monkeypatch):
+    layered(tmp_path, monkeypatch)
+    record = "\n\n@dataclass\nclass Settings:\n    size: int\n    depth: int = 2\n"
+    encoder = "from dataclasses import dataclass\n" + LAYERED + record  # a field REQUIRED
+    (tmp_path / "encoder.py").write_text(encoder)
+    paths = sorted(str(tmp_path / name) for name in os.listdir(tmp_path) if name.endswith(".py"))
+    kept = {}
+    for jobs in (1, 2):
+        folder = str(tmp_path / f"cache{jobs}")
+        runner.check_files(
+            [(p, ALL_RULES) for p in paths], jobs=jobs, kept=cache.Cache.open(folder)
+        )
+        kept[jobs] = cache.Cache.open(folder).indexes  # type: ignore[union-attr]
+    assert digest(encoder.encode()) in kept[1]  # asked for by the readers of encoder.py
+    assert kept[2] == kept[1]
+
+
 @pytest.mark.parametrize(
     "written", ["[1]", '{"0123": ["a", {"f": 1}]}', '{"0123": [1, {}]}', '{"0123": ["a"]}']
 )
