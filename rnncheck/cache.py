@@ -18,7 +18,7 @@ of `*`. Inside, one folder per version of rnncheck's own code holds:
   pure function of the text, so it holds for any file with that text. Only the indexes the
   last run asked for are kept.
 - `scans.json`: each project file's scan (`rnncheck.scan`), by the digest of its text, for
-  the files of the last run's project.
+  the files of the project when it was last written (`RESCAN`).
 - `calls.json`: each file's calls of the classes of RNN files, with their arguments as written
   (`project._calls`), by the digest of its text and of those classes' names, for the files of
   the last run's project: building the model after one change parses only the changed file.
@@ -62,6 +62,11 @@ T = TypeVar("T")
 FOLDER = ".rnncheck_cache"
 VARIABLE = "RNNCHECK_CACHE_DIR"
 """Moves the cache, as RUFF_CACHE_DIR does for ruff; `--cache-dir` wins over it."""
+
+RESCAN = 64
+"""`scans.json` is written again only when it lacks more than one in this many of the project's
+scans: scanning a file costs about what writing 60 scans does, and after a one-file edit the
+whole table (a MiB on fairseq, renamed over the old one) was written again for one scan."""
 
 TAG = """Signature: 8a477f597d28d172789f06886806bc55
 # This file is a cache directory tag created by rnncheck.
@@ -213,7 +218,8 @@ class Cache:
         if used.keys() != self.indexes.keys():
             plain = {key: index.plain() for key, index in used.items()}
             self._store(os.path.join(self.folder, "indexes.json"), json.dumps(plain))
-        if project.known_scans.keys() != self.scans.keys():
+        lacking = len(project.known_scans.keys() - self.scans.keys())
+        if lacking * RESCAN > len(project.known_scans):
             scans = {key: scan.plain() for key, scan in sorted(project.known_scans.items())}
             self._store(os.path.join(self.folder, "scans.json"), json.dumps(scans))
         if project.known_calls.keys() != self.calls.keys():

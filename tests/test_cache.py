@@ -382,6 +382,31 @@ def test_scans_are_kept_by_content_and_only_a_changed_file_is_scanned_again(tree
     assert scanned == [(tree / "train.py").read_bytes()]
 
 
+def test_scans_are_written_again_only_when_many_are_lacking(tree, monkeypatch):
+    for number in range(cache.RESCAN):
+        (tree / f"step{number}.py").write_text(f"steps = {number}\n")
+    folder = str(tree / "cache")
+    first = run(tree, folder)
+    (kept_file,) = Path(folder).glob("*/scans.json")
+    written = kept_file.read_text()
+    scanned: list[str] = []
+    of = Scan.of.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        Scan, "of", classmethod(lambda c, content: scanned.append(content) or of(c, content))
+    )
+    (tree / "step0.py").write_text("steps = 100\n")  # one of 67 lacking: not worth a write
+    assert run(tree, folder) == first
+    assert run(tree, folder) == first  # nothing to model: nothing scanned
+    assert kept_file.read_text() == written
+    assert scanned == [b"steps = 100\n"]
+    (tree / "step1.py").write_text("steps = 101\n")  # two of 67: written
+    assert run(tree, folder) == first
+    assert scanned == [b"steps = 100\n", b"steps = 100\n", b"steps = 101\n"]
+    kept = cache.Cache.open(folder)
+    assert kept is not None
+    assert {digest(b"steps = 100\n"), digest(b"steps = 101\n")} <= kept.scans.keys()
+
+
 def test_an_unreadable_scan_file_is_no_scan(tree):
     folder = str(tree / "cache")
     first = run(tree, folder)
