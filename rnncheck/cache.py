@@ -156,18 +156,18 @@ class Cache:
             if entry["path"] != path or entry["digest"] != digest(content):
                 return None
             found = [_finding(item) for item in entry["findings"]]
-            mark = [entry["digest"], entry["state"]]
-            held = self._held(project_state)
-            key = os.path.basename(target)
-            if entry["state"] != project_state and held.get(key) != mark:
-                record = {
-                    (name, _tuples(arguments)): answer
-                    for name, arguments, answer in entry["record"]
-                }
-                if not queries.holds(record, project()):
-                    return None
-                held[key] = mark
-                self.holding = (project_state, held, True)
+            if entry["state"] != project_state:
+                held, key = self._held(project_state), os.path.basename(target)
+                mark = [entry["digest"], entry["state"]]
+                if held.get(key) != mark:
+                    record = {
+                        (name, _tuples(arguments)): answer
+                        for name, arguments, answer in entry["record"]
+                    }
+                    if not queries.holds(record, project()):
+                        return None
+                    held[key] = mark
+                    self.holding = (project_state, held, True)
             return found
         except (OSError, ValueError, KeyError, TypeError):  # missing, partial or foreign: recompute
             return None
