@@ -196,7 +196,7 @@ def check(arguments: Sequence[str]) -> int:
         fixing,
         given,
         kept,
-        python_files(roots, exclusion),
+        _project_files(paths, named, roots, exclusion, bool(given or options.force_exclude)),
         roots,
     )
     if options.verbose:
@@ -228,6 +228,22 @@ def check(arguments: Sequence[str]) -> int:
     if results.crashed:
         return EXIT_ERROR
     return EXIT_FOUND if results.findings and not options.exit_zero else EXIT_CLEAN
+
+
+def _project_files(
+    paths: list[str],
+    named: Sequence[str],
+    roots: tuple[str, ...],
+    exclusion: Exclusion,
+    apart: bool,
+) -> list[str]:
+    """Every file of the projects under `roots`: the files to check when they were found by
+    walking the named folders and those are the roots (and not `apart`, from standard input
+    or `--force-exclude`), else a walk of the roots."""
+    folders = {os.path.abspath(path) for path in named}
+    if not apart and tuple(sorted(folders)) == roots and all(map(os.path.isdir, folders)):
+        return paths
+    return python_files(roots, exclusion)
 
 
 def _roots(paths: Sequence[str], named: Sequence[str], project: str | None) -> tuple[str, ...]:

@@ -270,3 +270,25 @@ def test_a_check_collects_cycles_rarely_and_leaves_the_collector_as_it_was(
     assert rnncheck("--no-cache").code == 1
     assert seen == [(cli.COLLECT_AFTER, *before[1:])]
     assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize(
+    ("arguments", "walks"), [((), 1), (("pkg",), 2), (("--force-exclude", "."), 2)]
+)
+def test_the_project_is_walked_once_when_its_root_is_the_folder_checked(
+    rnncheck, project, monkeypatch, arguments, walks
+):
+    write(project, {"pyproject.toml": "", "pkg/model.py": FINDING, "train.py": CLEAN})
+    walked: list[tuple[str, ...]] = []
+    found = cli.python_files
+    monkeypatch.setattr(
+        cli, "python_files", lambda paths, *rest: walked.append(tuple(paths)) or found(paths, *rest)
+    )
+    seen: list[list[str]] = []
+    check_files = runner.check_files
+    monkeypatch.setattr(
+        runner, "check_files", lambda *a, **k: seen.append(sorted(a[5])) or check_files(*a, **k)
+    )
+    assert rnncheck("--no-cache", *arguments).code == 1
+    assert len(walked) == walks
+    assert seen == [[str(project / "pkg" / "model.py"), str(project / "train.py")]]
