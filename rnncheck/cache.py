@@ -6,20 +6,28 @@ of `*`. Inside, one folder per version of rnncheck's own code holds:
 
 - `findings/`: one entry per checked file and configuration: the findings, the digest of the
   content they were computed from, the project queries the reading asked (`rnncheck.queries`)
-  and the state of the project they were last known to hold for (`state`). An entry is used
-  only when the content is the same and either the project is in that state (every answer is
-  a function of it) or every query still gets the same answer.
+  and the state of the project they were computed in (`state`). An entry is used only when
+  the content is the same and either the project is in that state (every answer is a function
+  of it), or `holding.json` says the entry held for this state, or every query still gets the
+  same answer.
+- `holding.json`: the entries found to hold, by asking again, for the last state of the
+  project so asked about, each by its content digest and its own state (so an entry written
+  since is not taken for it): the next run in that state asks nothing, and a run after an
+  edit writes this one file instead of every entry again.
 - `indexes.json`: each project file's index (`rnncheck.index`), by the digest of its text: a
   pure function of the text, so it holds for any file with that text. Only the indexes the
   last run asked for are kept.
 - `scans.json`: each project file's scan (`rnncheck.scan`), by the digest of its text, for
-  the files of the last run's project.
+  the files of the project when it was last written (`RESCAN`).
 - `calls.json`: each file's calls of the classes of RNN files, with their arguments as written
   (`project._calls`), by the digest of its text and of those classes' names, for the files of
   the last run's project: building the model after one change parses only the changed file.
 - `outlines.json`: the fingerprints of each file's outline and definitions
   (`rnncheck.outline`), by the digest of its text, for the files of the last run's project:
   asking again whether another file's reading still holds parses only the changed files.
+- `owners.json`: what each file that writes attributes through names may hold as their owners
+  (`index.owners`), by the digest of its text, for the files of the last run's project: asking
+  again whether some file assigns an attribute (`Project.assigns`) parses only the changed files.
 
 Entries are JSON, never pickles: a cache folder committed to a repository cannot run code. Every
 write goes to a temporary file that is then renamed over the entry, so two runs at once, or a
@@ -42,7 +50,7 @@ import rnncheck
 from rnncheck import queries
 from rnncheck.finding import Edit, Finding, Fix
 from rnncheck.index import SCALARS, ModuleIndex
-from rnncheck.project import Call, Project
+from rnncheck.project import Call, Owners, Project
 from rnncheck.scan import Scan
 from rnncheck.source import digest
 
@@ -54,6 +62,11 @@ T = TypeVar("T")
 FOLDER = ".rnncheck_cache"
 VARIABLE = "RNNCHECK_CACHE_DIR"
 """Moves the cache, as RUFF_CACHE_DIR does for ruff; `--cache-dir` wins over it."""
+
+RESCAN = 64
+"""`scans.json` is written again only when it lacks more than one in this many of the project's
+scans: scanning a file costs about what writing 60 scans does, and after a one-file edit the
+whole table (a MiB on fairseq, renamed over the old one) was written again for one scan."""
 
 TAG = """Signature: 8a477f597d28d172789f06886806bc55
 # This file is a cache directory tag created by rnncheck.
@@ -79,6 +92,8 @@ class Cache:
     def __init__(self, folder: str, version: str | None = None) -> None:
         self.root = folder
         self.folder = os.path.join(folder, version or code_version())
+        self.holding: tuple[str, dict[str, Any], bool] | None = None
+        """The state `holding.json` is for, its entries, and whether this run added some."""
 
     @classmethod
     def open(cls, folder: str) -> Cache | None:
@@ -117,6 +132,11 @@ class Cache:
         """The outlines kept, read when first asked for."""
         return _read(os.path.join(self.folder, "outlines.json"), _outline)
 
+    @functools.cached_property
+    def owners(self) -> dict[str, Owners]:
+        """The owners kept, read when first asked for."""
+        return _read(os.path.join(self.folder, "owners.json"), _owned)
+
     def findings(
         self,
         path: str,
@@ -137,16 +157,41 @@ class Cache:
                 return None
             found = [_finding(item) for item in entry["findings"]]
             if entry["state"] != project_state:
-                record = {
-                    (name, _tuples(arguments)): answer
-                    for name, arguments, answer in entry["record"]
-                }
-                if not queries.holds(record, project()):
-                    return None
-                self._store(target, json.dumps({**entry, "state": project_state}))
+                held, key = self._held(project_state), os.path.basename(target)
+                mark = [entry["digest"], entry["state"]]
+                if held.get(key) != mark:
+                    record = {
+                        (name, _tuples(arguments)): answer
+                        for name, arguments, answer in entry["record"]
+                    }
+                    if not queries.holds(record, project()):
+                        return None
+                    held[key] = mark
+                    self.holding = (project_state, held, True)
             return found
         except (OSError, ValueError, KeyError, TypeError):  # missing, partial or foreign: recompute
             return None
+
+    def _held(self, project_state: str) -> dict[str, Any]:
+        """The entries known to hold for this state (`holding.json`), by entry name."""
+        if self.holding is None or self.holding[0] != project_state:
+            held: dict[str, Any] = {}
+            try:
+                with open(os.path.join(self.folder, "holding.json"), encoding="utf-8") as handle:
+                    kept = json.load(handle)
+                if kept["state"] == project_state and isinstance(kept["entries"], dict):
+                    held = kept["entries"]
+            except (OSError, ValueError, KeyError, TypeError):
+                pass
+            self.holding = (project_state, held, False)
+        return self.holding[1]
+
+    def keep_holding(self) -> None:
+        """Write `holding.json` when this run found entries to hold that it did not say."""
+        if self.holding is not None and self.holding[2]:
+            project_state, held, _ = self.holding
+            plain = {"state": project_state, "entries": held}
+            self._store(os.path.join(self.folder, "holding.json"), json.dumps(plain))
 
     def keep(
         self,
@@ -167,13 +212,14 @@ class Cache:
         self._store(self._entry(path, configuration), json.dumps(entry))
 
     def save_indexes(self, project: Project) -> None:
-        """Keep the indexes `project` asked for, and the scans and calls of its files, when they
-        are not what the cache holds."""
+        """Keep the indexes `project` asked for, and the scans, calls, outlines and owners of its
+        files, when they are not what the cache holds."""
         used = {key: project.known[key] for key in sorted(project.used)}
         if used.keys() != self.indexes.keys():
             plain = {key: index.plain() for key, index in used.items()}
             self._store(os.path.join(self.folder, "indexes.json"), json.dumps(plain))
-        if project.known_scans.keys() != self.scans.keys():
+        lacking = len(project.known_scans.keys() - self.scans.keys())
+        if lacking * RESCAN > len(project.known_scans):
             scans = {key: scan.plain() for key, scan in sorted(project.known_scans.items())}
             self._store(os.path.join(self.folder, "scans.json"), json.dumps(scans))
         if project.known_calls.keys() != self.calls.keys():
@@ -183,6 +229,10 @@ class Cache:
         outlines = {key: found for key, found in sorted(made) if key in project.known_scans}
         if outlines.keys() != self.outlines.keys():
             self._store(os.path.join(self.folder, "outlines.json"), json.dumps(outlines))
+        made = project.known_owners.items()
+        owners = {key: found for key, found in sorted(made) if key in project.known_scans}
+        if owners.keys() != self.owners.keys():
+            self._store(os.path.join(self.folder, "owners.json"), json.dumps(owners))
 
     def receiving(self, project_state: str) -> frozenset[str] | None:
         """The files that name no RNN but import a module building one (`Project.receiving`),
@@ -256,6 +306,16 @@ def _outline(plain: Any) -> Summary | None:
     if not all(isinstance(found, str) for found in definitions.values()):
         raise TypeError("not an outline")
     return outline, definitions
+
+
+def _owned(plain: Any) -> Owners:
+    """A file's owners as `save_indexes` wrote them; a TypeError when they are not."""
+    if not isinstance(plain, dict):
+        raise TypeError("not owners")
+    for kinds in plain.values():
+        if not (isinstance(kinds, list) and all(isinstance(kind, str) for kind in kinds)):
+            raise TypeError("not owners")
+    return {name: tuple(kinds) for name, kinds in plain.items()}
 
 
 def _call(plain: Any) -> list[Call]:

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import os
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from rnncheck import __version__, cache, config, report, rules, runner, source
 from rnncheck.discovery import DEFAULT_EXCLUDE, Exclusion, python_files
@@ -31,6 +33,12 @@ FORMAT_VARIABLE = "RNNCHECK_OUTPUT_FORMAT"
 STDIN = "-"
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
+
+COLLECT_AFTER = 100_000
+"""Allocations between the cycle collector's youngest passes while checking (CPython's default:
+700). A check makes millions of short-lived objects and next to no cycles: at the default,
+collecting took a seventh of a cold run's CPU (allennlp, fairseq: 900 passes, 1 s) and of a
+one-file edit's; at this one, a quarter of that, for 1 MiB more at the peak."""
 
 
 class UsageError(Exception):
@@ -50,7 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from rnncheck.runtime import run
 
             return run.main(arguments[1:])
-        return check(arguments)
+        with _rare_collections():
+            return check(arguments)
     except (UsageError, config.ConfigError, SelectorError, GlobError) as error:
         print(f"rnncheck: error: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -58,6 +67,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         traceback.print_exc()
         print("rnncheck: internal error (please report it)", file=sys.stderr)
         return EXIT_ERROR
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Collect cycles every `COLLECT_AFTER` allocations, then as before (a caller's process)."""
+    before = gc.get_threshold()
+    gc.set_threshold(COLLECT_AFTER, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def check_parser() -> argparse.ArgumentParser:
@@ -176,7 +196,7 @@ def check(arguments: Sequence[str]) -> int:
         fixing,
         given,
         kept,
-        python_files(roots, exclusion),
+        _project_files(paths, named, roots, exclusion, bool(given or options.force_exclude)),
         roots,
     )
     if options.verbose:
@@ -208,6 +228,22 @@ def check(arguments: Sequence[str]) -> int:
     if results.crashed:
         return EXIT_ERROR
     return EXIT_FOUND if results.findings and not options.exit_zero else EXIT_CLEAN
+
+
+def _project_files(
+    paths: list[str],
+    named: Sequence[str],
+    roots: tuple[str, ...],
+    exclusion: Exclusion,
+    apart: bool,
+) -> list[str]:
+    """Every file of the projects under `roots`: the files to check when they were found by
+    walking the named folders and those are the roots (and not `apart`, from standard input
+    or `--force-exclude`), else a walk of the roots."""
+    folders = {os.path.abspath(path) for path in named}
+    if not apart and tuple(sorted(folders)) == roots and all(map(os.path.isdir, folders)):
+        return paths
+    return python_files(roots, exclusion)
 
 
 def _roots(paths: Sequence[str], named: Sequence[str], project: str | None) -> tuple[str, ...]:

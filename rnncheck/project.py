@@ -102,6 +102,8 @@ CLASS_HEADER = re.compile(rb"class[ \t]+\w+[ \t]*\(([^)]*)\)")
 """A class statement's bases, as written (`class Bi(model.Tagger, Mixin)`)."""
 ROOT_MARKERS = ("pyproject.toml", "rnncheck.toml", ".rnncheck.toml")
 T = TypeVar("T")
+Owners = dict[str, tuple[str, ...]]
+"""What `index.owners` gives: each attribute written through a name, with its owners' kinds."""
 
 MAX_IMPORT_CHAIN = 16
 """How many re-exports a name is followed through before it counts as unknown."""
@@ -248,6 +250,9 @@ class Project:
     )
     """Each file's outline and definitions (`rnncheck.outline`), by the digest of its text:
     those a cache kept, and those made by this run."""
+    known_owners: dict[str, Owners] = field(default_factory=dict, repr=False, compare=False)
+    """Each file's `index.owners`, by the digest of its text: those a cache kept, and those
+    made by this run (`_owners`)."""
     _memo: dict[tuple[str, tuple[object, ...]], object] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -261,9 +266,10 @@ class Project:
         scanned: dict[str, Scan] | None = None,
         called: dict[str, list[Call]] | None = None,
         outlined: dict[str, Summary | None] | None = None,
+        owned: dict[str, Owners] | None = None,
     ) -> Project:
-        """The model of `files`; `known` holds indexes, `scanned` scans, `called` calls and
-        `outlined` outlines by content digest, from a cache."""
+        """The model of `files`; `known` holds indexes, `scanned` scans, `called` calls,
+        `outlined` outlines and `owned` owners by content digest, from a cache."""
         contents = {path: _as_source(path, content) for path, content in files}
         project = cls(paths=frozenset(contents), roots=roots)
         scanned = scanned or {}
@@ -274,6 +280,7 @@ class Project:
         project.mentioning = frozenset(p for p, scan in project.scans.items() if scan.mentions_rnn)
         project.known = dict(known or {})
         project.known_outlines = dict(outlined or {})
+        project.known_owners = dict(owned or {})
         project._given = contents
         try:
             project.receiving = project._receiving(contents)
@@ -603,18 +610,17 @@ class Project:
         return next(iter(found)) if len(found) == 1 else "" if not found else None
 
     @_memoised
-    def _owners(self, path: str) -> dict[str, tuple[str, ...]]:
-        """`index.owners` of a project file; every attribute's owner unseen when the file does
-        not parse (`UNSEEN` under the name "*")."""
+    def _owners(self, path: str) -> Owners:
+        """`index.owners` of a project file, from `known_owners` by the digest of its text,
+        else parsed now (a replayed `assigns` then parses only the files that changed)."""
         content = self._text(path)
-        text = decode(content) if content is not None else None
-        if content is None or text is None:
+        if content is None:
             return {"*": (UNSEEN,)}
-        lines = _lines(WRITES, content)
-        try:
-            return owners(ast.parse(text), lines)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return {"*": (UNSEEN,)}
+        key = digest(content)
+        found = self.known_owners.get(key)
+        if found is None:
+            found = self.known_owners[key] = _parsed_owners(content)
+        return found
 
     def _may_own(self, file: str, kind: str, path: str, klass: str) -> bool:
         """Whether an owner of `kind` (`index.owners`) in `file` may be an object of `klass`."""
@@ -868,6 +874,18 @@ def _parsed_index(content: bytes) -> ModuleIndex | None:
         return ModuleIndex.of(ast.parse(text)) if text is not None else None
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+def _parsed_owners(content: bytes) -> Owners:
+    """`index.owners` of a program text; every attribute's owner unseen when it does not
+    decode or parse (`UNSEEN` under the name "*")."""
+    text = decode(content)
+    if text is None:
+        return {"*": (UNSEEN,)}
+    try:
+        return owners(ast.parse(text), _lines(WRITES, content))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {"*": (UNSEEN,)}
 
 
 def _program(path: str) -> bytes | None:

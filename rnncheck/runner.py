@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from rnncheck import cache, fixes, queries, source
 from rnncheck.cache import Cache
 from rnncheck.finding import Finding
-from rnncheck.project import Project
+from rnncheck.index import ModuleIndex
+from rnncheck.project import Owners, Project
 from rnncheck.rules.base import Rule
 
 if TYPE_CHECKING:
@@ -50,6 +51,12 @@ class Outcome:
     """What the check asked of the project: when its findings may be reused (`rnncheck.cache`)."""
     outlines: dict[str, Summary | None] = field(default_factory=dict)
     """The other files' outlines the check made (`Project.known_outlines`), for the cache."""
+    owners: dict[str, Owners] = field(default_factory=dict)
+    """The files' owners the check made (`Project.known_owners`), for the cache."""
+    indexes: dict[str, dict[str, object]] = field(default_factory=dict)
+    """The indexes the check asked for that the project had not (`Project.used`), as the cache
+    writes them (a pickled index would lose its markers, `index.REQUIRED`...): a worker
+    process's are made there, and the next run would make them again."""
 
 
 @dataclass
@@ -79,6 +86,8 @@ def check_file(
     """One file's outcome; `crashed` when rnncheck itself failed on it (an internal error)."""
     engine = _engine()
     outlined = set(project.known_outlines)
+    owned = set(project.known_owners)
+    used = set(project.used)
     try:
         with queries.recording() as record:
             if fixing is None:
@@ -88,6 +97,8 @@ def check_file(
         outcome.record = record
         made = project.known_outlines.items()
         outcome.outlines = {key: found for key, found in made if key not in outlined}
+        outcome.owners = {k: v for k, v in project.known_owners.items() if k not in owned}
+        outcome.indexes = {key: project.known[key].plain() for key in project.used - used}
         return outcome
     except Exception as error:  # one file's failure must not end the run
         message = f"internal error while checking this file: {type(error).__name__}: {error}"
@@ -149,7 +160,11 @@ def check_files(
         """The project model, built when first needed: not at all when every file's findings
         are kept for this very project."""
         if not built:
-            known = (kept.indexes, kept.scans, kept.calls, kept.outlines) if kept else (None,) * 4
+            known = (
+                (kept.indexes, kept.scans, kept.calls, kept.outlines, kept.owners)
+                if kept
+                else (None,) * 5
+            )
             built.append(Project.of(files, roots, *known))
         return built[0]
 
@@ -178,6 +193,11 @@ def check_files(
             for number, outcome in zip(pending, done, strict=True):
                 outcomes[number] = outcome
                 project.known_outlines.update(outcome.outlines)
+                project.known_owners.update(outcome.owners)
+                for key, plain in outcome.indexes.items():
+                    if key not in project.known:
+                        project.known[key] = ModuleIndex.from_plain(plain)
+                project.used.update(outcome.indexes)
     else:
         for number in pending:
             outcomes[number] = check_file(*readable[number], project, fixing)
@@ -188,6 +208,7 @@ def check_files(
             if outcome is not None and not outcome.crashed:
                 configuration = cache.configuration(rules)
                 kept.keep(path, content, configuration, state, outcome.record, outcome.findings)
+        kept.keep_holding()
         if built:
             kept.save_indexes(built[0])
             kept.keep_receiving(state, built[0].receiving)

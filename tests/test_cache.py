@@ -3,6 +3,7 @@ its reading used has changed; a broken or unwritable cache never changes what is
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -308,7 +309,24 @@ def test_an_unchanged_project_is_not_modelled_again(tree, reads, monkeypatch):
     (tree / "notes.py").write_text("steps = 10\n")  # a new file: the queries are asked again
     assert run(tree) == first
     assert len(built) == 1
+    assert run(tree) == first
+    assert len(built) == 1  # the entries were found to hold for this state (holding.json)
     assert reads == {"model.py": 1, "other.py": 1, "train.py": 1}
+
+
+def test_an_entry_written_since_it_was_found_to_hold_is_not_taken_for_it(tree):
+    """holding.json names each entry by its content and its own state: a note left by another
+    run (two at once) for an entry that was replaced since is not trusted."""
+    first = run(tree)
+    (tree / "notes.py").write_text("steps = 10\n")
+    assert run(tree) == first  # model.py's entry held for this state: noted
+    (holding,) = Path(cache.location(str(tree))).glob("*/holding.json")
+    noted = holding.read_text()
+    (tree / "train.py").write_text(TRAIN.format(layers=2))
+    assert run(tree) == ["other.py:3:RNN401"]  # model.py's entry is replaced
+    holding.write_text(noted)  # as another run, still in the earlier state, would leave it
+    (tree / "train.py").write_text(TRAIN.format(layers=1))  # the state noted, again
+    assert run(tree) == first
 
 
 def test_the_files_that_receive_an_rnn_are_kept_per_state_and_a_broken_record_is_recomputed(
@@ -363,6 +381,31 @@ def test_scans_are_kept_by_content_and_only_a_changed_file_is_scanned_again(tree
     (tree / "train.py").write_text(TRAIN.format(layers=1) + "steps = 10\n")
     assert run(tree, folder) == first
     assert scanned == [(tree / "train.py").read_bytes()]
+
+
+def test_scans_are_written_again_only_when_many_are_lacking(tree, monkeypatch):
+    for number in range(cache.RESCAN):
+        (tree / f"step{number}.py").write_text(f"steps = {number}\n")
+    folder = str(tree / "cache")
+    first = run(tree, folder)
+    (kept_file,) = Path(folder).glob("*/scans.json")
+    written = kept_file.read_text()
+    scanned: list[str] = []
+    of = Scan.of.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        Scan, "of", classmethod(lambda c, content: scanned.append(content) or of(c, content))
+    )
+    (tree / "step0.py").write_text("steps = 100\n")  # one of 67 lacking: not worth a write
+    assert run(tree, folder) == first
+    assert run(tree, folder) == first  # nothing to model: nothing scanned
+    assert kept_file.read_text() == written
+    assert scanned == [b"steps = 100\n"]
+    (tree / "step1.py").write_text("steps = 101\n")  # two of 67: written
+    assert run(tree, folder) == first
+    assert scanned == [b"steps = 100\n", b"steps = 100\n", b"steps = 101\n"]
+    kept = cache.Cache.open(folder)
+    assert kept is not None
+    assert {digest(b"steps = 100\n"), digest(b"steps = 101\n")} <= kept.scans.keys()
 
 
 def test_an_unreadable_scan_file_is_no_scan(tree):
@@ -559,6 +602,23 @@ def test_outlines_made_in_worker_processes_are_kept(tmp_path, monkeypatch):
     assert list(cache.Cache.open(folder).outlines) == [digest(LAYERED.encode())]  # type: ignore[union-attr]
 
 
+def test_indexes_made_in_worker_processes_are_kept(tmp_path, monkeypatch):
+    layered(tmp_path, monkeypatch)
+    record = "\n\n@dataclass\nclass Settings:\n    size: int\n    depth: int = 2\n"
+    encoder = "from dataclasses import dataclass\n" + LAYERED + record  # a field REQUIRED
+    (tmp_path / "encoder.py").write_text(encoder)
+    paths = sorted(str(tmp_path / name) for name in os.listdir(tmp_path) if name.endswith(".py"))
+    kept = {}
+    for jobs in (1, 2):
+        folder = str(tmp_path / f"cache{jobs}")
+        runner.check_files(
+            [(p, ALL_RULES) for p in paths], jobs=jobs, kept=cache.Cache.open(folder)
+        )
+        kept[jobs] = cache.Cache.open(folder).indexes  # type: ignore[union-attr]
+    assert digest(encoder.encode()) in kept[1]  # asked for by the readers of encoder.py
+    assert kept[2] == kept[1]
+
+
 @pytest.mark.parametrize(
     "written", ["[1]", '{"0123": ["a", {"f": 1}]}', '{"0123": [1, {}]}', '{"0123": ["a"]}']
 )
@@ -595,3 +655,86 @@ def test_a_callers_reading_taken_by_several_files_invalidates_each_of_them(tmp_p
     unidirectional = test_calls.CALLER.replace("make(2, 1)", "make(2, 0)")  # the same outline
     (tmp_path / "lib.py").write_text(unidirectional)
     assert run(tmp_path) == []
+
+
+OWNED = """\
+from torch import nn
+
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.n_layers = 1
+        self.rnn = nn.LSTM(8, 16, 2, bidirectional=True)
+
+    def forward(self, x):
+        _, (h, c) = self.rnn(x)
+        return h[: self.n_layers]
+"""
+"""`h[: self.n_layers]` (line 12) is RNN207 while no project file may assign a Model's
+`n_layers` after construction (`Project.assigns`)."""
+OPTIONS = "class Options:\n    n_layers = 2\n\n\noptions = {made}()\noptions.n_layers = 4\n"
+"""Assigns `n_layers` of an Options (another object: model.py's finding holds) or, with
+`from model import Model` above it, of a Model (then it does not)."""
+
+
+def owned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """model.py (OWNED) beside options.py (OPTIONS); the files parsed for their owners."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(cache.VARIABLE, raising=False)
+    (tmp_path / "model.py").write_text(OWNED)
+    (tmp_path / "options.py").write_text(OPTIONS.format(made="Options"))
+    (tmp_path / "other.py").write_text(OTHER)
+    parsed: list[str] = []
+    owners = project.owners
+    monkeypatch.setattr(
+        project,
+        "owners",
+        lambda tree, lines: parsed.append(ast.unparse(tree)) or owners(tree, lines),
+    )
+    return parsed
+
+
+def test_owners_are_kept_and_only_a_changed_file_is_parsed_for_them_again(tmp_path, monkeypatch):
+    parsed = owned(tmp_path, monkeypatch)
+    folder = str(tmp_path / "cache")
+    first = run(tmp_path, folder)
+    assert "model.py:12:RNN207" in first
+    assert len(parsed) == 1 and "options.n_layers = 4" in parsed[0]
+    kept = cache.Cache.open(folder)
+    assert kept is not None
+    assert kept.owners == {
+        digest((tmp_path / "options.py").read_bytes()): {"n_layers": ("new:Options",)}
+    }
+    parsed.clear()
+    (tmp_path / "other.py").write_text(OTHER + "steps = 10\n")  # model.py's entry is asked again
+    assert run(tmp_path, folder) == first
+    assert parsed == []
+    made = "from model import Model\n\n" + OPTIONS.format(made="Model")
+    (tmp_path / "options.py").write_text(made)  # now a Model's `n_layers` may change
+    found = run(tmp_path, folder)
+    assert "model.py:12:RNN207" not in found
+    assert len(parsed) == 1 and "options = Model()" in parsed[0]
+    assert found == uncached(tmp_path)
+
+
+def test_owners_made_in_worker_processes_are_kept(tmp_path, monkeypatch):
+    owned(tmp_path, monkeypatch)
+    folder = str(tmp_path / "cache")
+    kept = cache.Cache.open(folder)
+    paths = sorted(str(tmp_path / name) for name in os.listdir(tmp_path) if name.endswith(".py"))
+    runner.check_files([(path, ALL_RULES) for path in paths], jobs=2, kept=kept)
+    known = cache.Cache.open(folder).owners  # type: ignore[union-attr]
+    assert list(known) == [digest((tmp_path / "options.py").read_bytes())]
+
+
+@pytest.mark.parametrize("written", ["[1]", '{"0123": [1]}', '{"0123": {"n": "new:A"}}'])
+def test_an_unreadable_owners_file_is_no_owners(tmp_path, monkeypatch, written):
+    owned(tmp_path, monkeypatch)
+    folder = str(tmp_path / "cache")
+    first = run(tmp_path, folder)
+    (kept_file,) = Path(folder).glob("*/owners.json")
+    kept_file.write_text(written)
+    assert cache.Cache.open(folder).owners == {}  # type: ignore[union-attr]
+    (tmp_path / "other.py").write_text(OTHER + "\n")
+    assert run(tmp_path, folder) == first

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import types
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rnncheck import __version__
+from rnncheck import __version__, cli, runner
 
 from .conftest import CLEAN, FINDING, write
 
@@ -252,3 +253,42 @@ def test_a_file_named_rule_is_a_path(rnncheck, project):
     write(project, {"rule.py": FINDING, "rule/model.py": FINDING})
     assert "rule.py:2:8: RNN101" in rnncheck("--output-format", "concise", "rule.py").out
     assert "rule/model.py:2:8" in rnncheck("--output-format", "concise", "./rule").out
+
+
+def test_a_check_collects_cycles_rarely_and_leaves_the_collector_as_it_was(
+    rnncheck, project, monkeypatch
+):
+    seen: list[tuple[int, ...]] = []
+    check_files = runner.check_files
+    monkeypatch.setattr(
+        runner,
+        "check_files",
+        lambda *a, **k: seen.append(gc.get_threshold()) or check_files(*a, **k),
+    )
+    before = gc.get_threshold()
+    write(project, {"model.py": FINDING})
+    assert rnncheck("--no-cache").code == 1
+    assert seen == [(cli.COLLECT_AFTER, *before[1:])]
+    assert gc.get_threshold() == before
+
+
+@pytest.mark.parametrize(
+    ("arguments", "walks"), [((), 1), (("pkg",), 2), (("--force-exclude", "."), 2)]
+)
+def test_the_project_is_walked_once_when_its_root_is_the_folder_checked(
+    rnncheck, project, monkeypatch, arguments, walks
+):
+    write(project, {"pyproject.toml": "", "pkg/model.py": FINDING, "train.py": CLEAN})
+    walked: list[tuple[str, ...]] = []
+    found = cli.python_files
+    monkeypatch.setattr(
+        cli, "python_files", lambda paths, *rest: walked.append(tuple(paths)) or found(paths, *rest)
+    )
+    seen: list[list[str]] = []
+    check_files = runner.check_files
+    monkeypatch.setattr(
+        runner, "check_files", lambda *a, **k: seen.append(sorted(a[5])) or check_files(*a, **k)
+    )
+    assert rnncheck("--no-cache", *arguments).code == 1
+    assert len(walked) == walks
+    assert seen == [[str(project / "pkg" / "model.py"), str(project / "train.py")]]
