@@ -10,8 +10,9 @@ from __future__ import annotations
 import ast
 import dataclasses
 import functools
+import operator
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import libcst as cst
@@ -181,9 +182,6 @@ def inner_statements(node: cst.CSTNode) -> Iterator[cst.BaseStatement]:
             yield from inner_statements(child)
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_IS_CHILD: dict[type, bool] = {}
-
 TRIVIA = (
     cst.BaseParenthesizableWhitespace,
     cst.EmptyLine,
@@ -244,34 +242,51 @@ TRIVIAL_FIELDS = frozenset(
 
 
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """A node's children in source order, less its trivia (`TRIVIA`), read off its fields:
-    libcst's `children` and visitors rebuild the tree to find them, which costs more than the
-    whole analysis, and trivia is about half of all nodes."""
-    kind = type(node)
-    names = _FIELDS.get(kind)
-    if names is None:
-        fields = (f.name for f in dataclasses.fields(node))
-        names = _FIELDS[kind] = tuple(
-            n for n in fields if not n.startswith("whitespace") and n not in TRIVIAL_FIELDS
-        )
+    """A node's children in the order of its fields, less its trivia (`TRIVIA`), read off its
+    fields: libcst's `children` and visitors rebuild the tree to find them, which costs more
+    than the whole analysis, and trivia is about half of all nodes."""
+    fields = _FIELDS.get(type(node)) or _fields(type(node))
     found = []
-    for name in names:
-        value = getattr(node, name)
-        if _child(value):
+    for value in fields(node):
+        kind = type(value)
+        if _IS_CHILD[kind]:
             found.append(value)
-        elif type(value) in (tuple, list):
-            found.extend(item for item in value if _child(item))
+        elif kind is tuple or kind is list:
+            found.extend([item for item in value if _IS_CHILD[type(item)]])  # type: ignore[attr-defined]
     return found
 
 
-def _child(value: object) -> bool:
-    """Whether a field's value is a node worth visiting, remembered per type (the ABC check is
-    slow)."""
-    kind = type(value)
-    known = _IS_CHILD.get(kind)
-    if known is None:
-        known = _IS_CHILD[kind] = isinstance(value, cst.CSTNode) and not isinstance(value, TRIVIA)
-    return known
+def _fields(kind: type) -> Callable[[cst.CSTNode], tuple[object, ...]]:
+    """What reads the fields of a node type that may hold children, all at once."""
+    names = [
+        field.name
+        for field in dataclasses.fields(kind)
+        if not field.name.startswith("whitespace") and field.name not in TRIVIAL_FIELDS
+    ]
+    if len(names) == 1:
+        name = names[0]
+        _FIELDS[kind] = lambda node: (getattr(node, name),)
+    else:
+        _FIELDS[kind] = operator.attrgetter(*names) if names else lambda node: ()
+    return _FIELDS[kind]
+
+
+class _ByType(dict[type, bool]):
+    """Whether a node type is a subclass of some of libcst's classes, learnt once per type (an
+    ABC check is slow)."""
+
+    def __init__(self, test: Callable[[type], bool]) -> None:
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, kind: type) -> bool:
+        known = self[kind] = self.test(kind)
+        return known
+
+
+_FIELDS: dict[type, Callable[[cst.CSTNode], tuple[object, ...]]] = {}
+_IS_CHILD = _ByType(lambda kind: issubclass(kind, cst.CSTNode) and not issubclass(kind, TRIVIA))
+"""Whether a field's value of each type is a node worth visiting."""
 
 
 def names(target: cst.CSTNode) -> set[str]:
@@ -334,7 +349,6 @@ MAX_KEPT = 64
 """How many modules' walks are kept (as many as the other files kept parsed)."""
 _BOUND: dict[cst.CSTNode, frozenset[str]] = {}
 _NOTHING: frozenset[str] = frozenset()
-_SPANNED: dict[type, bool] = {}
 
 
 def forget_module() -> None:
@@ -363,56 +377,68 @@ def _span(node: cst.CSTNode) -> tuple[_Walk, int, int]:
     return known
 
 
-def _spanned(kind: type) -> bool:
-    """Whether a node of this type may be asked what it binds or which rows it takes: the
-    walk remembers only those nodes' ranges (any other is walked on its own when asked)."""
-    known = _SPANNED.get(kind)
-    if known is None:
-        known = _SPANNED[kind] = issubclass(
-            kind,
-            cst.Module
-            | cst.BaseStatement
-            | cst.BaseSmallStatement
-            | cst.BaseSuite
-            | cst.Lambda
-            | cst.BaseComp,
-        )
-    return known
+_SPANNED = _ByType(
+    lambda kind: issubclass(
+        kind,
+        cst.Module
+        | cst.BaseStatement
+        | cst.BaseSmallStatement
+        | cst.BaseSuite
+        | cst.Lambda
+        | cst.BaseComp,
+    )
+)
+"""Whether a node of this type may be asked what it binds or which rows it takes: the walk
+remembers only those nodes' ranges (any other is walked on its own when asked)."""
 
 
 def _walk(root: cst.CSTNode) -> None:
-    """Visit every node under `root` once: what each binds, and the rows each expression takes."""
+    """Visit every node under `root` once: what each binds, and the rows each expression takes.
+    Childless nodes (`CHILDLESS`) are not visited: they hold nothing of that, and a range
+    without them holds the same."""
     walk = _Walk()
     position = 0
     spans = _KEPT if root in _KEEPING else _SPANS
-    pending: list[tuple[cst.CSTNode, int]] = [(root, -1)]
+    pending: list[cst.CSTNode | tuple[cst.CSTNode, int]] = [root]
     while pending:
-        node, start = pending.pop()
-        if start >= 0:
-            spans[node] = (walk, start, position)
+        node = pending.pop()
+        if isinstance(node, tuple):  # where a node's range ends
+            spans[node[0]] = (walk, node[1], position)
             continue
         kind = type(node)
-        if node is root or _spanned(kind):
+        if node is root or _SPANNED[kind]:
             pending.append((node, position))
-        if kind in BINDING:
-            own = _own_bindings(node)
-            if own:
-                walk.bound_at.append(position)
-                walk.bound.append(own)
-        if kind in CHANGING:
-            names = _own_changes(node)
-            if names:
-                walk.changed_at.append(position)
-                walk.changed.append(names)
-        if kind in PAIRING:
-            _pair(node, walk)
-        if kind is cst.Subscript and node not in walk.together:
-            index = constant_index(node)  # type: ignore[arg-type]
-            if index is not None:
-                walk.alone_at.append(position)
-                walk.alone.append(index)
+        if kind in ACTING:
+            _act(node, kind, position, walk)
         position += 1
-        pending.extend([(child, -1) for child in children(node)])
+        pending.extend([child for child in children(node) if type(child) not in CHILDLESS])
+
+
+def _act(node: cst.CSTNode, kind: type, position: int, walk: _Walk) -> None:
+    """What one node binds, changes and takes, noted in the walk at its position."""
+    if kind in BINDING:
+        own = _own_bindings(node)
+        if own:
+            walk.bound_at.append(position)
+            walk.bound.append(own)
+    if kind in CHANGING:
+        names = _own_changes(node)
+        if names:
+            walk.changed_at.append(position)
+            walk.changed.append(names)
+    if kind in PAIRING:
+        _pair(node, walk)
+    if kind is cst.Subscript and node not in walk.together:
+        index = constant_index(node)  # type: ignore[arg-type]
+        if index is not None:
+            walk.alone_at.append(position)
+            walk.alone.append(index)
+
+
+CHILDLESS = frozenset(
+    {cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.Ellipsis}
+)
+"""Node types (exactly) that never have children, bind, change or take anything."""
 
 
 def assigned(node: cst.CSTNode) -> frozenset[str]:
@@ -448,6 +474,8 @@ CHANGING = frozenset(
     {cst.Assign, cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del, cst.Call}
 )
 """Node types (exactly) that may change the contents of a name (`_own_changes`)."""
+ACTING = BINDING | CHANGING | PAIRING | {cst.Subscript}
+"""Node types (exactly) the walk notes something of (`_act`)."""
 
 
 def _own_changes(node: cst.CSTNode) -> frozenset[str]:
