@@ -20,9 +20,9 @@ import libcst as cst
 
 def literal(node: cst.BaseExpression) -> object:
     """The value a literal spells out; ValueError when the node is not one."""
-    if isinstance(node, cst.Integer | cst.Float | cst.SimpleString):
+    if type(node) in NUMBERS_AND_STRINGS:
         try:
-            return _evaluated(node.value)
+            return _evaluated(node.value)  # type: ignore[attr-defined]
         except (ValueError, SyntaxError) as error:
             raise ValueError(str(error)) from None
     if not _may_be_literal(node):
@@ -33,6 +33,7 @@ def literal(node: cst.BaseExpression) -> object:
         raise ValueError(str(error)) from None
 
 
+NUMBERS_AND_STRINGS = frozenset({cst.Integer, cst.Float, cst.SimpleString})
 LITERAL_LEAVES = (
     cst.Integer,
     cst.Float,
@@ -76,12 +77,12 @@ LITERAL_PARTS = frozenset(
 
 
 def int_literal(node: cst.BaseExpression) -> int | None:
-    if isinstance(node, cst.Integer):
+    if type(node) is cst.Integer:
         return int(_evaluated(node.value))  # type: ignore[call-overload]
     if (
-        isinstance(node, cst.UnaryOperation)
-        and isinstance(node.operator, cst.Minus)
-        and isinstance(node.expression, cst.Integer)
+        type(node) is cst.UnaryOperation
+        and type(node.operator) is cst.Minus
+        and type(node.expression) is cst.Integer
     ):
         return -int(_evaluated(node.expression.value))  # type: ignore[call-overload]
     return None
@@ -126,25 +127,25 @@ def _tight(dot: cst.Dot) -> bool:
 
 def dotted(node: cst.BaseExpression) -> str:
     """`a.b.c` for a chain of names and attributes, "" for anything else."""
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:  # exact types: no libcst node has subclasses
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         return f"{dotted(node.value)}.{node.attr.value}"
     return ""
 
 
 def head(node: cst.BaseExpression) -> str | None:
-    while isinstance(node, cst.Attribute):
+    while type(node) is cst.Attribute:
         node = node.value
-    return node.value if isinstance(node, cst.Name) else None
+    return node.value if type(node) is cst.Name else None
 
 
 def statements(body: cst.BaseSuite | None) -> list[cst.CSTNode]:
-    if isinstance(body, cst.IndentedBlock):
+    if type(body) is cst.IndentedBlock:
         return list(body.body)
-    if isinstance(body, cst.SimpleStatementSuite):
+    if type(body) is cst.SimpleStatementSuite:
         return [cst.SimpleStatementLine(body=body.body)]
-    if isinstance(body, cst.Else | cst.Finally):
+    if type(body) is cst.Else or type(body) is cst.Finally:
         return statements(body.body)
     return []
 
@@ -159,25 +160,28 @@ def first_base(node: cst.ClassDef) -> str | None:
 
 def leaves(block: cst.CSTNode | None) -> bool:
     """Whether a block always ends in return, raise, break or continue."""
-    body = statements(block) if not isinstance(block, cst.If) else []
-    if not body or not isinstance(body[-1], cst.SimpleStatementLine):
+    body = statements(block) if type(block) is not cst.If else []
+    if not body or type(body[-1]) is not cst.SimpleStatementLine:
         return False
-    return isinstance(body[-1].body[-1], cst.Return | cst.Raise | cst.Break | cst.Continue)
+    return type(body[-1].body[-1]) in LEAVING  # type: ignore[attr-defined]
+
+
+LEAVING = frozenset({cst.Return, cst.Raise, cst.Break, cst.Continue})
 
 
 def expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
     """The expressions directly inside a node, without entering nested statements."""
     for child in children(node):
-        if isinstance(child, cst.BaseExpression):
-            yield child
-        elif not isinstance(child, cst.BaseStatement | cst.BaseSuite):
+        if _IS_EXPRESSION[type(child)]:
+            yield child  # type: ignore[misc]
+        elif not _IS_BLOCK[type(child)]:
             yield from expressions(child)
 
 
 def inner_statements(node: cst.CSTNode) -> Iterator[cst.BaseStatement]:
     for child in children(node):
-        if isinstance(child, cst.BaseStatement):
-            yield child
+        if _IS_STATEMENT[type(child)]:
+            yield child  # type: ignore[misc]
         else:
             yield from inner_statements(child)
 
@@ -287,16 +291,19 @@ class _ByType(dict[type, bool]):
 _FIELDS: dict[type, Callable[[cst.CSTNode], tuple[object, ...]]] = {}
 _IS_CHILD = _ByType(lambda kind: issubclass(kind, cst.CSTNode) and not issubclass(kind, TRIVIA))
 """Whether a field's value of each type is a node worth visiting."""
+_IS_EXPRESSION = _ByType(lambda kind: issubclass(kind, cst.BaseExpression))
+_IS_STATEMENT = _ByType(lambda kind: issubclass(kind, cst.BaseStatement))
+_IS_BLOCK = _ByType(lambda kind: issubclass(kind, cst.BaseStatement | cst.BaseSuite))
 
 
 def names(target: cst.CSTNode) -> set[str]:
-    if isinstance(target, cst.Name):
+    if type(target) is cst.Name:
         return {target.value}
-    if isinstance(target, cst.Attribute):
+    if type(target) is cst.Attribute:
         return {text(target)}
-    if isinstance(target, cst.Tuple | cst.List):
+    if type(target) is cst.Tuple or type(target) is cst.List:
         return set().union(*(names(e.value) for e in target.elements))
-    if isinstance(target, cst.StarredElement):
+    if type(target) is cst.StarredElement:
         return names(target.value)
     return set()
 
@@ -483,19 +490,19 @@ def _own_changes(node: cst.CSTNode) -> frozenset[str]:
     kind = type(node)
     if kind is cst.Assign:
         value = node.value  # type: ignore[attr-defined]
-        return frozenset({value.value}) if isinstance(value, cst.Name) else _NOTHING
+        return frozenset({value.value}) if type(value) is cst.Name else _NOTHING
     if kind is cst.Call:
         found = set()
         func = node.func  # type: ignore[attr-defined]
-        method = isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+        method = type(func) is cst.Attribute and type(func.value) is cst.Name
         if method and func.attr.value not in DICT_READS:
             found.add(func.value.value)
         for arg in node.args:  # type: ignore[attr-defined]
-            if not arg.star and isinstance(arg.value, cst.Name):
+            if not arg.star and type(arg.value) is cst.Name:
                 found.add(arg.value.value)
         return frozenset(found) if found else _NOTHING
     target = node.target  # type: ignore[attr-defined]
-    if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+    if type(target) is cst.Subscript and type(target.value) is cst.Name:
         return frozenset({target.value.value})
     return _NOTHING
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import inspect
 import textwrap
 
 import libcst as cst
 import pytest
 
-from rnncheck import syntax
+from rnncheck import imports, reading, syntax
 
 MODULE = textwrap.dedent(
     """\
@@ -274,3 +275,27 @@ def test_a_nodes_source_is_generated_once_until_its_module_is_forgotten(monkeypa
     syntax.forget_module()
     assert syntax.text(call) == "f(x) + 1"
     assert generated == [call, other, call]
+
+
+def _exactly_tested(module: object) -> set[type]:
+    """The libcst classes a module tests a node's exact type against (`type(x) is cst.X`,
+    `kind is cst.X`), and the frozensets of classes it looks types up in."""
+    tree = ast.parse(inspect.getsource(module))  # type: ignore[arg-type]
+    found: set[type] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            for operator, right in zip(node.ops, node.comparators, strict=True):
+                named = isinstance(right, ast.Attribute) and isinstance(right.value, ast.Name)
+                if isinstance(operator, ast.Is | ast.IsNot) and named and right.value.id == "cst":  # type: ignore[union-attr]
+                    found.add(getattr(cst, right.attr))  # type: ignore[union-attr]
+    for value in vars(module).values():
+        if isinstance(value, frozenset) and value and all(isinstance(v, type) for v in value):
+            found |= value
+    return found
+
+
+@pytest.mark.parametrize("module", [syntax, reading, imports])
+def test_no_node_type_tested_exactly_has_subclasses(module):
+    found = _exactly_tested(module)
+    assert {cst.Name, cst.Attribute} <= found
+    assert all(issubclass(kind, cst.CSTNode) and not kind.__subclasses__() for kind in found)
