@@ -146,7 +146,7 @@ class Frame:
         return self.globals.get(name)
 
     def branch(self) -> Frame:
-        """A copy whose names and facts change apart, as `replace` makes it (which costs ten
+        """A copy whose names and facts change apart, as `replace` makes it (which costs three
         times more: bodies branch thousands of times)."""
         other = Frame.__new__(type(self))
         other.__dict__.update(self.__dict__, env=dict(self.env), refinements=dict(self.refinements))

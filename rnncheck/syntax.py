@@ -246,8 +246,8 @@ TRIVIAL_FIELDS = frozenset(
 
 
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """A node's children in the order of its fields, less its trivia (`TRIVIA`), read off its
-    fields: libcst's `children` and visitors rebuild the tree to find them, which costs more
+    """A node's children, field by field in the order of its fields, less its trivia
+    (`TRIVIA`): libcst's `children` and visitors rebuild the tree to find them, which costs more
     than the whole analysis, and trivia is about half of all nodes."""
     fields = _FIELDS.get(type(node)) or _fields(type(node))
     found = []
@@ -276,8 +276,8 @@ def _fields(kind: type) -> Callable[[cst.CSTNode], tuple[object, ...]]:
 
 
 class _ByType(dict[type, bool]):
-    """Whether a node type is a subclass of some of libcst's classes, learnt once per type (an
-    ABC check is slow)."""
+    """A test of a type (which of libcst's classes it subclasses), made once per type: libcst's
+    classes are ABCs, whose checks are slow."""
 
     def __init__(self, test: Callable[[type], bool]) -> None:
         super().__init__()
