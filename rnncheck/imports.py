@@ -61,10 +61,10 @@ class ImportTable:
     def qualify(self, expression: cst.BaseExpression) -> str | None:
         """The qualified name an expression such as `nn.LSTM` stands for, if imported."""
         parts: list[str] = []
-        while isinstance(expression, cst.Attribute):
+        while type(expression) is cst.Attribute:  # exact types: no libcst node has subclasses
             parts.append(expression.attr.value)
             expression = expression.value
-        if not isinstance(expression, cst.Name):
+        if type(expression) is not cst.Name:
             return None
         head = self.names.get(expression.value)
         if head is None:

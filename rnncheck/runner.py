@@ -7,8 +7,10 @@ spread. Fixed files are returned, not written: the command line decides (`--fix`
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import repeat
 from types import ModuleType
@@ -28,6 +30,12 @@ PARALLEL_FROM = 64
 """Below this many files, starting worker processes costs more than it saves."""
 
 Rules = tuple[type[Rule], ...]
+
+YOUNG_OBJECTS = 100_000
+"""How many new objects start a garbage collection while files are checked (Python's default is
+700). Syntax trees are millions of objects in no cycle: collecting every 700 took a sixth of a
+cold run (allennlp: 1.1 of 6.5 s), mostly in full collections going over every tree still kept;
+every 100,000 takes 0.3 s."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,18 @@ class Results:
     changed: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
 
 
+@contextmanager
+def _collected_rarely() -> Iterator[None]:
+    """Collect garbage every `YOUNG_OBJECTS` new objects (in a worker process too), as before
+    afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], YOUNG_OBJECTS), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _engine() -> ModuleType:
     """The engine, imported only when a file must be read: it brings libcst, which a run whose
     findings all come from the cache never needs."""
@@ -80,6 +100,7 @@ def _engine() -> ModuleType:
     return engine
 
 
+@_collected_rarely()
 def check_file(
     path: str, content: bytes, rules: Rules, project: Project, fixing: Fixing | None = None
 ) -> Outcome:
@@ -120,6 +141,7 @@ def _fixed(path: str, content: bytes, rules: Rules, project: Project, fixing: Fi
     return Outcome(done.findings, fixed=done.fixed, broken=done.broken, content=changed)
 
 
+@_collected_rarely()
 def check_files(
     work: Sequence[tuple[str, Rules]],
     jobs: int | None = None,

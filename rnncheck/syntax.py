@@ -10,8 +10,9 @@ from __future__ import annotations
 import ast
 import dataclasses
 import functools
+import operator
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import libcst as cst
@@ -19,9 +20,9 @@ import libcst as cst
 
 def literal(node: cst.BaseExpression) -> object:
     """The value a literal spells out; ValueError when the node is not one."""
-    if isinstance(node, cst.Integer | cst.Float | cst.SimpleString):
+    if type(node) in NUMBERS_AND_STRINGS:
         try:
-            return _evaluated(node.value)
+            return _evaluated(node.value)  # type: ignore[attr-defined]
         except (ValueError, SyntaxError) as error:
             raise ValueError(str(error)) from None
     if not _may_be_literal(node):
@@ -32,6 +33,7 @@ def literal(node: cst.BaseExpression) -> object:
         raise ValueError(str(error)) from None
 
 
+NUMBERS_AND_STRINGS = frozenset({cst.Integer, cst.Float, cst.SimpleString})
 LITERAL_LEAVES = (
     cst.Integer,
     cst.Float,
@@ -75,12 +77,12 @@ LITERAL_PARTS = frozenset(
 
 
 def int_literal(node: cst.BaseExpression) -> int | None:
-    if isinstance(node, cst.Integer):
+    if type(node) is cst.Integer:
         return int(_evaluated(node.value))  # type: ignore[call-overload]
     if (
-        isinstance(node, cst.UnaryOperation)
-        and isinstance(node.operator, cst.Minus)
-        and isinstance(node.expression, cst.Integer)
+        type(node) is cst.UnaryOperation
+        and type(node.operator) is cst.Minus
+        and type(node.expression) is cst.Integer
     ):
         return -int(_evaluated(node.expression.value))  # type: ignore[call-overload]
     return None
@@ -125,25 +127,25 @@ def _tight(dot: cst.Dot) -> bool:
 
 def dotted(node: cst.BaseExpression) -> str:
     """`a.b.c` for a chain of names and attributes, "" for anything else."""
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:  # exact types: no libcst node has subclasses
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         return f"{dotted(node.value)}.{node.attr.value}"
     return ""
 
 
 def head(node: cst.BaseExpression) -> str | None:
-    while isinstance(node, cst.Attribute):
+    while type(node) is cst.Attribute:
         node = node.value
-    return node.value if isinstance(node, cst.Name) else None
+    return node.value if type(node) is cst.Name else None
 
 
 def statements(body: cst.BaseSuite | None) -> list[cst.CSTNode]:
-    if isinstance(body, cst.IndentedBlock):
+    if type(body) is cst.IndentedBlock:
         return list(body.body)
-    if isinstance(body, cst.SimpleStatementSuite):
+    if type(body) is cst.SimpleStatementSuite:
         return [cst.SimpleStatementLine(body=body.body)]
-    if isinstance(body, cst.Else | cst.Finally):
+    if type(body) is cst.Else or type(body) is cst.Finally:
         return statements(body.body)
     return []
 
@@ -158,31 +160,31 @@ def first_base(node: cst.ClassDef) -> str | None:
 
 def leaves(block: cst.CSTNode | None) -> bool:
     """Whether a block always ends in return, raise, break or continue."""
-    body = statements(block) if not isinstance(block, cst.If) else []
-    if not body or not isinstance(body[-1], cst.SimpleStatementLine):
+    body = statements(block) if type(block) is not cst.If else []
+    if not body or type(body[-1]) is not cst.SimpleStatementLine:
         return False
-    return isinstance(body[-1].body[-1], cst.Return | cst.Raise | cst.Break | cst.Continue)
+    return type(body[-1].body[-1]) in LEAVING  # type: ignore[attr-defined]
+
+
+LEAVING = frozenset({cst.Return, cst.Raise, cst.Break, cst.Continue})
 
 
 def expressions(node: cst.CSTNode) -> Iterator[cst.BaseExpression]:
     """The expressions directly inside a node, without entering nested statements."""
     for child in children(node):
-        if isinstance(child, cst.BaseExpression):
-            yield child
-        elif not isinstance(child, cst.BaseStatement | cst.BaseSuite):
+        if _IS_EXPRESSION[type(child)]:
+            yield child  # type: ignore[misc]
+        elif not _IS_BLOCK[type(child)]:
             yield from expressions(child)
 
 
 def inner_statements(node: cst.CSTNode) -> Iterator[cst.BaseStatement]:
     for child in children(node):
-        if isinstance(child, cst.BaseStatement):
-            yield child
+        if _IS_STATEMENT[type(child)]:
+            yield child  # type: ignore[misc]
         else:
             yield from inner_statements(child)
 
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_IS_CHILD: dict[type, bool] = {}
 
 TRIVIA = (
     cst.BaseParenthesizableWhitespace,
@@ -244,44 +246,64 @@ TRIVIAL_FIELDS = frozenset(
 
 
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """A node's children in source order, less its trivia (`TRIVIA`), read off its fields:
-    libcst's `children` and visitors rebuild the tree to find them, which costs more than the
-    whole analysis, and trivia is about half of all nodes."""
-    kind = type(node)
-    names = _FIELDS.get(kind)
-    if names is None:
-        fields = (f.name for f in dataclasses.fields(node))
-        names = _FIELDS[kind] = tuple(
-            n for n in fields if not n.startswith("whitespace") and n not in TRIVIAL_FIELDS
-        )
+    """A node's children, field by field in the order of its fields, less its trivia
+    (`TRIVIA`): libcst's `children` and visitors rebuild the tree to find them, which costs more
+    than the whole analysis, and trivia is about half of all nodes."""
+    fields = _FIELDS.get(type(node)) or _fields(type(node))
     found = []
-    for name in names:
-        value = getattr(node, name)
-        if _child(value):
+    for value in fields(node):
+        kind = type(value)
+        if _IS_CHILD[kind]:
             found.append(value)
-        elif type(value) in (tuple, list):
-            found.extend(item for item in value if _child(item))
+        elif kind is tuple or kind is list:
+            found.extend([item for item in value if _IS_CHILD[type(item)]])  # type: ignore[attr-defined]
     return found
 
 
-def _child(value: object) -> bool:
-    """Whether a field's value is a node worth visiting, remembered per type (the ABC check is
-    slow)."""
-    kind = type(value)
-    known = _IS_CHILD.get(kind)
-    if known is None:
-        known = _IS_CHILD[kind] = isinstance(value, cst.CSTNode) and not isinstance(value, TRIVIA)
-    return known
+def _fields(kind: type) -> Callable[[cst.CSTNode], tuple[object, ...]]:
+    """What reads the fields of a node type that may hold children, all at once."""
+    names = [
+        field.name
+        for field in dataclasses.fields(kind)
+        if not field.name.startswith("whitespace") and field.name not in TRIVIAL_FIELDS
+    ]
+    if len(names) == 1:
+        name = names[0]
+        _FIELDS[kind] = lambda node: (getattr(node, name),)
+    else:
+        _FIELDS[kind] = operator.attrgetter(*names) if names else lambda node: ()
+    return _FIELDS[kind]
+
+
+class _ByType(dict[type, bool]):
+    """A test of a type (which of libcst's classes it subclasses), made once per type: libcst's
+    classes are ABCs, whose checks are slow."""
+
+    def __init__(self, test: Callable[[type], bool]) -> None:
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, kind: type) -> bool:
+        known = self[kind] = self.test(kind)
+        return known
+
+
+_FIELDS: dict[type, Callable[[cst.CSTNode], tuple[object, ...]]] = {}
+_IS_CHILD = _ByType(lambda kind: issubclass(kind, cst.CSTNode) and not issubclass(kind, TRIVIA))
+"""Whether a field's value of each type is a node worth visiting."""
+_IS_EXPRESSION = _ByType(lambda kind: issubclass(kind, cst.BaseExpression))
+_IS_STATEMENT = _ByType(lambda kind: issubclass(kind, cst.BaseStatement))
+_IS_BLOCK = _ByType(lambda kind: issubclass(kind, cst.BaseStatement | cst.BaseSuite))
 
 
 def names(target: cst.CSTNode) -> set[str]:
-    if isinstance(target, cst.Name):
+    if type(target) is cst.Name:
         return {target.value}
-    if isinstance(target, cst.Attribute):
+    if type(target) is cst.Attribute:
         return {text(target)}
-    if isinstance(target, cst.Tuple | cst.List):
+    if type(target) is cst.Tuple or type(target) is cst.List:
         return set().union(*(names(e.value) for e in target.elements))
-    if isinstance(target, cst.StarredElement):
+    if type(target) is cst.StarredElement:
         return names(target.value)
     return set()
 
@@ -334,7 +356,6 @@ MAX_KEPT = 64
 """How many modules' walks are kept (as many as the other files kept parsed)."""
 _BOUND: dict[cst.CSTNode, frozenset[str]] = {}
 _NOTHING: frozenset[str] = frozenset()
-_SPANNED: dict[type, bool] = {}
 
 
 def forget_module() -> None:
@@ -363,56 +384,68 @@ def _span(node: cst.CSTNode) -> tuple[_Walk, int, int]:
     return known
 
 
-def _spanned(kind: type) -> bool:
-    """Whether a node of this type may be asked what it binds or which rows it takes: the
-    walk remembers only those nodes' ranges (any other is walked on its own when asked)."""
-    known = _SPANNED.get(kind)
-    if known is None:
-        known = _SPANNED[kind] = issubclass(
-            kind,
-            cst.Module
-            | cst.BaseStatement
-            | cst.BaseSmallStatement
-            | cst.BaseSuite
-            | cst.Lambda
-            | cst.BaseComp,
-        )
-    return known
+_SPANNED = _ByType(
+    lambda kind: issubclass(
+        kind,
+        cst.Module
+        | cst.BaseStatement
+        | cst.BaseSmallStatement
+        | cst.BaseSuite
+        | cst.Lambda
+        | cst.BaseComp,
+    )
+)
+"""Whether a node of this type may be asked what it binds or which rows it takes: the walk
+remembers only those nodes' ranges (any other is walked on its own when asked)."""
 
 
 def _walk(root: cst.CSTNode) -> None:
-    """Visit every node under `root` once: what each binds, and the rows each expression takes."""
+    """Visit every node under `root` once: what each binds, and the rows each expression takes.
+    Childless nodes (`CHILDLESS`) are not visited: they hold nothing of that, and a range
+    without them holds the same."""
     walk = _Walk()
     position = 0
     spans = _KEPT if root in _KEEPING else _SPANS
-    pending: list[tuple[cst.CSTNode, int]] = [(root, -1)]
+    pending: list[cst.CSTNode | tuple[cst.CSTNode, int]] = [root]
     while pending:
-        node, start = pending.pop()
-        if start >= 0:
-            spans[node] = (walk, start, position)
+        node = pending.pop()
+        if isinstance(node, tuple):  # where a node's range ends
+            spans[node[0]] = (walk, node[1], position)
             continue
         kind = type(node)
-        if node is root or _spanned(kind):
+        if node is root or _SPANNED[kind]:
             pending.append((node, position))
-        if kind in BINDING:
-            own = _own_bindings(node)
-            if own:
-                walk.bound_at.append(position)
-                walk.bound.append(own)
-        if kind in CHANGING:
-            names = _own_changes(node)
-            if names:
-                walk.changed_at.append(position)
-                walk.changed.append(names)
-        if kind in PAIRING:
-            _pair(node, walk)
-        if kind is cst.Subscript and node not in walk.together:
-            index = constant_index(node)  # type: ignore[arg-type]
-            if index is not None:
-                walk.alone_at.append(position)
-                walk.alone.append(index)
+        if kind in ACTING:
+            _act(node, kind, position, walk)
         position += 1
-        pending.extend([(child, -1) for child in children(node)])
+        pending.extend([child for child in children(node) if type(child) not in CHILDLESS])
+
+
+def _act(node: cst.CSTNode, kind: type, position: int, walk: _Walk) -> None:
+    """What one node binds, changes and takes, noted in the walk at its position."""
+    if kind in BINDING:
+        own = _own_bindings(node)
+        if own:
+            walk.bound_at.append(position)
+            walk.bound.append(own)
+    if kind in CHANGING:
+        names = _own_changes(node)
+        if names:
+            walk.changed_at.append(position)
+            walk.changed.append(names)
+    if kind in PAIRING:
+        _pair(node, walk)
+    if kind is cst.Subscript and node not in walk.together:
+        index = constant_index(node)  # type: ignore[arg-type]
+        if index is not None:
+            walk.alone_at.append(position)
+            walk.alone.append(index)
+
+
+CHILDLESS = frozenset(
+    {cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.Ellipsis}
+)
+"""Node types (exactly) that never have children, bind, change or take anything."""
 
 
 def assigned(node: cst.CSTNode) -> frozenset[str]:
@@ -448,6 +481,8 @@ CHANGING = frozenset(
     {cst.Assign, cst.AssignTarget, cst.AugAssign, cst.AnnAssign, cst.Del, cst.Call}
 )
 """Node types (exactly) that may change the contents of a name (`_own_changes`)."""
+ACTING = BINDING | CHANGING | PAIRING | {cst.Subscript}
+"""Node types (exactly) the walk notes something of (`_act`)."""
 
 
 def _own_changes(node: cst.CSTNode) -> frozenset[str]:
@@ -455,19 +490,19 @@ def _own_changes(node: cst.CSTNode) -> frozenset[str]:
     kind = type(node)
     if kind is cst.Assign:
         value = node.value  # type: ignore[attr-defined]
-        return frozenset({value.value}) if isinstance(value, cst.Name) else _NOTHING
+        return frozenset({value.value}) if type(value) is cst.Name else _NOTHING
     if kind is cst.Call:
         found = set()
         func = node.func  # type: ignore[attr-defined]
-        method = isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)
+        method = type(func) is cst.Attribute and type(func.value) is cst.Name
         if method and func.attr.value not in DICT_READS:
             found.add(func.value.value)
         for arg in node.args:  # type: ignore[attr-defined]
-            if not arg.star and isinstance(arg.value, cst.Name):
+            if not arg.star and type(arg.value) is cst.Name:
                 found.add(arg.value.value)
         return frozenset(found) if found else _NOTHING
     target = node.target  # type: ignore[attr-defined]
-    if isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
+    if type(target) is cst.Subscript and type(target.value) is cst.Name:
         return frozenset({target.value.value})
     return _NOTHING
 

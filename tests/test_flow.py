@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
+from rnncheck.abstract import UNKNOWN, Const, Extent, join
+from rnncheck.reading import Env, Frame, Reading
 from tests.helpers import check, rows
 
 BI = "nn.GRU(4, 8, bidirectional=True)"
@@ -269,3 +273,35 @@ def test_a_result_joined_from_inputs_that_show_different_batches_forgets_them() 
         "    return h.view(3, -1), h.squeeze(0)\n"
     )
     assert [f.code for f in check(source)] == ["RNN206"]
+
+
+def _joined(frame: Frame, arms: list[Frame]) -> Env:
+    """What paths that meet hold, each name's values joined one by one (no shortcut)."""
+    merged: Env = {}
+    for name in set().union(*(arm.env for arm in arms)):
+        value = None
+        for arm in arms:
+            value = join(value, arm.env.get(name))
+        if value is not None and any(name not in arm.env for arm in arms):
+            value = value if "." not in name or name.startswith(f"{frame.self_name}.") else UNKNOWN
+        if value is not None:
+            merged[name] = value
+    return merged
+
+
+def test_paths_meet_as_their_values_join_one_by_one() -> None:
+    shared, other = Const(1), Extent("len(x)")
+    frame = Frame(env={"a": shared}, scope="f", self_name="self", owners={"cfg"})
+    arms = [frame.branch() for _ in range(3)]
+    assert all(
+        arm == frame and arm.env is not frame.env and arm.owners is frame.owners for arm in arms
+    )
+    arms[0].env.update(b=other, c=shared, **{"cfg.layers": shared, "self.h": other})
+    arms[1].env.update(b=other, c=Const(1), d=UNKNOWN)
+    arms[2].env.update(b=Const(2), c=shared, d=UNKNOWN)
+    expected = _joined(frame, arms)
+    reading = Reading(cst.parse_module(""), None, lambda node: 1, "m.py")  # type: ignore[arg-type]
+    reading.meet(frame, arms)
+    assert frame.env == expected
+    assert frame.env["a"] is shared and frame.env["c"] == shared and frame.env["b"] is UNKNOWN
+    assert frame.env["cfg.layers"] is UNKNOWN and frame.env["self.h"] is other

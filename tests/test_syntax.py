@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
+import inspect
 import textwrap
 
 import libcst as cst
 import pytest
 
-from rnncheck import syntax
+from rnncheck import imports, reading, syntax
 
 MODULE = textwrap.dedent(
     """\
@@ -139,6 +141,80 @@ def test_what_each_node_may_change_is_what_a_walk_of_it_alone_finds(source):
         syntax.forget_module()
 
 
+EVERY_KIND = textwrap.dedent(
+    """\
+    @decorated(1)
+    class Net(nn.Module, metaclass=Meta):
+        size: int = 3
+        async def forward(self, x, *rest, y=-1.5, **more) -> "Net":
+            lambda z, *, w=1j: (z, w)
+            a = x if y else {"k": [1, 2], **more}
+            b = f"{x!r:>{y}}" "tail", ...
+            c = [i for i in x if i] + {i for i in x} - {k: v for k, v in x}
+            d = x[1:2, ::3, ...]
+            try:
+                raise ValueError() from None
+            except (ValueError, KeyError) as error:
+                del a, b
+            finally:
+                global g
+            while not x:
+                x @= not (y or z and w)
+            return await x
+        def steps(self, x, /, h):
+            yield (yield from x), h[-1], h[0], h[:, -1]
+    """
+)
+
+
+def _naive_children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """A node's children read off all its fields, one by one, trivia left out."""
+    found: list[cst.CSTNode] = []
+    for field in dataclasses.fields(node):  # type: ignore[arg-type]
+        value = getattr(node, field.name)
+        for item in value if isinstance(value, tuple | list) else [value]:
+            if isinstance(item, cst.CSTNode) and not isinstance(item, syntax.TRIVIA):
+                found.append(item)
+    return found
+
+
+@pytest.mark.parametrize("source", [MODULE, CHANGING, EVERY_KIND])
+def test_children_are_every_node_of_the_fields_in_order_less_trivia(source):
+    nodes = _every(cst.parse_module(source))
+    assert len({type(node) for node in nodes}) > (60 if source == EVERY_KIND else 20)
+    for node in nodes:
+        found = syntax.children(node)
+        assert [id(child) for child in found] == [id(child) for child in _naive_children(node)]
+        libcst = [child for child in node.children if not isinstance(child, syntax.TRIVIA)]
+        assert sorted(map(id, found)) == sorted(map(id, libcst))
+
+
+def test_childless_nodes_have_no_children_and_the_walk_notes_nothing_of_them():
+    nodes = _every(cst.parse_module(EVERY_KIND))
+    childless = [node for node in nodes if type(node) in syntax.CHILDLESS]
+    assert {type(node) for node in childless} == syntax.CHILDLESS
+    assert all(not node.children for node in childless)
+    assert not syntax.CHILDLESS & syntax.ACTING
+    assert not any(syntax._SPANNED[kind] for kind in syntax.CHILDLESS)
+
+
+@pytest.mark.parametrize("source", [MODULE, EVERY_KIND])
+def test_what_a_body_takes_is_what_a_walk_of_it_alone_finds(source):
+    module = cst.parse_module(source)
+    bodies = [node for node in _every(module) if syntax._SPANNED[type(node)]]
+    try:
+        syntax.assigned(module)
+        whole = [syntax.rows(body).alone for body in bodies]
+        alone = []
+        for body in bodies:
+            syntax.forget_module()
+            alone.append(syntax.rows(body).alone)
+        assert whole == alone
+        assert any(whole)
+    finally:
+        syntax.forget_module()
+
+
 def test_what_a_function_may_change_is_its_dicts_handed_on_or_written():
     module = cst.parse_module(CHANGING)
     fill, reads = module.body
@@ -199,3 +275,27 @@ def test_a_nodes_source_is_generated_once_until_its_module_is_forgotten(monkeypa
     syntax.forget_module()
     assert syntax.text(call) == "f(x) + 1"
     assert generated == [call, other, call]
+
+
+def _exactly_tested(module: object) -> set[type]:
+    """The libcst classes a module tests a node's exact type against (`type(x) is cst.X`,
+    `kind is cst.X`), and the frozensets of classes it looks types up in."""
+    tree = ast.parse(inspect.getsource(module))  # type: ignore[arg-type]
+    found: set[type] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            for operator, right in zip(node.ops, node.comparators, strict=True):
+                named = isinstance(right, ast.Attribute) and isinstance(right.value, ast.Name)
+                if isinstance(operator, ast.Is | ast.IsNot) and named and right.value.id == "cst":  # type: ignore[union-attr]
+                    found.add(getattr(cst, right.attr))  # type: ignore[union-attr]
+    for value in vars(module).values():
+        if isinstance(value, frozenset) and value and all(isinstance(v, type) for v in value):
+            found |= value
+    return found
+
+
+@pytest.mark.parametrize("module", [syntax, reading, imports])
+def test_no_node_type_tested_exactly_has_subclasses(module):
+    found = _exactly_tested(module)
+    assert {cst.Name, cst.Attribute} <= found
+    assert all(issubclass(kind, cst.CSTNode) and not kind.__subclasses__() for kind in found)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from rnncheck import runner
 
 from .conftest import FINDING, write
@@ -47,3 +49,22 @@ def test_work_is_spread_only_when_there_is_enough(monkeypatch):
     assert runner._automatic(runner.PARALLEL_FROM) == 1
     assert runner._automatic(runner.PARALLEL_FROM + 1) == 2
     assert runner._automatic(100 * runner.PARALLEL_FROM) == 8
+
+
+def test_garbage_is_collected_rarely_while_checking_and_as_before_after(tmp_path, monkeypatch):
+    seen = []
+    engine = runner._engine()
+    real = engine.check_source
+
+    def check_source(*arguments):
+        seen.append(gc.get_threshold()[0])
+        return real(*arguments)
+
+    monkeypatch.setattr(engine, "check_source", check_source)
+    path = tmp_path / "m.py"
+    path.write_text("import torch.nn as nn\nrnn = nn.LSTM(8, 16)\n")
+    before = gc.get_threshold()
+    runner.check_files([(str(path), ())], jobs=1)
+    runner.check_file(str(path), path.read_bytes(), (), runner.Project())
+    assert seen == [runner.YOUNG_OBJECTS, runner.YOUNG_OBJECTS]
+    assert gc.get_threshold() == before
