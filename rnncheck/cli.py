@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import gc
 import os
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 from rnncheck import __version__, cache, config, report, rules, runner, source
 from rnncheck.discovery import DEFAULT_EXCLUDE, Exclusion, python_files
@@ -33,12 +31,6 @@ FORMAT_VARIABLE = "RNNCHECK_OUTPUT_FORMAT"
 STDIN = "-"
 
 EXIT_CLEAN, EXIT_FOUND, EXIT_ERROR = 0, 1, 2
-
-COLLECT_AFTER = 100_000
-"""Allocations between the cycle collector's youngest passes while checking (CPython's default:
-700). A check makes millions of short-lived objects and next to no cycles: at the default,
-collecting took a seventh of a cold run's CPU (allennlp, fairseq: 900 passes, 1 s) and of a
-one-file edit's; at this one, a quarter of that, for 1 MiB more at the peak."""
 
 
 class UsageError(Exception):
@@ -58,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from rnncheck.runtime import run
 
             return run.main(arguments[1:])
-        with _rare_collections():
+        with runner.collected_rarely():  # the index and the cache's tables too
             return check(arguments)
     except (UsageError, config.ConfigError, SelectorError, GlobError) as error:
         print(f"rnncheck: error: {error}", file=sys.stderr)
@@ -67,17 +59,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         traceback.print_exc()
         print("rnncheck: internal error (please report it)", file=sys.stderr)
         return EXIT_ERROR
-
-
-@contextmanager
-def _rare_collections() -> Iterator[None]:
-    """Collect cycles every `COLLECT_AFTER` allocations, then as before (a caller's process)."""
-    before = gc.get_threshold()
-    gc.set_threshold(COLLECT_AFTER, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def check_parser() -> argparse.ArgumentParser:

@@ -81,7 +81,7 @@ class Results:
 
 
 @contextmanager
-def _collected_rarely() -> Iterator[None]:
+def collected_rarely() -> Iterator[None]:
     """Collect garbage every `YOUNG_OBJECTS` new objects (in a worker process too), as before
     afterwards."""
     before = gc.get_threshold()
@@ -100,7 +100,7 @@ def _engine() -> ModuleType:
     return engine
 
 
-@_collected_rarely()
+@collected_rarely()
 def check_file(
     path: str, content: bytes, rules: Rules, project: Project, fixing: Fixing | None = None
 ) -> Outcome:
@@ -141,7 +141,7 @@ def _fixed(path: str, content: bytes, rules: Rules, project: Project, fixing: Fi
     return Outcome(done.findings, fixed=done.fixed, broken=done.broken, content=changed)
 
 
-@_collected_rarely()
+@collected_rarely()
 def check_files(
     work: Sequence[tuple[str, Rules]],
     jobs: int | None = None,

@@ -18,22 +18,19 @@ from rnncheck.source import DecodeError, encoding, mentions_rnn
 CLASS = re.compile(rb"class[ \t]+([A-Za-z_]\w*)")
 FUNCTION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 """A module-level function (no indentation)."""
-CALLED = re.compile(rb"\b(\w++)\s*+\(")
-"""A name followed by an opening parenthesis: a call, or a definition. (Possessive: no shorter
-part of a name can end before `(`, and giving nothing back is a third faster.)"""
+CALLED = re.compile(rb"\b(\w+)\s*\(")
+"""A name followed by an opening parenthesis: a call, or a definition."""
 BUILDS_RNN = re.compile(rb"(?:RNN|LSTM|GRU)\s*\(")
 """Only a class in a file that builds an RNN can turn constructor values into RNN facts."""
-ATTRIBUTE_WRITE = re.compile(rb"\.(\w++)\s*+(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)")
+ATTRIBUTE_WRITE = re.compile(rb"\.(\w+)\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)")
 """`.name = ...` (or `+=` and the like) after the name of its owner: a write of attribute `name`
 (a pattern that begins with the dot is searched many times faster than one that begins with the
-owner's name, and possessive, as `CALLED` is)."""
+owner's name)."""
 WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 DYNAMIC_WRITE = re.compile(rb"\bsetattr\s*\(|__dict__|\bvars\s*\(")
 """A file that may write any attribute: no attribute value is then certain."""
 DYNAMIC_WORDS = (b"setattr", b"__dict__", b"vars")
-SUBSCRIPT_WRITE = re.compile(
-    rb"""\[\s*+['"](\w++)['"]\s*+\]\s*+(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"""
-)
+SUBSCRIPT_WRITE = re.compile(rb"""\[\s*['"](\w+)['"]\s*\]\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)""")
 """`x["name"] = ...`: a write of key `name` of some dict."""
 METHOD_WRITE = re.compile(
     rb"""(?:setdefault|pop)\(\s*['"](\w+)['"]|update\(\s*(?:\{\s*['"](\w+)['"]|(\w+)\s*=)"""

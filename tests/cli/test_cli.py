@@ -268,7 +268,7 @@ def test_a_check_collects_cycles_rarely_and_leaves_the_collector_as_it_was(
     before = gc.get_threshold()
     write(project, {"model.py": FINDING})
     assert rnncheck("--no-cache").code == 1
-    assert seen == [(cli.COLLECT_AFTER, *before[1:])]
+    assert seen == [(runner.YOUNG_OBJECTS, *before[1:])]
     assert gc.get_threshold() == before
 
 
