@@ -17,32 +17,42 @@ SCALARS = (bool, int, float, str, type(None))
 """The literal values a constant can hold: what RNN facts are made of (and hashable)."""
 
 
-class Required:
-    """A record field without a default."""
+class _Marker:
+    """A value that stands for a kind of fact; compared by identity, so it pickles as the
+    module's one instance (an index made in a worker process keeps its markers)."""
+
+    name = ""
 
     def __repr__(self) -> str:
-        return "REQUIRED"
+        return self.name
+
+    def __reduce__(self) -> str:
+        return self.name
+
+
+class Required(_Marker):
+    """A record field without a default."""
+
+    name = "REQUIRED"
 
 
 REQUIRED = Required()
 
 
-class Written:
+class Written(_Marker):
     """A record field its own class's code assigns (`self.hidden = ...` in `__post_init__`):
     whatever the constructor is given, its value is not certain."""
 
-    def __repr__(self) -> str:
-        return "WRITTEN"
+    name = "WRITTEN"
 
 
 WRITTEN = Written()
 
 
-class NotLiteral:
+class NotLiteral(_Marker):
     """A value the code does not spell out."""
 
-    def __repr__(self) -> str:
-        return "NOT_LITERAL"
+    name = "NOT_LITERAL"
 
 
 NOT_LITERAL = NotLiteral()

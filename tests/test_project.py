@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from rnncheck import cli
 from rnncheck import project as project_module
 from rnncheck.engine import check_source
-from rnncheck.index import ModuleIndex
+from rnncheck.index import REQUIRED, WRITTEN, ModuleIndex
 from rnncheck.project import NOT_LITERAL, Project, root_of
 
 MODEL = """\
@@ -624,6 +625,30 @@ def test_an_index_locates_each_statement_and_survives_json() -> None:
     )
     assert index.spans == ((1, 3, "f"), (4, 4, None), (4, 5, None), (6, 6, "C"))
     assert ModuleIndex.from_plain(json.loads(json.dumps(index.plain()))) == index
+
+
+def test_an_index_keeps_its_markers_through_pickle() -> None:
+    """A worker process's index crosses processes pickled: its markers must stay the module's
+    own, since every reader compares them by identity."""
+    index = ModuleIndex.of(
+        ast.parse(
+            "from dataclasses import dataclass\n\n\n@dataclass\nclass C:\n    hidden: int\n"
+            "    layers: int = depth()\n    width: int = 2\n\n    def __post_init__(self):\n"
+            "        self.width = 3\n"
+        )
+    )
+    copy = pickle.loads(pickle.dumps(index))
+    assert copy == index
+    fields = dict(copy.records["C"])
+    assert [fields[name] for name in ("hidden", "layers", "width")] == [
+        REQUIRED,
+        NOT_LITERAL,
+        WRITTEN,
+    ]
+    assert all(
+        fields[name] is marker
+        for name, marker in (("hidden", REQUIRED), ("layers", NOT_LITERAL), ("width", WRITTEN))
+    )
 
 
 PACKAGED = {
