@@ -737,17 +737,18 @@ class Project:
         """Whether `caller` imports the function `name` of `path`, or a module or package that
         holds it. The imports its text may hold (`Scan.imports`) are looked at first: when
         none of them can, its index is never made."""
-        if not self._may_import(caller, path, name):
+        words = _module_words(path)
+        if not self._may_import(caller, path, name, words):
             return False
         if self.symbol(caller, name) == Defined("function", path, name):
             return True
         index = self._index(caller)
         for local, imported in index.imports.items() if index is not None else ():
-            if _names_module(imported, path) and _holds(self.symbol(caller, local), path):
+            if _names_module(imported, words) and _holds(self.symbol(caller, local), path):
                 return True
         return False
 
-    def _may_import(self, caller: str, path: str, name: str) -> bool:
+    def _may_import(self, caller: str, path: str, name: str, words: frozenset[str]) -> bool:
         """Whether some import `caller`'s text may hold binds the function `name` of `path`, or
         a module or package that holds it: a star import, or one that `_may_call` would follow
         there. The index's imports are among the text's, and what a name is bound to by an
@@ -760,7 +761,7 @@ class Project:
             imported = Import(module, level, imported_name)
             if local == "*":
                 return True
-            if local != name and not _names_module(imported, path):
+            if local != name and not _names_module(imported, words):
                 continue
             if not self._may_bind(caller, imported, path):
                 continue
@@ -855,12 +856,16 @@ class Project:
         return list(dict.fromkeys(f for f in (folder, package, top) if f))
 
 
-def _names_module(imported: Import, path: str) -> bool:
-    """Whether an import names the module of `path` or a folder above it (else it cannot bind
-    that module or a package that holds it)."""
-    named = {*(imported.module or "").split("."), imported.name}
+def _module_words(path: str) -> frozenset[str]:
+    """The stem of `path` and the names of the folders above it (`_names_module`)."""
     stem = os.path.splitext(os.path.basename(path))[0]
-    return stem in named or bool(named & set(os.path.dirname(path).split(os.sep)))
+    return frozenset((stem, *os.path.dirname(path).split(os.sep)))
+
+
+def _names_module(imported: Import, words: frozenset[str]) -> bool:
+    """Whether an import names the module of a path or a folder above it, `words` being that
+    path's `_module_words` (else it cannot bind that module or a package that holds it)."""
+    return not words.isdisjoint([*(imported.module or "").split("."), imported.name])
 
 
 def _holds(symbol: Symbol | None, path: str) -> bool:

@@ -704,3 +704,17 @@ def test_the_files_that_receive_an_rnn_are_those_whose_import_lines_name_a_build
     }
     project, paths = _project(tmp_path, files)
     assert project.receiving == {str(paths[name]) for name in ("train.py", "script.py", "star.py")}
+
+
+@pytest.mark.parametrize("path", ["/p/pkg/sub/model.py", "/p/pkg/__init__.py", "model.py"])
+def test_an_import_names_a_module_by_its_stem_or_a_folder_above_it(path):
+    """`_names_module` against the words of the path, spelled out."""
+    stem = Path(path).stem
+    folders = str(Path(path).parent).split("/") if "/" in path else [""]
+    for module in (None, "", "model", "pkg.sub", "other.model", "pkg", "p", "x.y", "sub"):
+        for name in (None, "model", "sub", "make", "__init__"):
+            named = {*(module or "").split("."), name}
+            expected = stem in named or bool(named & set(folders))
+            imported = project_module.Import(module, 0, name)
+            words = project_module._module_words(path)
+            assert project_module._names_module(imported, words) == expected, (module, name)
