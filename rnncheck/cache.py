@@ -28,6 +28,9 @@ of `*`. Inside, one folder per version of rnncheck's own code holds:
 - `owners.json`: what each file that writes attributes through names may hold as their owners
   (`index.owners`), by the digest of its text, for the files of the last run's project: asking
   again whether some file assigns an attribute (`Project.assigns`) parses only the changed files.
+- `looks.json`: what the cheap looks into the texts of those files saw before a parse
+  (`Project._unbound`, `_set_by_name`), by the digest of each text, for the files of the last
+  run's project: asking `assigns` again looks only into the changed files.
 
 Entries are JSON, never pickles: a cache folder committed to a repository cannot run code. Every
 write goes to a temporary file that is then renamed over the entry, so two runs at once, or a
@@ -50,7 +53,7 @@ import rnncheck
 from rnncheck import queries
 from rnncheck.finding import Edit, Finding, Fix
 from rnncheck.index import SCALARS, ModuleIndex
-from rnncheck.project import Call, Owners, Project
+from rnncheck.project import Call, Look, Owners, Project
 from rnncheck.scan import Scan
 from rnncheck.source import digest
 
@@ -136,6 +139,11 @@ class Cache:
     def owners(self) -> dict[str, Owners]:
         """The owners kept, read when first asked for."""
         return _read(os.path.join(self.folder, "owners.json"), _owned)
+
+    @functools.cached_property
+    def looks(self) -> dict[str, dict[str, Look]]:
+        """The looks kept, read when first asked for."""
+        return _read(os.path.join(self.folder, "looks.json"), _looked)
 
     def findings(
         self,
@@ -233,6 +241,10 @@ class Cache:
         owners = {key: found for key, found in sorted(made) if key in project.known_scans}
         if owners.keys() != self.owners.keys():
             self._store(os.path.join(self.folder, "owners.json"), json.dumps(owners))
+        made = project.known_looks.items()
+        looks = {key: found for key, found in sorted(made) if key in project.known_scans}
+        if looks != self.looks:
+            self._store(os.path.join(self.folder, "looks.json"), json.dumps(looks))
 
     def receiving(self, project_state: str) -> frozenset[str] | None:
         """The files that name no RNN but import a module building one (`Project.receiving`),
@@ -316,6 +328,21 @@ def _owned(plain: Any) -> Owners:
         if not (isinstance(kinds, list) and all(isinstance(kind, str) for kind in kinds)):
             raise TypeError("not owners")
     return {name: tuple(kinds) for name, kinds in plain.items()}
+
+
+def _looked(plain: Any) -> dict[str, Look]:
+    """A file's looks as `save_indexes` wrote them; a TypeError when they are not: "unbound"
+    answers are booleans, "set by name" ones a name or None."""
+    if not isinstance(plain, dict):
+        raise TypeError("not looks")
+    for question, answer in plain.items():
+        if question.startswith("unbound "):
+            right = type(answer) is bool
+        else:
+            right = question == "set by name" and (answer is None or isinstance(answer, str))
+        if not right:
+            raise TypeError("not looks")
+    return plain
 
 
 def _call(plain: Any) -> list[Call]:

@@ -103,6 +103,8 @@ CLASS_HEADER = re.compile(rb"class[ \t]+\w+[ \t]*\(([^)]*)\)")
 ROOT_MARKERS = ("pyproject.toml", "rnncheck.toml", ".rnncheck.toml")
 T = TypeVar("T")
 Owners = dict[str, tuple[str, ...]]
+Look = bool | str | None
+"""What a cheap look at one file's text answered (`Project._unbound`, `Project._set_by_name`)."""
 """What `index.owners` gives: each attribute written through a name, with its owners' kinds."""
 
 MAX_IMPORT_CHAIN = 16
@@ -253,6 +255,10 @@ class Project:
     known_owners: dict[str, Owners] = field(default_factory=dict, repr=False, compare=False)
     """Each file's `index.owners`, by the digest of its text: those a cache kept, and those
     made by this run (`_owners`)."""
+    known_looks: dict[str, dict[str, Look]] = field(default_factory=dict, repr=False, compare=False)
+    """What the cheap looks before a parse (`_unbound`, `_set_by_name`) saw in each file's text,
+    by the digest of the text and then the question: those a cache kept, and those made by
+    this run (a replayed `assigns` then looks only into the files that changed)."""
     _memo: dict[tuple[str, tuple[object, ...]], object] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -267,9 +273,11 @@ class Project:
         called: dict[str, list[Call]] | None = None,
         outlined: dict[str, Summary | None] | None = None,
         owned: dict[str, Owners] | None = None,
+        looked: dict[str, dict[str, Look]] | None = None,
     ) -> Project:
         """The model of `files`; `known` holds indexes, `scanned` scans, `called` calls,
-        `outlined` outlines and `owned` owners by content digest, from a cache."""
+        `outlined` outlines, `owned` owners and `looked` looks by content digest, from a
+        cache."""
         contents = {path: _as_source(path, content) for path, content in files}
         project = cls(paths=frozenset(contents), roots=roots)
         scanned = scanned or {}
@@ -281,6 +289,7 @@ class Project:
         project.known = dict(known or {})
         project.known_outlines = dict(outlined or {})
         project.known_owners = dict(owned or {})
+        project.known_looks = dict(looked or {})
         project._given = contents
         try:
             project.receiving = project._receiving(contents)
@@ -322,7 +331,8 @@ class Project:
         """The files whose text never mentions an RNN but that import from a project module
         a class or function that builds one (`from model import Seq2Seq`), or the module
         itself: their code may take its results. A cheap look: the builders' module names in
-        the text, then the import lines that name one, resolved."""
+        the text (a plain search for each first: most texts hold none, and the pattern is
+        many times slower), then the import lines that name one, resolved."""
         building = {path: set(scan.building) for path, scan in self.scans.items() if scan.calls_rnn}
         names = sorted({_module_name(path).encode() for path in building})
         if not names:
@@ -332,6 +342,7 @@ class Project:
             path
             for path, content in contents.items()
             if path not in self.mentioning
+            and any(name in content for name in names)
             and named.search(content)
             and self._imports_rnn(path, content, building, named)
         )
@@ -581,13 +592,7 @@ class Project:
         """Whether a file's text never binds `owner` to a call of a name (`owner = Config()`),
         by an import or by a class statement, so that what it holds there is surely unseen
         (`owners` would say so after a parse)."""
-        content = self._text(path)
-        if content is None:
-            return True
-        word = re.escape(owner.encode())
-        made = rb"(?<![\w.])" + word + rb"\s*=\s*[A-Za-z_]\w*\s*\("
-        binding = made + rb"|\bimport\b[^\n]*\b" + word + rb"\b"
-        return not re.search(binding + rb"|\bclass\s+" + word + rb"\b", content)
+        return self._look(path, f"unbound {owner}", functools.partial(_unbound_in, owner), True)
 
     @_memoised
     def _set_by_name(self, path: str) -> str | None:
@@ -595,19 +600,21 @@ class Project:
         as its text tells: "" when each `vars(x)`, `x.__dict__` or `setattr` in it is a read
         (`f(**vars(args))`, `vars(args).items()`) or names one attribute, that attribute,
         else None (then only its parse can tell). A cheap look before a parse."""
+        found = self._look(path, "set by name", _set_by_name_in, None)
+        assert not isinstance(found, bool)
+        return found
+
+    def _look(self, path: str, question: str, look: Callable[[bytes], Look], unread: Look) -> Look:
+        """What `look` sees in a project file's text, from `known_looks` by the digest of the
+        text, else looked now; `unread` when the file cannot be read."""
         content = self._text(path)
         if content is None:
-            return None
-        covered = [(m.start(), m.end()) for m in DICT_READ.finditer(content)]
-        names = {m.start(): m.group(1).decode() for m in NAMED_SETATTR.finditer(content)}
-        found: set[str] = set()
-        for match in DYNAMIC_WRITE.finditer(content):
-            at = match.start()
-            if at in names:
-                found.add(names[at])
-            elif not any(start <= at < end for start, end in covered):
-                return None
-        return next(iter(found)) if len(found) == 1 else "" if not found else None
+            return unread
+        key = digest(content)
+        seen = self.known_looks.get(key, {})
+        if question not in seen:
+            seen = self.known_looks[key] = {**seen, question: look(content)}
+        return seen[question]
 
     @_memoised
     def _owners(self, path: str) -> Owners:
@@ -730,17 +737,18 @@ class Project:
         """Whether `caller` imports the function `name` of `path`, or a module or package that
         holds it. The imports its text may hold (`Scan.imports`) are looked at first: when
         none of them can, its index is never made."""
-        if not self._may_import(caller, path, name):
+        words = _module_words(path)
+        if not self._may_import(caller, path, name, words):
             return False
         if self.symbol(caller, name) == Defined("function", path, name):
             return True
         index = self._index(caller)
         for local, imported in index.imports.items() if index is not None else ():
-            if _names_module(imported, path) and _holds(self.symbol(caller, local), path):
+            if _names_module(imported, words) and _holds(self.symbol(caller, local), path):
                 return True
         return False
 
-    def _may_import(self, caller: str, path: str, name: str) -> bool:
+    def _may_import(self, caller: str, path: str, name: str, words: frozenset[str]) -> bool:
         """Whether some import `caller`'s text may hold binds the function `name` of `path`, or
         a module or package that holds it: a star import, or one that `_may_call` would follow
         there. The index's imports are among the text's, and what a name is bound to by an
@@ -753,7 +761,7 @@ class Project:
             imported = Import(module, level, imported_name)
             if local == "*":
                 return True
-            if local != name and not _names_module(imported, path):
+            if local != name and not _names_module(imported, words):
                 continue
             if not self._may_bind(caller, imported, path):
                 continue
@@ -848,12 +856,16 @@ class Project:
         return list(dict.fromkeys(f for f in (folder, package, top) if f))
 
 
-def _names_module(imported: Import, path: str) -> bool:
-    """Whether an import names the module of `path` or a folder above it (else it cannot bind
-    that module or a package that holds it)."""
-    named = {*(imported.module or "").split("."), imported.name}
+def _module_words(path: str) -> frozenset[str]:
+    """The stem of `path` and the names of the folders above it (`_names_module`)."""
     stem = os.path.splitext(os.path.basename(path))[0]
-    return stem in named or bool(named & set(os.path.dirname(path).split(os.sep)))
+    return frozenset((stem, *os.path.dirname(path).split(os.sep)))
+
+
+def _names_module(imported: Import, words: frozenset[str]) -> bool:
+    """Whether an import names the module of a path or a folder above it, `words` being that
+    path's `_module_words` (else it cannot bind that module or a package that holds it)."""
+    return not words.isdisjoint([*(imported.module or "").split("."), imported.name])
 
 
 def _holds(symbol: Symbol | None, path: str) -> bool:
@@ -874,6 +886,28 @@ def _parsed_index(content: bytes) -> ModuleIndex | None:
         return ModuleIndex.of(ast.parse(text)) if text is not None else None
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+def _unbound_in(owner: str, content: bytes) -> bool:
+    """`Project._unbound`'s look at a readable text."""
+    word = re.escape(owner.encode())
+    made = rb"(?<![\w.])" + word + rb"\s*=\s*[A-Za-z_]\w*\s*\("
+    binding = made + rb"|\bimport\b[^\n]*\b" + word + rb"\b"
+    return not re.search(binding + rb"|\bclass\s+" + word + rb"\b", content)
+
+
+def _set_by_name_in(content: bytes) -> str | None:
+    """`Project._set_by_name`'s look at a readable text."""
+    covered = [(m.start(), m.end()) for m in DICT_READ.finditer(content)]
+    names = {m.start(): m.group(1).decode() for m in NAMED_SETATTR.finditer(content)}
+    found: set[str] = set()
+    for match in DYNAMIC_WRITE.finditer(content):
+        at = match.start()
+        if at in names:
+            found.add(names[at])
+        elif not any(start <= at < end for start, end in covered):
+            return None
+    return next(iter(found)) if len(found) == 1 else "" if not found else None
 
 
 def _parsed_owners(content: bytes) -> Owners:

@@ -20,7 +20,7 @@ from rnncheck import cache, fixes, queries, source
 from rnncheck.cache import Cache
 from rnncheck.finding import Finding
 from rnncheck.index import ModuleIndex
-from rnncheck.project import Owners, Project
+from rnncheck.project import Look, Owners, Project
 from rnncheck.rules.base import Rule
 
 if TYPE_CHECKING:
@@ -61,6 +61,8 @@ class Outcome:
     """The other files' outlines the check made (`Project.known_outlines`), for the cache."""
     owners: dict[str, Owners] = field(default_factory=dict)
     """The files' owners the check made (`Project.known_owners`), for the cache."""
+    looks: dict[str, dict[str, Look]] = field(default_factory=dict)
+    """The looks into files' texts the check made or extended (`Project.known_looks`)."""
     indexes: dict[str, dict[str, object]] = field(default_factory=dict)
     """The indexes the check asked for that the project had not (`Project.used`), as the cache
     writes them (a pickled index would lose its markers, `index.REQUIRED`...): a worker
@@ -108,6 +110,7 @@ def check_file(
     engine = _engine()
     outlined = set(project.known_outlines)
     owned = set(project.known_owners)
+    looked = dict(project.known_looks)
     used = set(project.used)
     try:
         with queries.recording() as record:
@@ -119,6 +122,7 @@ def check_file(
         made = project.known_outlines.items()
         outcome.outlines = {key: found for key, found in made if key not in outlined}
         outcome.owners = {k: v for k, v in project.known_owners.items() if k not in owned}
+        outcome.looks = {k: v for k, v in project.known_looks.items() if looked.get(k) is not v}
         outcome.indexes = {key: project.known[key].plain() for key in project.used - used}
         return outcome
     except Exception as error:  # one file's failure must not end the run
@@ -183,9 +187,9 @@ def check_files(
         are kept for this very project."""
         if not built:
             known = (
-                (kept.indexes, kept.scans, kept.calls, kept.outlines, kept.owners)
+                (kept.indexes, kept.scans, kept.calls, kept.outlines, kept.owners, kept.looks)
                 if kept
-                else (None,) * 5
+                else (None,) * 6
             )
             built.append(Project.of(files, roots, *known))
         return built[0]
@@ -216,6 +220,8 @@ def check_files(
                 outcomes[number] = outcome
                 project.known_outlines.update(outcome.outlines)
                 project.known_owners.update(outcome.owners)
+                for key, seen in outcome.looks.items():
+                    project.known_looks[key] = {**project.known_looks.get(key, {}), **seen}
                 for key, plain in outcome.indexes.items():
                     if key not in project.known:
                         project.known[key] = ModuleIndex.from_plain(plain)

@@ -728,6 +728,99 @@ def test_owners_made_in_worker_processes_are_kept(tmp_path, monkeypatch):
     assert list(known) == [digest((tmp_path / "options.py").read_bytes())]
 
 
+def looked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts looked into before a parse (`Project._unbound`, `_set_by_name`)."""
+    seen: list[str] = []
+    for name in ("_unbound_in", "_set_by_name_in"):
+        look = getattr(project, name)
+        monkeypatch.setattr(
+            project, name, lambda *a, look=look: seen.append(a[-1].decode()) or look(*a)
+        )
+    return seen
+
+
+def test_looks_are_kept_and_only_a_changed_file_is_looked_into_again(tmp_path, monkeypatch):
+    """model.py's RNN207 rests on options.py binding `options` to a call (`Project._unbound`):
+    kept by the digest of its text, so that the look is not made again for an unrelated edit,
+    and an options.py whose `options` is a parameter is looked into again (then the finding
+    goes: that object may be a Model)."""
+    owned(tmp_path, monkeypatch)
+    seen = looked(monkeypatch)
+    folder = str(tmp_path / "cache")
+    first = run(tmp_path, folder)
+    assert "model.py:12:RNN207" in first
+    assert len(seen) == 1 and "options.n_layers = 4" in seen[0]
+    kept = cache.Cache.open(folder)
+    assert kept is not None
+    options = tmp_path / "options.py"
+    assert kept.looks == {digest(options.read_bytes()): {"unbound options": False}}
+    seen.clear()
+    (tmp_path / "other.py").write_text(OTHER + "steps = 10\n")
+    assert run(tmp_path, folder) == first
+    assert seen == []
+    options.write_text("def configure(options):\n    options.n_layers = 4\n")
+    found = run(tmp_path, folder)
+    assert "model.py:12:RNN207" not in found
+    assert len(seen) == 1 and "def configure" in seen[0]
+    assert found == uncached(tmp_path)
+
+
+def test_a_look_for_attributes_set_by_name_is_kept_by_the_text(tmp_path, monkeypatch):
+    """A file that only reads `vars(options)` sets no attribute by name (`_set_by_name`): the
+    look is kept, and one that now calls `setattr(options, "n_layers", ...)` is looked into
+    again."""
+    owned(tmp_path, monkeypatch)
+    seen = looked(monkeypatch)
+    tweak = tmp_path / "tweak.py"
+    tweak.write_text("def tweak(options):\n    return dict(**vars(options))\n")
+    folder = str(tmp_path / "cache")
+    first = run(tmp_path, folder)
+    assert "model.py:12:RNN207" in first
+    kept = cache.Cache.open(folder)
+    assert kept is not None
+    assert kept.looks[digest(tweak.read_bytes())] == {"set by name": ""}
+    seen.clear()
+    (tmp_path / "other.py").write_text(OTHER + "steps = 10\n")
+    assert run(tmp_path, folder) == first
+    assert seen == []
+    tweak.write_text('def tweak(options):\n    setattr(options, "n_layers", 3)\n')
+    found = run(tmp_path, folder)
+    assert "model.py:12:RNN207" not in found
+    assert [text for text in seen if "setattr" in text]
+    assert found == uncached(tmp_path)
+
+
+def test_looks_made_in_worker_processes_are_kept(tmp_path, monkeypatch):
+    owned(tmp_path, monkeypatch)
+    folder = str(tmp_path / "cache")
+    kept = cache.Cache.open(folder)
+    paths = sorted(str(tmp_path / name) for name in os.listdir(tmp_path) if name.endswith(".py"))
+    runner.check_files([(path, ALL_RULES) for path in paths], jobs=2, kept=kept)
+    known = cache.Cache.open(folder).looks  # type: ignore[union-attr]
+    assert known == {digest((tmp_path / "options.py").read_bytes()): {"unbound options": False}}
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "[1]",
+        '{"0123": [1]}',
+        '{"0123": {"unbound options": "no"}}',
+        '{"0123": {"set by name": true}}',
+        '{"0123": {"other": null}}',
+    ],
+)
+def test_an_unreadable_looks_file_is_no_looks(tmp_path, monkeypatch, written):
+    owned(tmp_path, monkeypatch)
+    folder = str(tmp_path / "cache")
+    first = run(tmp_path, folder)
+    (kept_file,) = Path(folder).glob("*/looks.json")
+    kept_file.write_text(written)
+    assert cache.Cache.open(folder).looks == {}  # type: ignore[union-attr]
+    (tmp_path / "other.py").write_text(OTHER + "\n")
+    assert run(tmp_path, folder) == first
+
+
 @pytest.mark.parametrize("written", ["[1]", '{"0123": [1]}', '{"0123": {"n": "new:A"}}'])
 def test_an_unreadable_owners_file_is_no_owners(tmp_path, monkeypatch, written):
     owned(tmp_path, monkeypatch)

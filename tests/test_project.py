@@ -707,3 +707,39 @@ def test_a_caller_whose_import_is_re_exported_from_elsewhere_is_not_indexed(
         unscanned.scans[path] = dataclasses.replace(scan, imports=None)
     assert unscanned.callers(lib, "step", 10) == (str(tmp_path / "k.py"),)
     assert unread <= set(unscanned._indexes)
+
+
+def test_the_files_that_receive_an_rnn_are_those_whose_import_lines_name_a_builder(
+    tmp_path: Path,
+):
+    """`_receiving` looks for the builders' module names by a plain search before the pattern:
+    a name inside a longer word, or outside an import line, or a module that builds none, is
+    no import of a builder, and each real one is found."""
+    files = {
+        "model.py": MODEL,
+        "seq.py": "import torch.nn as nn\n\n\ndef make():\n    return nn.LSTM(4, 8)\n",
+        "plain.py": "def helper():\n    return 1\n",
+        "child.py": CHILD.replace("Encoder", "Other").replace("from model", "from plain"),
+        "train.py": "from model import Encoder\n",
+        "script.py": "import seq\n",
+        "star.py": "from seq import *\n",
+        "longer.py": "from models import Encoder\nimport sequence\nmodel_name = 'x'\n",
+        "said.py": "# see model and seq\nvalue = model = seq = 1\n",
+        "helper.py": "from plain import helper\nfrom seq import unrelated\n",
+    }
+    project, paths = _project(tmp_path, files)
+    assert project.receiving == {str(paths[name]) for name in ("train.py", "script.py", "star.py")}
+
+
+@pytest.mark.parametrize("path", ["/p/pkg/sub/model.py", "/p/pkg/__init__.py", "model.py"])
+def test_an_import_names_a_module_by_its_stem_or_a_folder_above_it(path):
+    """`_names_module` against the words of the path, spelled out."""
+    stem = Path(path).stem
+    folders = str(Path(path).parent).split("/") if "/" in path else [""]
+    for module in (None, "", "model", "pkg.sub", "other.model", "pkg", "p", "x.y", "sub"):
+        for name in (None, "model", "sub", "make", "__init__"):
+            named = {*(module or "").split("."), name}
+            expected = stem in named or bool(named & set(folders))
+            imported = project_module.Import(module, 0, name)
+            words = project_module._module_words(path)
+            assert project_module._names_module(imported, words) == expected, (module, name)
