@@ -103,9 +103,9 @@ CLASS_HEADER = re.compile(rb"class[ \t]+\w+[ \t]*\(([^)]*)\)")
 ROOT_MARKERS = ("pyproject.toml", "rnncheck.toml", ".rnncheck.toml")
 T = TypeVar("T")
 Owners = dict[str, tuple[str, ...]]
+"""What `index.owners` gives: each attribute written through a name, with its owners' kinds."""
 Look = bool | str | None
 """What a cheap look at one file's text answered (`Project._unbound`, `Project._set_by_name`)."""
-"""What `index.owners` gives: each attribute written through a name, with its owners' kinds."""
 
 MAX_IMPORT_CHAIN = 16
 """How many re-exports a name is followed through before it counts as unknown."""
