@@ -718,14 +718,17 @@ def test_owners_are_kept_and_only_a_changed_file_is_parsed_for_them_again(tmp_pa
     assert found == uncached(tmp_path)
 
 
-def test_owners_made_in_worker_processes_are_kept(tmp_path, monkeypatch):
+def test_owners_and_looks_made_in_worker_processes_are_kept(tmp_path, monkeypatch):
     owned(tmp_path, monkeypatch)
     folder = str(tmp_path / "cache")
     kept = cache.Cache.open(folder)
     paths = sorted(str(tmp_path / name) for name in os.listdir(tmp_path) if name.endswith(".py"))
     runner.check_files([(path, ALL_RULES) for path in paths], jobs=2, kept=kept)
-    known = cache.Cache.open(folder).owners  # type: ignore[union-attr]
-    assert list(known) == [digest((tmp_path / "options.py").read_bytes())]
+    again = cache.Cache.open(folder)
+    assert again is not None
+    options = digest((tmp_path / "options.py").read_bytes())
+    assert list(again.owners) == [options]
+    assert again.looks == {options: {"unbound options": False}}
 
 
 def looked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -788,16 +791,6 @@ def test_a_look_for_attributes_set_by_name_is_kept_by_the_text(tmp_path, monkeyp
     assert "model.py:12:RNN207" not in found
     assert [text for text in seen if "setattr" in text]
     assert found == uncached(tmp_path)
-
-
-def test_looks_made_in_worker_processes_are_kept(tmp_path, monkeypatch):
-    owned(tmp_path, monkeypatch)
-    folder = str(tmp_path / "cache")
-    kept = cache.Cache.open(folder)
-    paths = sorted(str(tmp_path / name) for name in os.listdir(tmp_path) if name.endswith(".py"))
-    runner.check_files([(path, ALL_RULES) for path in paths], jobs=2, kept=kept)
-    known = cache.Cache.open(folder).looks  # type: ignore[union-attr]
-    assert known == {digest((tmp_path / "options.py").read_bytes()): {"unbound options": False}}
 
 
 @pytest.mark.parametrize(
