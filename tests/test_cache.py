@@ -794,33 +794,24 @@ def test_a_look_for_attributes_set_by_name_is_kept_by_the_text(tmp_path, monkeyp
 
 
 @pytest.mark.parametrize(
-    "written",
+    ("table", "written"),
     [
-        "[1]",
-        '{"0123": [1]}',
-        '{"0123": {"unbound options": "no"}}',
-        '{"0123": {"set by name": true}}',
-        '{"0123": {"other": null}}',
+        ("owners", "[1]"),
+        ("owners", '{"0123": [1]}'),
+        ("owners", '{"0123": {"n": "new:A"}}'),
+        ("looks", "[1]"),
+        ("looks", '{"0123": [1]}'),
+        ("looks", '{"0123": {"unbound options": "no"}}'),
+        ("looks", '{"0123": {"set by name": true}}'),
+        ("looks", '{"0123": {"other": null}}'),
     ],
 )
-def test_an_unreadable_looks_file_is_no_looks(tmp_path, monkeypatch, written):
+def test_an_unreadable_owners_or_looks_file_is_none_kept(tmp_path, monkeypatch, table, written):
     owned(tmp_path, monkeypatch)
     folder = str(tmp_path / "cache")
     first = run(tmp_path, folder)
-    (kept_file,) = Path(folder).glob("*/looks.json")
+    (kept_file,) = Path(folder).glob(f"*/{table}.json")
     kept_file.write_text(written)
-    assert cache.Cache.open(folder).looks == {}  # type: ignore[union-attr]
-    (tmp_path / "other.py").write_text(OTHER + "\n")
-    assert run(tmp_path, folder) == first
-
-
-@pytest.mark.parametrize("written", ["[1]", '{"0123": [1]}', '{"0123": {"n": "new:A"}}'])
-def test_an_unreadable_owners_file_is_no_owners(tmp_path, monkeypatch, written):
-    owned(tmp_path, monkeypatch)
-    folder = str(tmp_path / "cache")
-    first = run(tmp_path, folder)
-    (kept_file,) = Path(folder).glob("*/owners.json")
-    kept_file.write_text(written)
-    assert cache.Cache.open(folder).owners == {}  # type: ignore[union-attr]
+    assert getattr(cache.Cache.open(folder), table) == {}
     (tmp_path / "other.py").write_text(OTHER + "\n")
     assert run(tmp_path, folder) == first
