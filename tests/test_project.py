@@ -41,12 +41,29 @@ class Tagger(Encoder):
 """
 
 
-def _project(tmp_path: Path, files: dict[str, str]) -> tuple[Project, dict[str, Path]]:
+def _written(tmp_path: Path, files: dict[str, str]) -> dict[str, Path]:
+    """Each file written under `tmp_path` (its folders made), by name."""
     paths = {}
     for name, text in files.items():
         paths[name] = tmp_path / name
+        paths[name].parent.mkdir(parents=True, exist_ok=True)
         paths[name].write_text(text)
-    return Project.of((str(p), p.read_bytes()) for p in paths.values()), paths
+    return paths
+
+
+def _project(
+    tmp_path: Path, files: dict[str, str], roots: tuple[str, ...] = ()
+) -> tuple[Project, dict[str, Path]]:
+    paths = _written(tmp_path, files)
+    return Project.of(((str(p), p.read_bytes()) for p in paths.values()), roots), paths
+
+
+def _unscanned(files: list[tuple[str, bytes]], roots: tuple[str, ...]) -> Project:
+    """The project of `files` as if no text's imports could be read (`Scan.imports` None)."""
+    project = Project.of(files, roots)
+    for path, scan in project.scans.items():
+        project.scans[path] = dataclasses.replace(scan, imports=None)
+    return project
 
 
 def test_constructions_in_a_file_without_rnns_are_indexed(tmp_path: Path) -> None:
@@ -81,15 +98,14 @@ def test_a_construction_in_another_file_makes_a_finding_named_by_it(tmp_path: Pa
 def test_an_rnn_built_in_another_file_is_named_by_its_path_from_the_checked_file(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "pkg" / "sub").mkdir(parents=True)
     project, paths = _project(
         tmp_path,
         {
             "pkg/lib.py": "import torch.nn as nn\n\n\ndef make():\n    return nn.GRU(4, 8, bidirectional=True)\n",
             "pkg/sub/use.py": "from pkg.lib import make\n\n\ndef last(x):\n    _, h = make()(x)\n    return h[-1]\n",
         },
+        (str(tmp_path),),
     )
-    project = Project.of(((str(p), p.read_bytes()) for p in paths.values()), (str(tmp_path),))
     for _ in range(2):  # the second time, the other file's reading is already made
         (finding,) = check_source(
             paths["pkg/sub/use.py"].read_bytes(), str(paths["pkg/sub/use.py"]), project=project
@@ -601,17 +617,14 @@ CALLED = {
 def test_a_caller_whose_imports_cannot_bind_the_function_is_never_indexed(
     tmp_path: Path,
 ) -> None:
-    for name, text in CALLED.items():
-        (tmp_path / name).write_text(text)
+    _written(tmp_path, CALLED)
     files = [(str(tmp_path / name), text.encode()) for name, text in CALLED.items()]
     lib = str(tmp_path / "lib.py")
     project = Project.of(files, (str(tmp_path),))
     found = project.callers(lib, "step", 10)
     assert found == tuple(str(tmp_path / name) for name in ("a.py", "b.py", "e.py"))
     assert not {str(tmp_path / name) for name in ("c.py", "d.py")} & project._indexes.keys()
-    unscanned = Project.of(files, (str(tmp_path),))
-    for path, scan in unscanned.scans.items():
-        unscanned.scans[path] = dataclasses.replace(scan, imports=None)
+    unscanned = _unscanned(files, (str(tmp_path),))
     assert unscanned.callers(lib, "step", 10) == found  # the index's own answer
     assert str(tmp_path / "d.py") in unscanned._indexes
     first = Project.of(files, (str(tmp_path),))
@@ -662,9 +675,7 @@ PACKAGED = {
 def test_a_package_that_imports_nothing_by_the_name_is_not_indexed_to_rule_a_caller_out(
     tmp_path: Path,
 ) -> None:
-    for name, text in PACKAGED.items():
-        (tmp_path / name).parent.mkdir(exist_ok=True)
-        (tmp_path / name).write_text(text)
+    _written(tmp_path, PACKAGED)
     files = [(str(tmp_path / name), text.encode()) for name, text in PACKAGED.items()]
     steps = str(tmp_path / "pkg" / "steps.py")
     alone = Project.of([f for f in files if not f[0].endswith("h.py")], (str(tmp_path),))
@@ -672,9 +683,7 @@ def test_a_package_that_imports_nothing_by_the_name_is_not_indexed_to_rule_a_cal
     assert not {str(tmp_path / "pkg" / "__init__.py"), str(tmp_path / "i.py")} & set(alone._indexes)
     project = Project.of(files, (str(tmp_path),))
     assert project.callers(steps, "step", 10) == (str(tmp_path / "h.py"),)
-    unscanned = Project.of(files, (str(tmp_path),))
-    for path, scan in unscanned.scans.items():
-        unscanned.scans[path] = dataclasses.replace(scan, imports=None)
+    unscanned = _unscanned(files, (str(tmp_path),))
     assert unscanned.callers(steps, "step", 10) == (str(tmp_path / "h.py"),)
     assert str(tmp_path / "pkg" / "__init__.py") in unscanned._indexes
 
@@ -693,18 +702,14 @@ REEXPORTED = {
 def test_a_caller_whose_import_is_re_exported_from_elsewhere_is_not_indexed(
     tmp_path: Path,
 ) -> None:
-    for name, text in REEXPORTED.items():
-        (tmp_path / name).parent.mkdir(exist_ok=True)
-        (tmp_path / name).write_text(text)
+    _written(tmp_path, REEXPORTED)
     files = [(str(tmp_path / name), text.encode()) for name, text in REEXPORTED.items()]
     lib = str(tmp_path / "lib.py")
     project = Project.of(files, (str(tmp_path),))
     assert project.callers(lib, "step", 10) == (str(tmp_path / "k.py"),)
     unread = {str(tmp_path / name) for name in ("j.py", "pkg/__init__.py", "pkg/other.py")}
     assert not unread & set(project._indexes)
-    unscanned = Project.of(files, (str(tmp_path),))
-    for path, scan in unscanned.scans.items():
-        unscanned.scans[path] = dataclasses.replace(scan, imports=None)
+    unscanned = _unscanned(files, (str(tmp_path),))
     assert unscanned.callers(lib, "step", 10) == (str(tmp_path / "k.py"),)
     assert unread <= set(unscanned._indexes)
 
