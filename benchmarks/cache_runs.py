@@ -16,7 +16,10 @@ peak resident memory, the median of N runs:
   is put back afterwards), as pre-commit's run after an edit;
 - leaf changed: the same for the largest program (not a notebook) the checker reads that no other
   file's reading asked for (no `outline` query names it in the cold run's cache): pre-commit's
-  other case, an edit that invalidates only the edited file.
+  other case, an edit that invalidates only the edited file;
+- pre-commit: that leaf edited again, then `python -m rnncheck LEAF` named alone from the
+  folder, with the cache warm for the rest: what pre-commit runs (`pass_filenames`), the
+  project around the file read for its facts.
 
 Python compiles rnncheck's modules once and keeps their bytecode, as an installed copy has it:
 `PYTHONDONTWRITEBYTECODE` is dropped from the measured processes (else every run would compile
@@ -81,6 +84,7 @@ class Runs:
     warm: Figure
     one_changed: Figure
     leaf_changed: Figure
+    pre_commit: Figure
 
     def ratios(self) -> dict[str, float]:
         return {
@@ -88,6 +92,7 @@ class Runs:
             "warm_cpu_over_cold": self.warm.cpu / self.cold.cpu,
             "one_changed_wall": self.one_changed.wall,
             "leaf_changed_wall": self.leaf_changed.wall,
+            "pre_commit_wall": self.pre_commit.wall,
         }
 
 
@@ -131,7 +136,7 @@ def measure(directory: str, repeat: int) -> Runs:
     process([sys.executable, "-c", "import rnncheck.cli, rnncheck.engine"], directory)
     startup = [sys.executable, "-c", "import rnncheck.cli"]
     started = median([process(startup, directory) for _ in range(repeat)])
-    colds, warms, ones, leaves = [], [], [], []
+    colds, warms, ones, leaves, named = [], [], [], [], []
     leaf = changed
     for _ in range(repeat):
         folder = tempfile.mkdtemp(prefix="rnncheck-bench-")
@@ -143,6 +148,9 @@ def measure(directory: str, repeat: int) -> Runs:
             ones.append(touched(changed, cached, directory))
             process(cached, directory)  # the cache holds again for the unchanged tree
             leaves.append(touched(leaf, cached, directory))
+            process(cached, directory)  # and again, the leaf put back
+            alone = [sys.executable, "-m", "rnncheck", os.path.relpath(leaf, directory)]
+            named.append(touched(leaf, [*alone, *cached[4:]], directory))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     return Runs(
@@ -157,6 +165,7 @@ def measure(directory: str, repeat: int) -> Runs:
         median(warms),
         median(ones),
         median(leaves),
+        median(named),
     )
 
 
@@ -201,6 +210,7 @@ def render(runs: Runs) -> str:
             row("warm", runs.warm, lambda f: f"{f.cpu / runs.cold.cpu:.3f} x cold CPU"),
             row("one changed", runs.one_changed, lambda f: f"{f.wall:.2f} s end to end"),
             row("leaf changed", runs.leaf_changed, lambda f: f"{f.wall:.2f} s end to end"),
+            row("pre-commit", runs.pre_commit, lambda f: f"{f.wall:.2f} s end to end"),
         ]
     )
 
