@@ -44,7 +44,6 @@ import contextlib
 import functools
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -286,8 +285,11 @@ def configuration(rules: Sequence[type]) -> str:
 
 
 def _write(target: str, content: str) -> None:
-    """Write `target` whole or not at all: a temporary file beside it, then a rename."""
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-")
+    """Write `target` whole or not at all: a temporary file beside it, then a rename. The
+    temporary file is made as `tempfile.mkstemp` makes one (a random name, created only if
+    it is new, readable by its owner alone): importing tempfile was 1.4% of a warm run."""
+    temporary = os.path.join(os.path.dirname(target), f".tmp-{os.urandom(8).hex()}")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(content)

@@ -12,11 +12,9 @@ is then reported as RNN000 with the error, and the other files are still checked
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 import time
-import traceback
 from collections.abc import Sequence
 
 from rnncheck import __version__, cache, config, report, rules, runner, source
@@ -56,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rnncheck: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except Exception:  # a bug in rnncheck must not read as exit 1, "findings"
+        import traceback  # only now: every run would pay for it
+
         traceback.print_exc()
         print("rnncheck: internal error (please report it)", file=sys.stderr)
         return EXIT_ERROR
@@ -331,6 +331,8 @@ def _show_diff(results: runner.Results, options: argparse.Namespace) -> int:
 
 
 def _diff(path: str, before: bytes, after: bytes) -> str:
+    import difflib  # only for `--diff`
+
     name = report.display_path(path)
     old, new = (_diff_lines(content) for content in (before, after))
     return "".join(difflib.unified_diff(old, new, name, name)) + "\n"

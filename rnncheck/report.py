@@ -12,7 +12,6 @@ import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +113,7 @@ def junit(findings: Sequence[Finding], view: View = View()) -> str:
                     f'        <testcase name="org.rnncheck.{f.code}" classname="{classname}"'
                     f' line="{f.row}" column="{f.column}">',
                     f'            <failure message="{_attribute(f.message)}">{where}line {f.row},'
-                    f" col {f.column}, {escape(f.message, quote=False)}</failure>",
+                    f" col {f.column}, {_escaped(f.message)}</failure>",
                     "        </testcase>",
                 ]
             out.append("    </testsuite>")
@@ -347,7 +346,13 @@ def _region(row: int, column: int, end_row: int, end_column: int) -> dict[str, i
 
 
 def _attribute(text: str) -> str:
-    return escape(text, quote=False).replace('"', "&quot;")
+    return _escaped(text).replace('"', "&quot;")
+
+
+def _escaped(text: str) -> str:
+    from html import escape  # only for JUnit's XML: every run would pay for it
+
+    return escape(text, quote=False)
 
 
 def _dump(value: object, sort_keys: bool = True) -> str:
