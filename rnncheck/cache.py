@@ -6,10 +6,11 @@ of `*`. Inside, one folder per version of rnncheck's own code holds:
 
 - `findings/`: one entry per checked file and configuration: the findings, the digest of the
   content they were computed from, the project queries the reading asked (`rnncheck.queries`)
-  and the state of the project they were computed in (`state`). An entry is used only when
-  the content is the same and either the project is in that state (every answer is a function
-  of it), or `holding.json` says the entry held for this state, or every query still gets the
-  same answer.
+  and the state of the project they were computed in (`state`, and its `listing`: the paths
+  without the contents). An entry is used only when the content is the same and either the
+  project is in that state (every answer is a function of it), or `holding.json` says the
+  entry held for this state, or every query still gets the same answer (those that only the
+  paths decide, `queries.of_paths`, are not asked while the listing is the same).
 - `holding.json`: the entries found to hold, by asking again, for the last state of the
   project so asked about, each by its content digest and its own state (so an entry written
   since is not taken for it): the next run in that state asks nothing, and a run after an
@@ -150,12 +151,14 @@ class Cache:
         content: bytes,
         configuration: str,
         project_state: str,
+        project_listing: str,
         project: Callable[[], Project],
     ) -> list[Finding] | None:
         """The findings kept for this file, if its content and what its reading asked of the
         project are unchanged; None otherwise (or when the entry cannot be read). The queries
         are asked again of `project()` only when the project is not in the state the entry
-        was last known to hold for; an entry that still holds is then kept for this state."""
+        was last known to hold for (those of paths alone only when the listing changed too);
+        an entry that still holds is then kept for this state."""
         target = self._entry(path, configuration)
         try:
             with open(target, encoding="utf-8") as handle:
@@ -167,9 +170,11 @@ class Cache:
                 held, key = self._held(project_state), os.path.basename(target)
                 mark = [entry["digest"], entry["state"]]
                 if held.get(key) != mark:
+                    asked = queries.OF_PATHS if entry["listing"] == project_listing else ()
                     record = {
                         (name, _tuples(arguments)): answer
                         for name, arguments, answer in entry["record"]
+                        if name not in asked
                     }
                     if not queries.holds(record, project()):
                         return None
@@ -206,6 +211,7 @@ class Cache:
         content: bytes,
         configuration: str,
         project_state: str,
+        project_listing: str,
         record: queries.Record,
         findings: Sequence[Finding],
     ) -> None:
@@ -213,6 +219,7 @@ class Cache:
             "path": path,
             "digest": digest(content),
             "state": project_state,
+            "listing": project_listing,
             "record": [[name, arguments, answer] for (name, arguments), answer in record.items()],
             "findings": [_plain(finding) for finding in findings],
         }
@@ -276,6 +283,12 @@ def state(files: Iterable[tuple[str, bytes]], roots: Sequence[str]) -> str:
     again without asking."""
     parts = [*roots, "", *sorted(f"{path}\0{digest(content)}" for path, content in files)]
     return digest("\n".join(parts).encode())
+
+
+def listing(paths: Iterable[str], roots: Sequence[str]) -> str:
+    """The project's roots and its files' paths, not what they hold: the answers of the
+    queries `queries.of_paths` marks are a function of it."""
+    return digest("\n".join([*roots, "", *sorted(paths)]).encode())
 
 
 def configuration(rules: Sequence[type]) -> str:

@@ -66,7 +66,7 @@ from rnncheck.index import (
     literal,
     owners,
 )
-from rnncheck.queries import query
+from rnncheck.queries import of_paths, query
 from rnncheck.scan import ATTRIBUTE_WRITE, DYNAMIC_WRITE, Scan
 from rnncheck.source import decode, digest
 
@@ -449,7 +449,7 @@ class Project:
         """The calls in the project that build the class `name` defined in `path`."""
         return self.constructions.get((path, name), [])
 
-    @query
+    @of_paths
     @_memoised
     def module_file(self, importer: str, module: str | None, level: int = 0) -> str | None:
         """The project file that `import module` (with `level` leading dots) in `importer`

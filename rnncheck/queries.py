@@ -18,6 +18,9 @@ The contract, for whoever adds a question:
 - A query's arguments are plain data (str, int, tuples of them) and its answer is a function of
   the project and the arguments alone, with a `repr` that shows everything the answer says (plain
   data or dataclasses of it: that `repr` is what is fingerprinted).
+- A query whose answer the project's roots and file paths alone decide, whatever the files
+  hold, is marked `@of_paths` instead: after an edit that adds or removes no file, a cached
+  entry does not ask it again (`rnncheck.cache`). Mark none that reads a text or an index.
 - Work that is shared between files (another file read once per run for many subclasses) is
   memoised with `remembered`, which logs again, for each later file, the questions the first
   computation asked, or keeps the record it wrote and replays it with `log` (another file's
@@ -44,6 +47,9 @@ _QUERIES: dict[str, Callable[..., Any]] = {}
 """Every query by name, undecorated: how `holds` asks again without logging."""
 _RECORDS: list[Record] = []
 """The records being written, innermost last."""
+OF_PATHS: set[str] = set()
+"""The queries whose answer is a function of their arguments and of the project's roots and
+file paths alone, never of a file's text (`of_paths`)."""
 
 
 def fingerprint(answer: object) -> str:
@@ -63,6 +69,13 @@ def query(method: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P],
         return answer
 
     return asked
+
+
+def of_paths(method: Callable[Concatenate[S, P], T]) -> Callable[Concatenate[S, P], T]:
+    """A query whose answer only the project's roots and file paths decide (where an import
+    leads): a cached entry recorded for the same paths need not ask it again after an edit."""
+    OF_PATHS.add(method.__qualname__)
+    return query(method)
 
 
 @contextmanager

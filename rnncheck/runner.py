@@ -180,6 +180,7 @@ def check_files(
     checked = {path: content for path, content, _ in readable}
     files = [*checked.items(), *_contents(project_files, checked)]
     state = cache.state(files, roots)
+    listing = cache.listing((path for path, _ in files), roots)
     built: list[Project] = []
 
     def model() -> Project:
@@ -205,7 +206,7 @@ def check_files(
         return path in receiving[0]
 
     reuse = kept if fixing is None and not given else None
-    outcomes = [_known(*item, state, model, receives, reuse) for item in readable]
+    outcomes = [_known(*item, (state, listing), model, receives, reuse) for item in readable]
     pending = [number for number, outcome in enumerate(outcomes) if outcome is None]
     project = model() if pending else Project()
     processes = jobs if jobs is not None else _automatic(len(pending))
@@ -235,7 +236,8 @@ def check_files(
             outcome = outcomes[number]
             if outcome is not None and not outcome.crashed:
                 configuration = cache.configuration(rules)
-                kept.keep(path, content, configuration, state, outcome.record, outcome.findings)
+                found = outcome.findings
+                kept.keep(path, content, configuration, state, listing, outcome.record, found)
         kept.keep_holding()
         if built:
             kept.save_indexes(built[0])
@@ -257,18 +259,18 @@ def _known(
     path: str,
     content: bytes,
     rules: Rules,
-    state: str,
+    state: tuple[str, str],
     model: Callable[[], Project],
     receives: Callable[[str], bool],
     kept: Cache | None,
 ) -> Outcome | None:
     """The outcome known without reading the file: nothing, when it cannot involve an RNN (its
     text names none, and it imports no module that builds one), or the findings kept in the
-    cache; None when it must be checked."""
+    cache for the project's state and listing; None when it must be checked."""
     if not source.mentions_rnn(content) and not receives(path):
         return Outcome([])
     configuration = cache.configuration(rules)
-    found = kept.findings(path, content, configuration, state, model) if kept else None
+    found = kept.findings(path, content, configuration, *state, model) if kept else None
     return Outcome(found) if found is not None else None
 
 

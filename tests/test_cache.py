@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from rnncheck import cache, cli, driver, engine, outline, project, runner
+from rnncheck import cache, cli, driver, engine, outline, project, queries, runner
+from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
 from rnncheck.scan import Scan
 from rnncheck.source import digest
@@ -327,6 +328,38 @@ def test_an_entry_written_since_it_was_found_to_hold_is_not_taken_for_it(tree):
     holding.write_text(noted)  # as another run, still in the earlier state, would leave it
     (tree / "train.py").write_text(TRAIN.format(layers=1))  # the state noted, again
     assert run(tree) == first
+
+
+def test_questions_of_paths_alone_are_asked_again_only_when_a_file_is_added(tmp_path):
+    """Where an import leads (`Project.module_file`) is decided by the paths alone: after an
+    edit that adds no file an entry does not ask it again, after one that adds a file it does;
+    a question about a text is asked again either way. Each entry's record says what it heard
+    when it was written; one that is still asked gets another answer now."""
+    roots = (str(tmp_path),)
+    train, settings = str(tmp_path / "train.py"), str(tmp_path / "settings.py")
+    files = {train: b"import settings\n", settings: b"LAYERS = 1\n"}
+
+    def entry(question: queries.Question, heard: object) -> list[str] | None:
+        """A fresh entry for train.py that heard `heard`, then its findings after the edit."""
+        kept = cache.Cache.open(str(tmp_path / f"cache-{question[0]}-{heard}"))
+        assert kept is not None
+        written = cache.state(before.items(), roots), cache.listing(before, roots)
+        record = {question: queries.fingerprint(heard)}
+        kept.keep(train, files[train], "rules", *written, record, [])
+        now = cache.state(files.items(), roots), cache.listing(files, roots)
+        found = kept.findings(train, files[train], "rules", *now, lambda: Project.of(files.items()))
+        return None if found is None else [str(finding) for finding in found]
+
+    where = ("Project.module_file", (train, "settings", 0))
+    text = ("Project.mentions_rnn", (settings,))
+    before = dict(files)
+    files[settings] = b"LAYERS = 1\nKIND = 'lstm'\n"
+    assert entry(where, "elsewhere") == []  # not asked: the same paths lead the same way
+    assert entry(text, False) is None  # asked: settings.py mentions an RNN now
+    before = dict(files)
+    files[str(tmp_path / "notes.py")] = b"steps = 10\n"
+    assert entry(where, "elsewhere") is None  # asked: a file was added
+    assert entry(where, settings) == []
 
 
 def test_the_files_that_receive_an_rnn_are_kept_per_state_and_a_broken_record_is_recomputed(
