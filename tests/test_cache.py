@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from rnncheck import cache, cli, driver, engine, outline, project, queries, runner
-from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
 from rnncheck.scan import Scan
 from rnncheck.source import digest
@@ -333,8 +332,8 @@ def test_an_entry_written_since_it_was_found_to_hold_is_not_taken_for_it(tree):
 def test_questions_of_paths_alone_are_asked_again_only_when_a_file_is_added(tmp_path):
     """Where an import leads (`Project.module_file`) is decided by the paths alone: after an
     edit that adds no file an entry does not ask it again, after one that adds a file it does;
-    a question about a text is asked again either way. Each entry's record says what it heard
-    when it was written; one that is still asked gets another answer now."""
+    a question about a text is asked again either way. An entry that heard "elsewhere" for
+    where `import settings` leads is taken only when that question is not asked again."""
     roots = (str(tmp_path),)
     train, settings = str(tmp_path / "train.py"), str(tmp_path / "settings.py")
     files = {train: b"import settings\n", settings: b"LAYERS = 1\n"}
@@ -347,7 +346,9 @@ def test_questions_of_paths_alone_are_asked_again_only_when_a_file_is_added(tmp_
         record = {question: queries.fingerprint(heard)}
         kept.keep(train, files[train], "rules", *written, record, [])
         now = cache.state(files.items(), roots), cache.listing(files, roots)
-        found = kept.findings(train, files[train], "rules", *now, lambda: Project.of(files.items()))
+        found = kept.findings(
+            train, files[train], "rules", *now, lambda: project.Project.of(files.items(), roots)
+        )
         return None if found is None else [str(finding) for finding in found]
 
     where = ("Project.module_file", (train, "settings", 0))
