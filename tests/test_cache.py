@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from rnncheck import cache, cli, driver, engine, outline, project, runner
+from rnncheck import cache, cli, driver, engine, outline, project, queries, runner
 from rnncheck.rules import ALL_RULES
 from rnncheck.scan import Scan
 from rnncheck.source import digest
@@ -909,3 +909,20 @@ def test_an_unreadable_callers_file_is_none_kept(tmp_path, calling, written):
     assert cache.Cache.open(folder).calling == {}  # type: ignore[union-attr]
     (tmp_path / "settings.py").write_text("LAYERS = 2\n")
     assert run(tmp_path, folder) == ["lib.py:7:RNN206"]
+
+
+def test_a_callers_reading_taken_from_before_rests_on_the_same_questions(tmp_path, calling):
+    """A check that takes user.py's reading from `Project.known_calling` records what reading
+    it would have: the questions that reading asked, with the same answers."""
+    path = str(tmp_path / "lib.py")
+    files = [(str(p), p.read_bytes()) for p in sorted(tmp_path.glob("*.py"))]
+    model = project.Project.of(files)
+    with queries.recording() as first:
+        assert engine.check_source(SHARED.encode(), path, ALL_RULES, model) == []
+    kept = project.Project.of(files, calling=model.known_calling)
+    driver.forget_foreign()
+    calling.clear()
+    with queries.recording() as second:
+        assert engine.check_source(SHARED.encode(), path, ALL_RULES, kept) == []
+    assert calling["user.py"] == 0
+    assert second == first
