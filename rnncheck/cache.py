@@ -32,6 +32,10 @@ of `*`. Inside, one folder per version of rnncheck's own code holds:
 - `looks.json`: what the cheap looks into the texts of those files saw before a parse
   (`Project._unbound`, `_set_by_name`), by the digest of each text, for the files of the last
   run's project: asking `assigns` again looks only into the changed files.
+- `callers.json`: per file read generically for its calls of another file's functions
+  (`driver.Driver.calls_of`), the functions it calls with a telling argument and the queries
+  that reading asked: while they get the same answers, a file whose function it does not so
+  call (an edited `util.py` that many files import) is read again without it.
 
 Entries are JSON, never pickles: a cache folder committed to a repository cannot run code. Every
 write goes to a temporary file that is then renamed over the entry, so two runs at once, or a
@@ -53,7 +57,7 @@ import rnncheck
 from rnncheck import queries
 from rnncheck.finding import Edit, Finding, Fix
 from rnncheck.index import SCALARS, ModuleIndex
-from rnncheck.project import Call, Look, Owners, Project
+from rnncheck.project import Call, Calling, Look, Owners, Project
 from rnncheck.scan import Scan
 from rnncheck.source import digest
 
@@ -145,6 +149,11 @@ class Cache:
         """The looks kept, read when first asked for."""
         return _read(os.path.join(self.folder, "looks.json"), _looked)
 
+    @functools.cached_property
+    def calling(self) -> dict[str, Calling]:
+        """The callers' readings kept, read when first asked for."""
+        return _read(os.path.join(self.folder, "callers.json"), _calling)
+
     def findings(
         self,
         path: str,
@@ -171,10 +180,11 @@ class Cache:
                 mark = [entry["digest"], entry["state"]]
                 if held.get(key) != mark:
                     asked = queries.OF_PATHS if entry["listing"] == project_listing else ()
+                    recorded = _record(entry["record"]).items()
                     record = {
-                        (name, _tuples(arguments)): answer
-                        for name, arguments, answer in entry["record"]
-                        if name not in asked
+                        question: answer
+                        for question, answer in recorded
+                        if question[0] not in asked
                     }
                     if not queries.holds(record, project()):
                         return None
@@ -220,7 +230,7 @@ class Cache:
             "digest": digest(content),
             "state": project_state,
             "listing": project_listing,
-            "record": [[name, arguments, answer] for (name, arguments), answer in record.items()],
+            "record": _plain_record(record),
             "findings": [_plain(finding) for finding in findings],
         }
         self._store(self._entry(path, configuration), json.dumps(entry))
@@ -251,6 +261,14 @@ class Cache:
         looks = {key: found for key, found in sorted(made) if key in project.known_scans}
         if looks != self.looks:
             self._store(os.path.join(self.folder, "looks.json"), json.dumps(looks))
+        made = project.known_calling.items()
+        calling = {path: found for path, found in sorted(made) if path in project.paths}
+        if calling != self.calling:
+            plain = {
+                path: {"record": _plain_record(record), "calls": sorted(map(list, calls))}
+                for path, (record, calls) in calling.items()
+            }
+            self._store(os.path.join(self.folder, "callers.json"), json.dumps(plain))
 
     def receiving(self, project_state: str) -> frozenset[str] | None:
         """The files that name no RNN but import a module building one (`Project.receiving`),
@@ -391,6 +409,27 @@ def _arguments(positional: Any, keywords: Any) -> None:
             or form == ["unknown"]
         ):
             raise TypeError("not an argument")
+
+
+def _calling(plain: Any) -> Calling:
+    """A caller's reading as `save_indexes` wrote it; a TypeError when it is not one."""
+    calls = plain["calls"]
+    if not all(
+        isinstance(c, list) and len(c) == 2 and all(isinstance(n, str) for n in c) for c in calls
+    ):
+        raise TypeError("not calls")
+    return _record(plain["record"]), frozenset((path, name) for path, name in calls)
+
+
+def _plain_record(record: queries.Record) -> list[list[Any]]:
+    """A record as JSON: each question's name, its arguments and its answer's fingerprint."""
+    return [[name, arguments, answer] for (name, arguments), answer in record.items()]
+
+
+def _record(plain: Any) -> queries.Record:
+    """The record `_plain_record` wrote (a TypeError or ValueError when it is not one: a
+    question it cannot ask again never holds)."""
+    return {(name, _tuples(arguments)): answer for name, arguments, answer in plain}
 
 
 def _tuples(value: Any) -> Any:

@@ -271,12 +271,16 @@ class Driver:
 
     def calls_of(self, function: Function) -> list[Site]:
         """The calls of a function of this module that fix some argument: here and in the
-        other files that call it."""
+        other files that call it (but those whose reading is known to make none, `_calls_nothing`)."""
         sites = list(self.sites.get(function, []))
         for caller in self.project.callers(self.path, function.name, MAX_CALLERS):
+            if _calls_nothing(caller, function, self.project):
+                continue
             reader = foreign_driver(caller, self.project)
             if reader is not None:
-                sites.extend(reader.generic().sites.get(function, []))
+                generic = reader.generic()
+                sites.extend(generic.sites.get(function, []))
+                _keep_calling(caller, generic, self.project)
         distinct = {site.arguments: site for site in sites}
         return list(distinct.values())[:MAX_CONTEXTS]
 
@@ -822,6 +826,31 @@ def generic_reading(path: str, project: Project) -> Driver | None:
             _GENERIC.clear()
         _GENERIC[path] = (project, text, reader, asked, frozenset(world.asked))
     return reader
+
+
+def _calls_nothing(caller: str, function: Function, project: Project) -> bool:
+    """Whether a generic reading of `caller` that an earlier run (or this one) made, kept in
+    `Project.known_calling`, calls `function` with no argument that tells it something, and
+    every question it asked gets the same answer now: the reading is a function of those
+    answers, so making it again would find no call either, and it is not made (an edited
+    `util.py` is read again without parsing every file that calls it). Its questions are
+    logged, as taking the reading would log them."""
+    known = project.known_calling.get(caller)
+    if known is None or (function.path, function.name) in known[1]:
+        return False
+    if not queries.holds(known[0], project):
+        return False
+    queries.log(known[0])
+    return True
+
+
+def _keep_calling(caller: str, reader: Driver, project: Project) -> None:
+    """Keep, for `_calls_nothing`, the functions the generic reading of `caller` calls with a
+    telling argument and the questions it asked, when no cycle cut it (it is in `_GENERIC`)."""
+    known = _GENERIC.get(caller)
+    if known is not None and known[0] is project and known[2] is reader:
+        calls = frozenset((f.path, f.name) for f, found in reader.sites.items() if found)
+        project.known_calling[caller] = (known[3], calls)
 
 
 def foreign_driver(path: str, project: Project) -> Driver | None:

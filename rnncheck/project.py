@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, TypeVar
 
-from rnncheck import notebook
+from rnncheck import notebook, queries
 from rnncheck.index import (
     CLASS,
     MODULE,
@@ -106,6 +106,10 @@ Owners = dict[str, tuple[str, ...]]
 """What `index.owners` gives: each attribute written through a name, with its owners' kinds."""
 Look = bool | str | None
 """What a cheap look at one file's text answered (`Project._unbound`, `Project._set_by_name`)."""
+Calling = tuple[queries.Record, frozenset[tuple[str, str]]]
+"""What the generic reading of a file read for its calls of another's functions found
+(`driver.Driver.calls_of`): the questions it asked, and each function (path, name) it calls
+with an argument that tells the callee something."""
 
 MAX_IMPORT_CHAIN = 16
 """How many re-exports a name is followed through before it counts as unknown."""
@@ -259,6 +263,9 @@ class Project:
     """What the cheap looks before a parse (`_unbound`, `_set_by_name`) saw in each file's text,
     by the digest of the text and then the question: those a cache kept, and those made by
     this run (a replayed `assigns` then looks only into the files that changed)."""
+    known_calling: dict[str, Calling] = field(default_factory=dict, repr=False, compare=False)
+    """Per file, what its generic reading for a caller's sake found: those a cache kept, and
+    those made by this run. It holds while every question it asked gets the same answer."""
     _memo: dict[tuple[str, tuple[object, ...]], object] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -274,10 +281,11 @@ class Project:
         outlined: dict[str, Summary | None] | None = None,
         owned: dict[str, Owners] | None = None,
         looked: dict[str, dict[str, Look]] | None = None,
+        calling: dict[str, Calling] | None = None,
     ) -> Project:
         """The model of `files`; `known` holds indexes, `scanned` scans, `called` calls,
-        `outlined` outlines, `owned` owners and `looked` looks by content digest, from a
-        cache."""
+        `outlined` outlines, `owned` owners and `looked` looks by content digest, and
+        `calling` callers' readings by path, from a cache."""
         contents = {path: _as_source(path, content) for path, content in files}
         project = cls(paths=frozenset(contents), roots=roots)
         scanned = scanned or {}
@@ -290,6 +298,7 @@ class Project:
         project.known_outlines = dict(outlined or {})
         project.known_owners = dict(owned or {})
         project.known_looks = dict(looked or {})
+        project.known_calling = dict(calling or {})
         project._given = contents
         try:
             project.receiving = project._receiving(contents)

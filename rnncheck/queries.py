@@ -24,7 +24,9 @@ The contract, for whoever adds a question:
 - Work that is shared between files (another file read once per run for many subclasses) is
   memoised with `remembered`, which logs again, for each later file, the questions the first
   computation asked, or keeps the record it wrote and replays it with `log` (another file's
-  prepared driver and its generic reading, in `rnncheck.driver`).
+  prepared driver and its generic reading, in `rnncheck.driver`). A reading kept from an earlier
+  run (a caller's, `Project.known_calling`) is taken only when `holds` gets the same answers to
+  its record, which is then logged.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from rnncheck import cache, fixes, queries, source
 from rnncheck.cache import Cache
 from rnncheck.finding import Finding
 from rnncheck.index import ModuleIndex
-from rnncheck.project import Look, Owners, Project
+from rnncheck.project import Calling, Look, Owners, Project
 from rnncheck.rules.base import Rule
 
 if TYPE_CHECKING:
@@ -63,6 +63,8 @@ class Outcome:
     """The files' owners the check made (`Project.known_owners`), for the cache."""
     looks: dict[str, dict[str, Look]] = field(default_factory=dict)
     """The looks into files' texts the check made or extended (`Project.known_looks`)."""
+    calling: dict[str, Calling] = field(default_factory=dict)
+    """The callers' readings the check made (`Project.known_calling`), for the cache."""
     indexes: dict[str, dict[str, object]] = field(default_factory=dict)
     """The indexes the check asked for that the project had not (`Project.used`), as the cache
     writes them (a pickled index would lose its markers, `index.REQUIRED`...): a worker
@@ -111,6 +113,7 @@ def check_file(
     outlined = set(project.known_outlines)
     owned = set(project.known_owners)
     looked = dict(project.known_looks)
+    calling = dict(project.known_calling)
     used = set(project.used)
     try:
         with queries.recording() as record:
@@ -123,6 +126,8 @@ def check_file(
         outcome.outlines = {key: found for key, found in made if key not in outlined}
         outcome.owners = {k: v for k, v in project.known_owners.items() if k not in owned}
         outcome.looks = {k: v for k, v in project.known_looks.items() if looked.get(k) is not v}
+        made = project.known_calling.items()
+        outcome.calling = {path: v for path, v in made if calling.get(path) is not v}
         outcome.indexes = {key: project.known[key].plain() for key in project.used - used}
         return outcome
     except Exception as error:  # one file's failure must not end the run
@@ -188,9 +193,17 @@ def check_files(
         are kept for this very project."""
         if not built:
             known = (
-                (kept.indexes, kept.scans, kept.calls, kept.outlines, kept.owners, kept.looks)
+                (
+                    kept.indexes,
+                    kept.scans,
+                    kept.calls,
+                    kept.outlines,
+                    kept.owners,
+                    kept.looks,
+                    kept.calling,
+                )
                 if kept
-                else (None,) * 6
+                else (None,) * 7
             )
             built.append(Project.of(files, roots, *known))
         return built[0]
@@ -221,6 +234,7 @@ def check_files(
                 outcomes[number] = outcome
                 project.known_outlines.update(outcome.outlines)
                 project.known_owners.update(outcome.owners)
+                project.known_calling.update(outcome.calling)
                 for key, seen in outcome.looks.items():
                     project.known_looks[key] = {**project.known_looks.get(key, {}), **seen}
                 for key, plain in outcome.indexes.items():

@@ -849,3 +849,114 @@ def test_an_unreadable_owners_or_looks_file_is_none_kept(tmp_path, monkeypatch, 
     assert getattr(cache.Cache.open(folder), table) == {}
     (tmp_path / "other.py").write_text(OTHER + "\n")
     assert run(tmp_path, folder) == first
+
+
+SHARED = """\
+from torch import nn
+
+
+def last(x, layers):
+    gru = nn.GRU(4, 8, num_layers=layers)
+    _, h = gru(x.inputs)
+    return h.squeeze(0)
+"""
+"""lib.py: read in each caller's context (it reads an attribute of `x`); RNN206 with two layers."""
+CALLING = "from lib import last\nfrom settings import LAYERS\n\n\ndef main(x):\n    return last(x, LAYERS)\n"
+"""user.py: calls `last` with settings.py's LAYERS, which tells `last` something only when it
+is a literal."""
+
+
+@pytest.fixture
+def calling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """lib.py and its caller user.py, whose call tells nothing; how many times each file is
+    prepared for another's sake."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(cache.VARIABLE, raising=False)
+    (tmp_path / "lib.py").write_text(SHARED)
+    (tmp_path / "user.py").write_text(CALLING)
+    (tmp_path / "settings.py").write_text('LAYERS = int("2")\n')
+    prepared: Counter[str] = Counter()
+    prepare = driver.Driver.prepare
+
+    def counting(self: driver.Driver) -> None:
+        if self.foreign:
+            prepared[os.path.basename(self.path)] += 1
+        prepare(self)
+
+    monkeypatch.setattr(driver.Driver, "prepare", counting)
+    return prepared
+
+
+def test_a_caller_known_to_call_with_nothing_telling_is_not_read_again(tmp_path, calling):
+    assert run(tmp_path) == []
+    assert calling["user.py"] == 1  # read for lib.py's `last`, and kept
+    calling.clear()
+    (tmp_path / "lib.py").write_text(SHARED + "\n# an edit\n")
+    assert run(tmp_path) == []
+    assert calling["user.py"] == 0
+    assert uncached(tmp_path) == []
+    assert calling["user.py"] == 1  # without the cache, read
+
+
+def test_a_caller_known_to_call_with_something_telling_is_read_again(tmp_path, calling):
+    (tmp_path / "settings.py").write_text("LAYERS = 2\n")
+    assert run(tmp_path) == ["lib.py:7:RNN206"]
+    calling.clear()
+    (tmp_path / "lib.py").write_text(SHARED + "\n# an edit\n")
+    assert run(tmp_path) == ["lib.py:7:RNN206"]
+    assert calling["user.py"] == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("settings.py", "LAYERS = 2\n"),  # the caller's own text is the same
+        ("user.py", CALLING.replace("(x, LAYERS)", "(x, 2)")),
+    ],
+)
+def test_a_caller_whose_reading_would_now_tell_something_is_read_again(
+    tmp_path, calling, name, text
+):
+    assert run(tmp_path) == []
+    (tmp_path / "lib.py").write_text(SHARED + "\n# an edit\n")
+    (tmp_path / name).write_text(text)
+    assert run(tmp_path) == uncached(tmp_path) == ["lib.py:7:RNN206"]
+
+
+def test_callers_readings_made_in_worker_processes_are_kept(tmp_path, calling):
+    folder = str(tmp_path / "cache")
+    paths = sorted(str(tmp_path / name) for name in os.listdir(tmp_path) if name.endswith(".py"))
+    runner.check_files([(path, ALL_RULES) for path in paths], jobs=2, kept=cache.Cache.open(folder))
+    kept = cache.Cache.open(folder).calling  # type: ignore[union-attr]
+    assert list(kept) == [str(tmp_path / "user.py")]
+    assert kept[str(tmp_path / "user.py")][1] == frozenset()
+
+
+@pytest.mark.parametrize(
+    "written", ["[1]", '{"u": {"record": [], "calls": [1]}}', '{"u": {"record": [1]}}']
+)
+def test_an_unreadable_callers_file_is_none_kept(tmp_path, calling, written):
+    folder = str(tmp_path / "cache")
+    assert run(tmp_path, folder) == []
+    (kept_file,) = Path(folder).glob("*/callers.json")
+    kept_file.write_text(written)
+    assert cache.Cache.open(folder).calling == {}  # type: ignore[union-attr]
+    (tmp_path / "settings.py").write_text("LAYERS = 2\n")
+    assert run(tmp_path, folder) == ["lib.py:7:RNN206"]
+
+
+def test_a_callers_reading_taken_from_before_rests_on_the_same_questions(tmp_path, calling):
+    """A check that takes user.py's reading from `Project.known_calling` records what reading
+    it would have: the questions that reading asked, with the same answers."""
+    path = str(tmp_path / "lib.py")
+    files = [(str(p), p.read_bytes()) for p in sorted(tmp_path.glob("*.py"))]
+    model = project.Project.of(files)
+    with queries.recording() as first:
+        assert engine.check_source(SHARED.encode(), path, ALL_RULES, model) == []
+    kept = project.Project.of(files, calling=model.known_calling)
+    driver.forget_foreign()
+    calling.clear()
+    with queries.recording() as second:
+        assert engine.check_source(SHARED.encode(), path, ALL_RULES, kept) == []
+    assert calling["user.py"] == 0
+    assert second == first
