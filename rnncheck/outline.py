@@ -43,13 +43,26 @@ LONE_CR = re.compile(r"\r(?!\n)")
 def parsed(text: str | None) -> cst.Module | None:
     """A program text's tree, parsed once for the checked file and for the files reading it
     as another's (the same text is the same tree: nothing changes a tree); None when it does
-    not parse."""
+    not parse.
+
+    The nodes the parser builds are not validated again as they are made (`_validate`, a
+    sixth of the parse): its grammar already holds every rule a node's validation tests
+    (libcst's own note at `CSTNode.__post_init__` says as much). Nodes made by hand, as fixes
+    make them, are still validated."""
     if text is None:
         return None
+    validate = cst.CSTNode.__post_init__
+    cst.CSTNode.__post_init__ = _parsed_node  # type: ignore[method-assign]
     try:
         return cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError):
         return None
+    finally:
+        cst.CSTNode.__post_init__ = validate  # type: ignore[method-assign]
+
+
+def _parsed_node(node: cst.CSTNode) -> None:
+    """A node as the parser makes it: valid by the grammar."""
 
 
 def summary(text: str | None, spans: Sequence[Span] | None) -> Summary | None:
