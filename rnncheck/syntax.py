@@ -352,8 +352,9 @@ _SPANS: dict[cst.CSTNode, tuple[_Walk, int, int]] = {}
 _KEPT: dict[cst.CSTNode, tuple[_Walk, int, int]] = {}
 """The same for the modules `keep` names, which `forget_module` keeps."""
 _KEEPING: set[cst.Module] = set()
-MAX_KEPT = 64
-"""How many modules' walks are kept (as many as the other files kept parsed)."""
+MAX_KEPT = 128
+"""How many modules' walks are kept (as many as the other files kept parsed,
+`outline.MAX_PARSED`)."""
 _BOUND: dict[cst.CSTNode, frozenset[str]] = {}
 _NOTHING: frozenset[str] = frozenset()
 

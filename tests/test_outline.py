@@ -9,7 +9,7 @@ import libcst as cst
 import pytest
 
 import rnncheck
-from rnncheck import outline
+from rnncheck import driver, outline, syntax
 
 SOURCES = [Path(rnncheck.__file__).parent / name for name in ("reading.py", "scan.py", "cli.py")]
 TRICKY = textwrap.dedent(
@@ -51,3 +51,12 @@ def test_nodes_made_by_hand_are_validated_after_a_parse():
     assert outline.parsed("def f(:\n") is None
     with pytest.raises(cst.CSTValidationError):
         cst.Name("")
+
+
+def test_as_many_trees_are_kept_as_the_kept_drivers_hold():
+    assert outline.MAX_PARSED >= driver.MAX_PREPARED + driver.MAX_GENERIC
+    assert syntax.MAX_KEPT >= outline.MAX_PARSED
+    outline.parsed.cache_clear()
+    texts = [f"x{n} = {n}\n" for n in range(driver.MAX_PREPARED + driver.MAX_GENERIC)]
+    trees = [outline.parsed(text) for text in texts]
+    assert all(outline.parsed(text) is tree for text, tree in zip(texts, trees, strict=True))
