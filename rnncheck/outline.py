@@ -39,17 +39,36 @@ Summary = tuple[str, dict[str, str]]
 LONE_CR = re.compile(r"\r(?!\n)")
 
 
-@functools.lru_cache(maxsize=64)
+MAX_PARSED = 128
+"""How many trees are kept by text: as many as the drivers kept across checked files hold
+(`driver.MAX_PREPARED` + `driver.MAX_GENERIC`). With 64, a file whose tree a kept driver still
+held was parsed again (stanza, 81 files read: 15 of 118 parses), and its walk made again."""
+
+
+@functools.lru_cache(maxsize=MAX_PARSED)
 def parsed(text: str | None) -> cst.Module | None:
     """A program text's tree, parsed once for the checked file and for the files reading it
     as another's (the same text is the same tree: nothing changes a tree); None when it does
-    not parse."""
+    not parse.
+
+    The nodes the parser builds are not validated again as they are made (`_validate`, a
+    sixth of the parse): its grammar already holds every rule a node's validation tests
+    (libcst's own note at `CSTNode.__post_init__` says as much). Nodes made by hand, as fixes
+    make them, are still validated."""
     if text is None:
         return None
+    validate = cst.CSTNode.__post_init__
+    cst.CSTNode.__post_init__ = _parsed_node  # type: ignore[method-assign]
     try:
         return cst.parse_module(text)
     except (cst.ParserSyntaxError, RecursionError):
         return None
+    finally:
+        cst.CSTNode.__post_init__ = validate  # type: ignore[method-assign]
+
+
+def _parsed_node(node: cst.CSTNode) -> None:
+    """A node as the parser makes it: valid by the grammar."""
 
 
 def summary(text: str | None, spans: Sequence[Span] | None) -> Summary | None:

@@ -180,8 +180,13 @@ class Reading:
         self.imports = ImportTable(module)
         self.torch = self.imports.alias("torch")
         self.locate = locate
-        self.names: dict[cst.BaseExpression, str] = {}
-        """The name each assigned value is given (`self.lstm = nn.LSTM(...)`), for messages."""
+        self.names: dict[cst.BaseExpression, cst.BaseExpression] = {}
+        """The target each assigned value is given to (`self.lstm = nn.LSTM(...)`), spelt only
+        for a message (`name`)."""
+
+    def name(self, value: cst.BaseExpression) -> str:
+        """What a value built here is called in messages: its target's text, or its own."""
+        return syntax.text(self.names.get(value, value))
 
     def function(self, node: cst.FunctionDef, context: Context) -> Frame:
         """Read a function's body with its parameters bound as the context says."""
@@ -257,7 +262,7 @@ class Reading:
         if type(node) is cst.Assign:
             targets = [t.target for t in node.targets]
             if len(targets) == 1:
-                self.names[node.value] = syntax.text(targets[0])
+                self.names[node.value] = targets[0]
             value = self.evaluate(node.value, frame)
             if isinstance(value, Mapping) and isinstance(node.value, cst.Name):
                 frame.env[node.value.value] = UNKNOWN  # two names for one dict: trust one
@@ -265,7 +270,7 @@ class Reading:
                 self.bind(target, value, frame)
         elif type(node) is cst.AnnAssign:
             if node.value is not None:
-                self.names[node.value] = syntax.text(node.target)
+                self.names[node.value] = node.target
                 value = self.evaluate(node.value, frame)
                 self.bind(node.target, value, frame)
         elif type(node) is cst.AugAssign:
@@ -602,15 +607,16 @@ class Reading:
             self.evaluate(child, inner)
 
     def attribute(self, node: cst.Attribute, frame: Frame) -> Abstract:
-        text = syntax.text(node)
         if _is_self_attribute(node, frame):
-            found = frame.lookup(text)
+            found = frame.lookup(syntax.text(node))
             return UNKNOWN if found is None else found
         qualified = self.imports.qualify(node)
         if qualified is not None and not _bound_here(node, frame):
             return _library_value(qualified)
-        if isinstance(node.value, cst.Name) and text in frame.env:
-            return frame.env[text]  # `settings.layers = 1` earlier in this flow
+        if isinstance(node.value, cst.Name):  # spelt only then: `x(...).y` is code to generate
+            text = syntax.text(node)
+            if text in frame.env:
+                return frame.env[text]  # `settings.layers = 1` earlier in this flow
         owner = self.evaluate(node.value, frame)
         if isinstance(owner, Opaque) and node.attr.value not in TENSOR_ATTRIBUTES:
             self.driver.wants(owner)
@@ -890,7 +896,7 @@ class Reading:
             given = arguments[node.args.index(features)] if features else UNKNOWN
             assumed = isinstance(given, Const) and given.assumption
             size = as_size(given) if not assumed else None
-            return Linear(self.names.get(node) or syntax.text(node), size, node, self.locate)
+            return Linear(self.name(node), size, node, self.locate)
         if qualified in KEEPS_LAYOUT_MODULES:
             return Passthrough(qualified)
         first = arguments[0] if arguments and node.args[0].keyword is None else UNKNOWN
@@ -967,7 +973,7 @@ class Reading:
             layout = facts.shared([layout for layout, _ in read])
             sources = {name: key for _, found in read for name, key in found.items()}
             origin = self.path if driver.foreign else ""
-            name = self.names.get(node) or syntax.text(node)
+            name = self.name(node)
             assumptions = tuple(dict.fromkeys(assumed))
             family = kinds if len(kinds) > 1 else ()
             rnn = Rnn(name, layout, node, sources, self.locate, origin, assumptions, family)

@@ -18,14 +18,15 @@ from rnncheck.source import DecodeError, encoding, mentions_rnn
 CLASS = re.compile(rb"class[ \t]+([A-Za-z_]\w*)")
 FUNCTION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 """A module-level function (no indentation)."""
-CALLED = re.compile(rb"\b(\w+)\s*\(")
-"""A name followed by an opening parenthesis: a call, or a definition."""
+CALLED = re.compile(rb"\b(\w+)\b\s*\(")
+"""A name followed by an opening parenthesis: a call, or a definition (the `\\b` after the name
+changes no match, as none can end inside a word, but spares trying every shorter one)."""
 BUILDS_RNN = re.compile(rb"(?:RNN|LSTM|GRU)\s*\(")
 """Only a class in a file that builds an RNN can turn constructor values into RNN facts."""
-ATTRIBUTE_WRITE = re.compile(rb"\.(\w+)\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)")
+ATTRIBUTE_WRITE = re.compile(rb"\.(\w+)\b\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)")
 """`.name = ...` (or `+=` and the like) after the name of its owner: a write of attribute `name`
 (a pattern that begins with the dot is searched many times faster than one that begins with the
-owner's name)."""
+owner's name; the `\\b` as in `CALLED`)."""
 WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 DYNAMIC_WRITE = re.compile(rb"\bsetattr\s*\(|__dict__|\bvars\s*\(")
 """A file that may write any attribute: no attribute value is then certain."""

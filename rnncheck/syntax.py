@@ -352,8 +352,9 @@ _SPANS: dict[cst.CSTNode, tuple[_Walk, int, int]] = {}
 _KEPT: dict[cst.CSTNode, tuple[_Walk, int, int]] = {}
 """The same for the modules `keep` names, which `forget_module` keeps."""
 _KEEPING: set[cst.Module] = set()
-MAX_KEPT = 64
-"""How many modules' walks are kept (as many as the other files kept parsed)."""
+MAX_KEPT = 128
+"""How many modules' walks are kept (as many as the other files kept parsed,
+`outline.MAX_PARSED`)."""
 _BOUND: dict[cst.CSTNode, frozenset[str]] = {}
 _NOTHING: frozenset[str] = frozenset()
 
@@ -407,18 +408,26 @@ def _walk(root: cst.CSTNode) -> None:
     position = 0
     spans = _KEPT if root in _KEEPING else _SPANS
     pending: list[cst.CSTNode | tuple[cst.CSTNode, int]] = [root]
+    push, walked = pending.append, _WALKED  # `children` inlined: this loop visits every node
     while pending:
         node = pending.pop()
-        if isinstance(node, tuple):  # where a node's range ends
-            spans[node[0]] = (walk, node[1], position)
-            continue
         kind = type(node)
+        if kind is tuple:  # where a node's range ends
+            spans[node[0]] = (walk, node[1], position)  # type: ignore[index]
+            continue
         if node is root or _SPANNED[kind]:
-            pending.append((node, position))
+            push((node, position))  # type: ignore[arg-type]
         if kind in ACTING:
-            _act(node, kind, position, walk)
+            _act(node, kind, position, walk)  # type: ignore[arg-type]
         position += 1
-        pending.extend([child for child in children(node) if type(child) not in CHILDLESS])
+        for value in (_FIELDS.get(kind) or _fields(kind))(node):  # type: ignore[arg-type]
+            held = type(value)
+            if held is tuple or held is list:
+                for item in value:  # type: ignore[attr-defined]
+                    if walked[type(item)]:
+                        push(item)
+            elif walked[held]:
+                push(value)  # type: ignore[arg-type]
 
 
 def _act(node: cst.CSTNode, kind: type, position: int, walk: _Walk) -> None:
@@ -446,6 +455,8 @@ CHILDLESS = frozenset(
     {cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.Ellipsis}
 )
 """Node types (exactly) that never have children, bind, change or take anything."""
+_WALKED = _ByType(lambda kind: _IS_CHILD[kind] and kind not in CHILDLESS)
+"""Whether the walk visits a node of this type: a child (`children`) that may have some."""
 
 
 def assigned(node: cst.CSTNode) -> frozenset[str]:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import ast
 import json
+import re
+from pathlib import Path
 
 import pytest
 
+import rnncheck
+from rnncheck import scan as scanning
 from rnncheck.index import ModuleIndex
 from rnncheck.scan import Scan, imports
 
@@ -36,6 +40,22 @@ def test_a_scan_finds_classes_functions_calls_and_attribute_writes():
     assert {"LSTM", "step", "Encoder", "__init__", "train"} <= scan.called
     assert "Module" not in scan.called and "rnn" not in scan.called
     assert scan.writes == {("self", "rnn"), ("args", "layers"), ("decoder", "proj")}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "without"),
+    [
+        (scanning.CALLED, rb"\b(\w+)\s*\("),
+        (scanning.ATTRIBUTE_WRITE, rb"\.(\w+)\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"),
+    ],
+)
+def test_a_boundary_after_a_name_changes_no_match(pattern, without):
+    texts = [p.read_bytes() for p in Path(rnncheck.__file__).parent.rglob("*.py")]
+    texts.append(TEXT + b"f_(1); a.b_c = 2; x.y2\t+= 3; w .z= 4; \xc3\xa9t\xc3\xa9(5)\n")
+    plain = re.compile(without)
+    for text in texts:
+        found = [(m.start(), m.groups()) for m in pattern.finditer(text)]
+        assert found == [(m.start(), m.groups()) for m in plain.finditer(text)]
 
 
 def test_a_comparison_is_no_write_and_setattr_may_write_anything():
