@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from rnncheck import engine, queries
 from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
-from tests.helpers import SHARED_CASES
+from tests.helpers import SHARED_CASES, needs_shared_cases
 
 
 @dataclass
@@ -130,12 +130,12 @@ model = Base(0.5)
 """
 
 
+@needs_shared_cases
 def test_reading_a_file_asks_the_project_only_through_queries(tmp_path):
     (tmp_path / "base.py").write_text(BASE)
     (tmp_path / "sub.py").write_text(SUB)
     files = sorted(tmp_path.glob("*.py"))
-    if SHARED_CASES.is_dir():
-        files += sorted(SHARED_CASES.glob("*.py")) + sorted(SHARED_CASES.glob("*.ipynb"))
+    files += sorted(SHARED_CASES.glob("*.py")) + sorted(SHARED_CASES.glob("*.ipynb"))
     contents = [(str(path), path.read_bytes()) for path in files]
     project = Project.of(contents)
     asked: set[str] = set()
