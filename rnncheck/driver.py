@@ -271,7 +271,8 @@ class Driver:
 
     def calls_of(self, function: Function) -> list[Site]:
         """The calls of a function of this module that fix some argument: here and in the
-        other files that call it (but those whose reading is known to make none, `_calls_nothing`)."""
+        other files that call it (but those whose reading is known to make none,
+        `_calls_nothing`)."""
         sites = list(self.sites.get(function, []))
         for caller in self.project.callers(self.path, function.name, MAX_CALLERS):
             if _calls_nothing(caller, function, self.project):

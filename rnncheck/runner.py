@@ -203,7 +203,7 @@ def check_files(
                     kept.calling,
                 )
                 if kept
-                else (None,) * 7
+                else ()
             )
             built.append(Project.of(files, roots, *known))
         return built[0]
@@ -219,7 +219,7 @@ def check_files(
         return path in receiving[0]
 
     reuse = kept if fixing is None and not given else None
-    outcomes = [_known(*item, (state, listing), model, receives, reuse) for item in readable]
+    outcomes = [_known(*item, state, listing, model, receives, reuse) for item in readable]
     pending = [number for number, outcome in enumerate(outcomes) if outcome is None]
     project = model() if pending else Project()
     processes = jobs if jobs is not None else _automatic(len(pending))
@@ -273,7 +273,8 @@ def _known(
     path: str,
     content: bytes,
     rules: Rules,
-    state: tuple[str, str],
+    state: str,
+    listing: str,
     model: Callable[[], Project],
     receives: Callable[[str], bool],
     kept: Cache | None,
@@ -284,7 +285,7 @@ def _known(
     if not source.mentions_rnn(content) and not receives(path):
         return Outcome([])
     configuration = cache.configuration(rules)
-    found = kept.findings(path, content, configuration, *state, model) if kept else None
+    found = kept.findings(path, content, configuration, state, listing, model) if kept else None
     return Outcome(found) if found is not None else None
 
 
