@@ -178,6 +178,28 @@ def test_files_that_take_one_callers_reading_find_the_same_in_either_order(
     assert [f.row for f in alone["other.py"]] == [6]  # type: ignore[attr-defined]
 
 
+BUILDING = "def step(flag, cell, x):\n    rnn = cell(4, 8, bidirectional=flag)\n    out, _ = rnn(x)\n    return out[-1]\n"
+"""steps.py: `out[-1]` (line 4) is RNN102 when a caller passes a GRU class and `True`."""
+PASSING = {
+    "literal": "steps.step({given}, nn.GRU, None)\n",
+    "module-constant": "FLAG = {given}\nsteps.step(FLAG, nn.GRU, None)\n",
+    "own-parameters": "\n\ndef run(flag, cell):\n    steps.step(flag, cell, None)\n\n\nrun({given}, nn.GRU)\n",
+}
+"""train.py's ways of giving `step` its arguments: the last passes only the names of its own
+parameters, which the caller's own code binds (a caller cannot be ruled out by its call's text)."""
+
+
+@pytest.mark.parametrize("passing", PASSING)
+@pytest.mark.parametrize(("given", "rows"), [("True", [4]), ("False", [])])
+def test_a_callers_values_decide_a_finding_however_they_reach_the_call(
+    tmp_path: Path, passing: str, given: str, rows: list[int]
+) -> None:
+    train = "import steps\nfrom torch import nn\n" + PASSING[passing].format(given=given)
+    found = _checked(tmp_path, ["steps.py"], {"steps.py": BUILDING, "train.py": train})
+    assert [f.row for f in found["steps.py"]] == rows  # type: ignore[attr-defined]
+    assert all("(when called from train.py:" in f.message for f in found["steps.py"])  # type: ignore[attr-defined]
+
+
 CYCLES = {
     "late-base": {
         "a.py": "from b import Base\n\n\nclass Heir(Base):\n    def step(self, x):\n"
