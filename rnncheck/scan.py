@@ -68,8 +68,6 @@ class Scan:
     """Whether it calls torch's own RNN classes (`CALLS_RNN`)."""
     building: tuple[str, ...]
     """Then, its module-level classes and functions whose lines, up to the next one, call one."""
-    imports: tuple[Imported, ...] | None
-    """Every import statement its text may hold (`imports`), None when the text cannot say."""
 
     @classmethod
     def of(cls, content: bytes) -> Scan:
@@ -88,7 +86,6 @@ class Scan:
             keys=frozenset(_keys(content)),
             calls_rnn=calls,
             building=tuple(_building(content)) if calls else (),
-            imports=imports(content),
         )
 
     def plain(self) -> list[Any]:
@@ -104,7 +101,6 @@ class Scan:
             sorted(self.keys),
             self.calls_rnn,
             list(self.building),
-            None if self.imports is None else [list(i) for i in self.imports],
         ]
 
     @classmethod
@@ -121,7 +117,6 @@ class Scan:
             keys,
             calls,
             building,
-            bound,
         ) = plain
         if not all(isinstance(flag, bool) for flag in (mentions, builds, dynamic, calls)):
             raise TypeError("not a scan")
@@ -136,7 +131,6 @@ class Scan:
             frozenset(_names(keys)),
             calls,
             tuple(_names(building)),
-            None if bound is None else tuple(map(_imported, bound)),
         )
 
 
@@ -144,15 +138,6 @@ def _names(items: list[Any]) -> list[str]:
     if not all(isinstance(item, str) for item in items):
         raise TypeError("not a list of names")
     return items
-
-
-def _imported(plain: Any) -> Imported:
-    local, module, level, name = plain
-    if not isinstance(level, int) or not all(
-        isinstance(part, str) or part is None for part in (module, name)
-    ):
-        raise TypeError("not an import")
-    return _names([local])[0], module, level, name
 
 
 def _classes(content: bytes) -> Iterator[bytes]:

@@ -128,10 +128,11 @@ def test_imports_the_patterns_cannot_be_sure_of_are_unknown(text):
     assert imports(text) is None
 
 
-def test_the_imports_survive_json_and_a_wrong_one_is_refused():
-    scan = Scan.of(b"from .a import b as c\nimport d.e\n")
-    assert scan.imports == (("c", "a", 1, "b"), ("d", "d", 0, None))
+def test_a_scan_survives_json_and_one_with_imports_is_refused():
+    """Imports are read when asked for (`Project._imports`), not kept: a scan a cache kept
+    with them is not this scan."""
+    scan = Scan.of(b"from .a import b as c\nimport d.e\nclass C(LSTM): pass\n")
     plain = json.loads(json.dumps(scan.plain()))
     assert Scan.from_plain(plain) == scan
     with pytest.raises((TypeError, ValueError)):
-        Scan.from_plain([*plain[:-1], [["c", "a", "1", "b"]]])
+        Scan.from_plain([*plain, [["c", "a", 1, "b"]]])
