@@ -67,7 +67,7 @@ from rnncheck.index import (
     owners,
 )
 from rnncheck.queries import of_paths, query
-from rnncheck.scan import ATTRIBUTE_WRITE, DYNAMIC_WRITE, Scan
+from rnncheck.scan import ATTRIBUTE_WRITE, DYNAMIC_WRITE, Imported, Scan, imports
 from rnncheck.source import decode, digest
 
 if TYPE_CHECKING:
@@ -235,6 +235,8 @@ class Project:
     """Each file's scan (`rnncheck.scan`)."""
     known_scans: dict[str, Scan] = field(default_factory=dict, repr=False, compare=False)
     """The same scans by the digest of the text they were made from, for a cache."""
+    digests: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """Each file's digest of the text it was scanned from."""
     _scanned: tuple[frozenset[tuple[str, str]], dict[str, tuple[str, ...]]] | None = None
     """What every file's text writes and calls, joined when first asked for (few runs ask):
     each (owner, attribute) some file writes, ("*", "*") when some file writes attributes by
@@ -290,7 +292,7 @@ class Project:
         project = cls(paths=frozenset(contents), roots=roots)
         scanned = scanned or {}
         for path, content in contents.items():
-            key = digest(content)
+            key = project.digests[path] = digest(content)
             scan = scanned.get(key) or project.known_scans.get(key) or Scan.of(content)
             project.scans[path] = project.known_scans[key] = scan
         project.mentioning = frozenset(p for p, scan in project.scans.items() if scan.mentions_rnn)
@@ -744,7 +746,7 @@ class Project:
 
     def _may_call(self, caller: str, path: str, name: str) -> bool:
         """Whether `caller` imports the function `name` of `path`, or a module or package that
-        holds it. The imports its text may hold (`Scan.imports`) are looked at first: when
+        holds it. The imports its text may hold (`_imports`) are looked at first: when
         none of them can, its index is never made."""
         words = _module_words(path)
         if not self._may_import(caller, path, name, words):
@@ -762,7 +764,7 @@ class Project:
         a module or package that holds it: a star import, or one that `_may_call` would follow
         there. The index's imports are among the text's, and what a name is bound to by an
         import is what `_imported` finds, whatever other binding the index may prefer."""
-        found = self.scans[caller].imports
+        found = self._imports(caller)
         if found is None:
             return True
         function = Defined("function", path, name)
@@ -792,7 +794,7 @@ class Project:
         source = self.module_file(importer, imported.module, imported.level)
         if source is None or source in (importer, path):
             return True
-        found = self.scans[source].imports
+        found = self._imports(source)
         if found is None:
             return True
         dotted = f"{imported.module}.{imported.name}" if imported.module else imported.name
@@ -809,6 +811,16 @@ class Project:
             )
             for local, module, level, name in found
         )
+
+    @_memoised
+    def _imports(self, path: str) -> tuple[Imported, ...] | None:
+        """The imports a project file's text may hold (`rnncheck.scan.imports`), read when first
+        asked for: few files are asked about, and not every run. None when the text cannot say,
+        or is not the one the file was scanned from (it changed since)."""
+        text = self._text(path)
+        if text is None or digest(text) != self.digests.get(path):
+            return None
+        return imports(text)
 
     def _index_exported(self, path: str) -> list[str]:
         index = self._index(path)

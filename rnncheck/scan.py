@@ -18,9 +18,10 @@ from rnncheck.source import DecodeError, encoding, mentions_rnn
 CLASS = re.compile(rb"class[ \t]+([A-Za-z_]\w*)")
 FUNCTION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 """A module-level function (no indentation)."""
-CALLED = re.compile(rb"\b(\w+)\b\s*\(")
-"""A name followed by an opening parenthesis: a call, or a definition (the `\\b` after the name
-changes no match, as none can end inside a word, but spares trying every shorter one)."""
+CALLED = re.compile(rb"\(\s*(\w+)")
+"""In the text reversed, an opening parenthesis after a name (a call, or a definition): a
+pattern that begins with a literal is searched many times faster than one that begins with a
+name, and each match is still the whole name (`\\w+` takes all of it)."""
 BUILDS_RNN = re.compile(rb"(?:RNN|LSTM|GRU)\s*\(")
 """Only a class in a file that builds an RNN can turn constructor values into RNN facts."""
 ATTRIBUTE_WRITE = re.compile(rb"\.(\w+)\b\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)")
@@ -68,8 +69,6 @@ class Scan:
     """Whether it calls torch's own RNN classes (`CALLS_RNN`)."""
     building: tuple[str, ...]
     """Then, its module-level classes and functions whose lines, up to the next one, call one."""
-    imports: tuple[Imported, ...] | None
-    """Every import statement its text may hold (`imports`), None when the text cannot say."""
 
     @classmethod
     def of(cls, content: bytes) -> Scan:
@@ -81,14 +80,13 @@ class Scan:
             builds_rnn=builds,
             classes=tuple(name.decode() for name in _classes(content)),
             functions=tuple(n.decode() for n in FUNCTION.findall(content)) if mentions else (),
-            called=frozenset(name.decode() for name in set(CALLED.findall(content))),
+            called=_called(content),
             writes=frozenset(_writes(content)),
             dynamic=any(word in content for word in DYNAMIC_WORDS)
             and bool(DYNAMIC_WRITE.search(content)),
             keys=frozenset(_keys(content)),
             calls_rnn=calls,
             building=tuple(_building(content)) if calls else (),
-            imports=imports(content),
         )
 
     def plain(self) -> list[Any]:
@@ -104,7 +102,6 @@ class Scan:
             sorted(self.keys),
             self.calls_rnn,
             list(self.building),
-            None if self.imports is None else [list(i) for i in self.imports],
         ]
 
     @classmethod
@@ -121,7 +118,6 @@ class Scan:
             keys,
             calls,
             building,
-            bound,
         ) = plain
         if not all(isinstance(flag, bool) for flag in (mentions, builds, dynamic, calls)):
             raise TypeError("not a scan")
@@ -136,7 +132,6 @@ class Scan:
             frozenset(_names(keys)),
             calls,
             tuple(_names(building)),
-            None if bound is None else tuple(map(_imported, bound)),
         )
 
 
@@ -146,15 +141,6 @@ def _names(items: list[Any]) -> list[str]:
     return items
 
 
-def _imported(plain: Any) -> Imported:
-    local, module, level, name = plain
-    if not isinstance(level, int) or not all(
-        isinstance(part, str) or part is None for part in (module, name)
-    ):
-        raise TypeError("not an import")
-    return _names([local])[0], module, level, name
-
-
 def _classes(content: bytes) -> Iterator[bytes]:
     """The names after `class` at the start of a line (a pattern that begins with the word
     itself is searched ten times faster than one anchored at every line)."""
@@ -162,6 +148,11 @@ def _classes(content: bytes) -> Iterator[bytes]:
         start = content.rfind(b"\n", 0, found.start()) + 1
         if not content[start : found.start()].strip(b" \t"):
             yield found.group(1)
+
+
+def _called(content: bytes) -> frozenset[str]:
+    """Every name the text follows with `(` (blanks between allowed)."""
+    return frozenset(name[::-1].decode() for name in set(CALLED.findall(content[::-1])))
 
 
 def _builds_rnn(content: bytes) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import dataclasses
 import json
 import pickle
 from pathlib import Path
@@ -15,6 +14,7 @@ from rnncheck import project as project_module
 from rnncheck.engine import check_source
 from rnncheck.index import REQUIRED, WRITTEN, ModuleIndex
 from rnncheck.project import NOT_LITERAL, Project, root_of
+from rnncheck.scan import imports
 
 MODEL = """\
 import torch.nn as nn
@@ -59,10 +59,10 @@ def _project(
 
 
 def _unscanned(files: list[tuple[str, bytes]], roots: tuple[str, ...]) -> Project:
-    """The project of `files` as if no text's imports could be read (`Scan.imports` None)."""
+    """The project of `files` as if no text's imports could be read (`Project._imports` None,
+    as when every text changed since its scan)."""
     project = Project.of(files, roots)
-    for path, scan in project.scans.items():
-        project.scans[path] = dataclasses.replace(scan, imports=None)
+    project.digests.clear()
     return project
 
 
@@ -630,6 +630,22 @@ def test_a_caller_whose_imports_cannot_bind_the_function_is_never_indexed(
     first = Project.of(files, (str(tmp_path),))
     assert first.callers(lib, "step", 1) == found[:1]
     assert str(tmp_path / "b.py") not in first._indexes
+
+
+def test_a_files_imports_are_read_only_when_a_caller_is_looked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _written(tmp_path, CALLED)
+    files = [(str(tmp_path / name), text.encode()) for name, text in CALLED.items()]
+    read: list[bytes] = []
+    monkeypatch.setattr(project_module, "imports", lambda text: read.append(text) or imports(text))
+    project = Project.of(files, (str(tmp_path),))
+    assert not read
+    assert project.callers(str(tmp_path / "lib.py"), "step", 10)
+    assert 0 < len(read) < len(CALLED)
+    (tmp_path / "a.py").write_text("from other import step\nstep(1)\n")
+    assert project._imports(str(tmp_path / "e.py")) is not None
+    assert Project.of(files, (str(tmp_path),))._imports(str(tmp_path / "a.py")) is None
 
 
 def test_an_index_locates_each_statement_and_survives_json() -> None:
