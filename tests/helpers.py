@@ -9,6 +9,7 @@ import pytest
 
 from rnncheck.engine import check_source
 from rnncheck.finding import Finding
+from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
 
 SHARED_CASES = Path(__file__).resolve().parents[1].parent / "shared" / "cases"
@@ -45,3 +46,17 @@ def fixed(source: str, finding: Finding) -> str:
         end = starts[edit.end_row - 1] + edit.end_column - 1
         text = text[:begin] + edit.content + text[end:]
     return text
+
+
+def check_files(
+    tmp_path: Path, names: list[str], files: dict[str, str]
+) -> dict[str, list[Finding]]:
+    """The findings of the named files of a small project written to `tmp_path`, checked in
+    that order with one project model."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    paths = {name: str(tmp_path / name) for name in files}
+    project = Project.of([(p, Path(p).read_bytes()) for p in paths.values()], (str(tmp_path),))
+    return {
+        name: check_source(files[name].encode(), paths[name], project=project) for name in names
+    }

@@ -8,7 +8,7 @@ import pytest
 
 from rnncheck.engine import check_source
 from rnncheck.project import Project
-from tests.helpers import check, rows
+from tests.helpers import check, check_files, rows
 
 USE = "_, h = g(x)\ny = h[-1]\n"
 """RNN201 on line `len(prefix) + 2` when `g` is a bidirectional GRU."""
@@ -147,25 +147,14 @@ ASKING = "\n\nLAYERS = [" + ", ".join(f"make({n}, 1)" for n in (1, 3, 4, 5, 6, 7
 """Reads lib.py's `make` with `MAX_CONTEXTS` argument lists before `use`'s callers are read."""
 
 
-def _checked(tmp_path: Path, names: list[str], files: dict[str, str]) -> dict[str, list[object]]:
-    """The findings of the named files, checked in that order with one project model."""
-    for name, text in files.items():
-        (tmp_path / name).write_text(text)
-    paths = {name: str(tmp_path / name) for name in files}
-    project = Project.of([(p, Path(p).read_bytes()) for p in paths.values()], (str(tmp_path),))
-    return {
-        name: check_source(files[name].encode(), paths[name], project=project) for name in names
-    }
-
-
 @pytest.mark.parametrize("asking", ["", ASKING], ids=["alone", "asked-before"])
 def test_a_callers_reading_does_not_rest_on_what_was_asked_of_its_file_before(
     tmp_path: Path, asking: str
 ) -> None:
     files = {"lib.py": CALLER, "model.py": USER + asking, "other.py": USER}
-    (finding,) = _checked(tmp_path, ["model.py"], files)["model.py"]
-    assert (finding.code, finding.row) == ("RNN201", 6)  # type: ignore[attr-defined]
-    assert finding.message.endswith("(when called from lib.py:11)")  # type: ignore[attr-defined]
+    (finding,) = check_files(tmp_path, ["model.py"], files)["model.py"]
+    assert (finding.code, finding.row) == ("RNN201", 6)
+    assert finding.message.endswith("(when called from lib.py:11)")
 
 
 @pytest.mark.parametrize("order", [["model.py", "other.py"], ["other.py", "model.py"]])
@@ -173,9 +162,9 @@ def test_files_that_take_one_callers_reading_find_the_same_in_either_order(
     tmp_path: Path, order: list[str]
 ) -> None:
     files = {"lib.py": CALLER, "model.py": USER + ASKING, "other.py": USER}
-    alone = {name: _checked(tmp_path, [name], files)[name] for name in order}
-    assert _checked(tmp_path, order, files) == alone
-    assert [f.row for f in alone["other.py"]] == [6]  # type: ignore[attr-defined]
+    alone = {name: check_files(tmp_path, [name], files)[name] for name in order}
+    assert check_files(tmp_path, order, files) == alone
+    assert [f.row for f in alone["other.py"]] == [6]
 
 
 BUILDING = "def step(flag, cell, x):\n    rnn = cell(4, 8, bidirectional=flag)\n    out, _ = rnn(x)\n    return out[-1]\n"
@@ -195,9 +184,9 @@ def test_a_callers_values_decide_a_finding_however_they_reach_the_call(
     tmp_path: Path, passing: str, given: str, rows: list[int]
 ) -> None:
     train = "import steps\nfrom torch import nn\n" + PASSING[passing].format(given=given)
-    found = _checked(tmp_path, ["steps.py"], {"steps.py": BUILDING, "train.py": train})
-    assert [f.row for f in found["steps.py"]] == rows  # type: ignore[attr-defined]
-    assert all("(when called from train.py:" in f.message for f in found["steps.py"])  # type: ignore[attr-defined]
+    found = check_files(tmp_path, ["steps.py"], {"steps.py": BUILDING, "train.py": train})
+    assert [f.row for f in found["steps.py"]] == rows
+    assert all("(when called from train.py:" in f.message for f in found["steps.py"])
 
 
 CYCLES = {
@@ -234,6 +223,6 @@ def test_a_cycle_of_generic_readings_finds_the_same_whichever_file_asks_first(
 ) -> None:
     files = {**CYCLES[cycle], **USERS}
     order = [first, *(name for name in sorted(files) if name != first)]
-    alone = {name: _checked(tmp_path, [name], files)[name] for name in order}
-    assert _checked(tmp_path, order, files) == alone
-    assert [f.row for f in alone["c2.py"]] == [6]  # type: ignore[attr-defined]
+    alone = {name: check_files(tmp_path, [name], files)[name] for name in order}
+    assert check_files(tmp_path, order, files) == alone
+    assert [f.row for f in alone["c2.py"]] == [6]

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rnncheck.engine import check_source
-from rnncheck.project import Project
-from tests.helpers import check, rows
+from tests.helpers import check, check_files, rows
 
 LATER_SETUP = """\
 from torch import nn
@@ -91,9 +89,5 @@ def test_a_base_in_another_file_gives_its_rnn(tmp_path: Path) -> None:
         "heir.py": "from base import Base\n\n\nclass Heir(Base):\n    def forward(self, x):\n"
         "        _, h = self.rnn(x)\n        return h[-1]\n",
     }
-    for name, text in files.items():
-        (tmp_path / name).write_text(text)
-    paths = [str(tmp_path / name) for name in files]
-    project = Project.of([(p, Path(p).read_bytes()) for p in paths], (str(tmp_path),))
-    found = check_source(files["heir.py"].encode(), paths[1], project=project)
+    found = check_files(tmp_path, ["heir.py"], files)["heir.py"]
     assert [(f.code, f.row) for f in found] == [("RNN201", 7)]
