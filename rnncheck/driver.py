@@ -49,7 +49,6 @@ from rnncheck.abstract import (
 from rnncheck.configurations import MAX_CONFIGURATIONS, Configuration, configurations
 from rnncheck.events import Rnn, Value, where
 from rnncheck.index import SCALARS
-from rnncheck.outline import parsed
 from rnncheck.positions import Positions
 from rnncheck.project import Construction, Project, Record
 from rnncheck.reading import Context, Env, Frame, Reading, bound
@@ -865,7 +864,7 @@ def foreign_driver(path: str, project: Project) -> Driver | None:
     if known is not None and known[0] is project:
         return known[1]
     text = project.program(path)
-    module = parsed(text)
+    module = syntax.parsed(text)
     if module is not None:
         syntax.keep(module)
     project.outline(path)

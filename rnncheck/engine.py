@@ -9,11 +9,10 @@ from dataclasses import replace
 
 import libcst as cst
 
-from rnncheck import noqa, notebook, shape_reads
+from rnncheck import noqa, notebook, shape_reads, syntax
 from rnncheck.driver import Driver, forget_foreign
 from rnncheck.events import CHECKED, Application, MethodCall, Rnn, RnnCall, Selection, rnn_of
 from rnncheck.finding import Edit, Finding, Fix
-from rnncheck.outline import parsed
 from rnncheck.positions import Positions
 from rnncheck.project import Project
 from rnncheck.rules import ALL_RULES
@@ -53,7 +52,7 @@ def check_source(
 def _check_program(
     text: str, path: str, rules: list[type[Rule]], project: Project, suppress: bool
 ) -> list[Finding]:
-    module = parsed(text)
+    module = syntax.parsed(text)
     if module is None:
         try:
             module = cst.parse_module(text)  # again, to say why not

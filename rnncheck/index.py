@@ -86,9 +86,6 @@ class ModuleIndex:
     settings: dict[str, dict[str, object]] = field(default_factory=dict)
     """Each plain class (no base but `object`, not a record): the class attributes its body
     binds once to a literal and never assigns through an object (`class Config: hidden = 128`)."""
-    spans: tuple[Span, ...] = ()
-    """Each module-level statement's first and last line (decorators included), with the name
-    of the class or function it defines (None for any other statement)."""
     mappings: dict[str, tuple[tuple[str, object], ...]] = field(default_factory=dict)
     """Names bound once at module level to a dict literal whose keys are strings, each key with
     its literal value (or NOT_LITERAL): `CFG = {"hidden": 64}`. Whether code changes the dict
@@ -124,7 +121,6 @@ class ModuleIndex:
         listed = values.get("__all__") if counts.get("__all__") == 1 else None
         if isinstance(listed, tuple):
             index.public = listed
-        index.spans = tuple(_span(statement) for statement in tree.body)
         return index
 
     def plain(self) -> dict[str, object]:
@@ -144,7 +140,6 @@ class ModuleIndex:
                 [name, [[attribute, value] for attribute, value in values.items()]]
                 for name, values in self.settings.items()
             ],
-            "spans": [list(span) for span in self.spans],
             "mappings": [
                 [name, [[key, _plain(value)] for key, value in entries]]
                 for name, entries in self.mappings.items()
@@ -167,7 +162,6 @@ class ModuleIndex:
                 for name, fields in plain["records"]
             },
             settings={name: dict(values) for name, values in plain["settings"]},
-            spans=tuple(_plain_span(span) for span in plain["spans"]),
             mappings={
                 name: tuple((key, _value(value)) for key, value in entries)
                 for name, entries in plain["mappings"]
@@ -180,23 +174,6 @@ class ModuleIndex:
             return list(self.public)
         names = [*self.classes, *self.functions, *self.constants, *self.mappings, *self.imports]
         return sorted({name for name in names if not name.startswith("_")})
-
-
-Span = tuple[int, int, str | None]
-
-
-def _span(statement: ast.stmt) -> Span:
-    decorators = getattr(statement, "decorator_list", ())
-    first = min([statement.lineno, *(decorator.lineno for decorator in decorators)])
-    defines = isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-    return first, statement.end_lineno or statement.lineno, statement.name if defines else None
-
-
-def _plain_span(plain: Any) -> Span:
-    first, last, name = plain
-    if type(first) is not int or type(last) is not int or not isinstance(name, str | None):
-        raise TypeError("not a span")
-    return first, last, name
 
 
 def module_statements(tree: ast.Module) -> Iterator[ast.stmt]:

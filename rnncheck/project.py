@@ -48,9 +48,9 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from rnncheck import notebook, queries
+from rnncheck import notebook, outline, queries
 from rnncheck.index import (
     CLASS,
     MODULE,
@@ -66,12 +66,10 @@ from rnncheck.index import (
     literal,
     owners,
 )
+from rnncheck.outline import Summary
 from rnncheck.queries import of_paths, query
 from rnncheck.scan import ATTRIBUTE_WRITE, DYNAMIC_WRITE, Imported, Scan, imports
 from rnncheck.source import decode, digest
-
-if TYPE_CHECKING:
-    from rnncheck.outline import Summary
 
 LONE_CR = re.compile(rb"\r(?!\n)")
 IMPORT_LINE = re.compile(
@@ -700,11 +698,7 @@ class Project:
             return None
         key = digest(content)
         if key not in self.known_outlines:
-            from rnncheck import outline  # libcst: only when a file's reading is asked about
-
-            index = self._index(path)
-            spans = index.spans if index is not None else None
-            self.known_outlines[key] = outline.summary(decode(content), spans)
+            self.known_outlines[key] = outline.summary(decode(content))
         return self.known_outlines[key]
 
     # ---- the parts the queries share ------------------------------------------------------

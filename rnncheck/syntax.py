@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from rnncheck.index import DICT_READS
+
 
 def literal(node: cst.BaseExpression) -> object:
     """The value a literal spells out; ValueError when the node is not one."""
@@ -93,6 +95,38 @@ def _evaluated(spelled: str) -> object:
     """A number's or a string's value, as libcst's `evaluated_value` gives it (the same few
     literals are read again in every reading of a body)."""
     return ast.literal_eval(spelled)
+
+
+MAX_PARSED = 128
+"""How many trees are kept by text: as many as the drivers kept across checked files hold
+(`driver.MAX_PREPARED` + `driver.MAX_GENERIC`). With 64, a file whose tree a kept driver still
+held was parsed again (stanza, 81 files read: 15 of 118 parses), and its walk made again."""
+
+
+@functools.lru_cache(maxsize=MAX_PARSED)
+def parsed(text: str | None) -> cst.Module | None:
+    """A program text's tree, parsed once for the checked file and for the files reading it
+    as another's (the same text is the same tree: nothing changes a tree); None when it does
+    not parse.
+
+    The nodes the parser builds are not validated again as they are made (`_validate`, a
+    sixth of the parse): its grammar already holds every rule a node's validation tests
+    (libcst's own note at `CSTNode.__post_init__` says as much). Nodes made by hand, as fixes
+    make them, are still validated."""
+    if text is None:
+        return None
+    validate = cst.CSTNode.__post_init__
+    cst.CSTNode.__post_init__ = _parsed_node  # type: ignore[method-assign]
+    try:
+        return cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
+    finally:
+        cst.CSTNode.__post_init__ = validate  # type: ignore[method-assign]
+
+
+def _parsed_node(node: cst.CSTNode) -> None:
+    """A node as the parser makes it: valid by the grammar."""
 
 
 _CODE = cst.Module([])
@@ -354,7 +388,7 @@ _KEPT: dict[cst.CSTNode, tuple[_Walk, int, int]] = {}
 _KEEPING: set[cst.Module] = set()
 MAX_KEPT = 128
 """How many modules' walks are kept (as many as the other files kept parsed,
-`outline.MAX_PARSED`)."""
+`MAX_PARSED`)."""
 _BOUND: dict[cst.CSTNode, frozenset[str]] = {}
 _NOTHING: frozenset[str] = frozenset()
 
@@ -467,10 +501,6 @@ def assigned(node: cst.CSTNode) -> frozenset[str]:
         found = walk.bound[bisect_left(walk.bound_at, start) : bisect_left(walk.bound_at, end)]
         known = _BOUND[node] = frozenset().union(*found) if found else _NOTHING
     return known
-
-
-DICT_READS = frozenset({"get", "keys", "values", "items", "copy"})
-"""Methods of a dict that leave it as it is."""
 
 
 def changed(root: cst.CSTNode, names: set[str]) -> frozenset[str]:

@@ -603,9 +603,7 @@ def layered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
         (tmp_path / name).write_text(CALLER)
     made: list[str] = []
     summary = outline.summary
-    monkeypatch.setattr(
-        outline, "summary", lambda text, spans: made.append(text or "") or summary(text, spans)
-    )
+    monkeypatch.setattr(outline, "summary", lambda text: made.append(text or "") or summary(text))
     return made
 
 

@@ -648,11 +648,8 @@ def test_a_files_imports_are_read_only_when_a_caller_is_looked_for(
     assert Project.of(files, (str(tmp_path),))._imports(str(tmp_path / "a.py")) is None
 
 
-def test_an_index_locates_each_statement_and_survives_json() -> None:
-    index = ModuleIndex.of(
-        ast.parse("@wrap\ndef f():\n    pass\nx = 1; y = (\n 2)\nclass C: pass\n")
-    )
-    assert index.spans == ((1, 3, "f"), (4, 4, None), (4, 5, None), (6, 6, "C"))
+def test_an_index_survives_json() -> None:
+    index = ModuleIndex.of(ast.parse("@wrap\ndef f():\n    pass\nx = 1; y = {'a': (\n 2)}\n"))
     assert ModuleIndex.from_plain(json.loads(json.dumps(index.plain()))) == index
 
 
