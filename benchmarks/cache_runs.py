@@ -17,6 +17,9 @@ peak resident memory, the median of N runs:
 - leaf changed: the same for the largest program (not a notebook) the checker reads that no other
   file's reading asked for (no `outline` query names it in the cold run's cache): pre-commit's
   other case, an edit that invalidates only the edited file;
+- fact file changed: the same for the largest file the checker does not read (its text names
+  no RNN) whose outline some reading asked for (a `config.py`, a `util.py`): the edit leaves
+  every finding as it was, and the run only asks again whether the readings still hold;
 - pre-commit: that leaf edited again, then `python -m rnncheck LEAF` named alone from the
   folder, with the cache warm for the rest: what pre-commit runs (`pass_filenames`), the
   project around the file read for its facts.
@@ -78,12 +81,14 @@ class Runs:
     read: int
     changed: str
     leaf: str
+    fact: str | None
     floor: Figure
     startup: Figure
     cold: Figure
     warm: Figure
     one_changed: Figure
     leaf_changed: Figure
+    fact_changed: Figure | None
     pre_commit: Figure
 
     def ratios(self) -> dict[str, float]:
@@ -92,6 +97,7 @@ class Runs:
             "warm_cpu_over_cold": self.warm.cpu / self.cold.cpu,
             "one_changed_wall": self.one_changed.wall,
             "leaf_changed_wall": self.leaf_changed.wall,
+            **({"fact_changed_wall": self.fact_changed.wall} if self.fact_changed else {}),
             "pre_commit_wall": self.pre_commit.wall,
         }
 
@@ -136,19 +142,28 @@ def measure(directory: str, repeat: int) -> Runs:
     process([sys.executable, "-c", "import rnncheck.cli, rnncheck.engine"], directory)
     startup = [sys.executable, "-c", "import rnncheck.cli"]
     started = median([process(startup, directory) for _ in range(repeat)])
-    colds, warms, ones, leaves, named = [], [], [], [], []
-    leaf = changed
+    colds, warms, ones, leaves, facts, named = [], [], [], [], [], []
+    leaf, fact = changed, None
     for _ in range(repeat):
         folder = tempfile.mkdtemp(prefix="rnncheck-bench-")
         try:
             cached = [*check, "--cache-dir", folder]
             colds.append(process(cached, directory))
             warms.append(process(cached, directory))
-            leaf = _leaf(folder, read) or changed
+            asked = _asked(folder)
+            leaf = max(
+                (p for p in read if not p.endswith(".ipynb") and p not in asked),
+                key=os.path.getsize,
+                default=changed,
+            )
+            fact = max(asked - set(read), key=os.path.getsize, default=None)
             ones.append(touched(changed, cached, directory))
             process(cached, directory)  # the cache holds again for the unchanged tree
             leaves.append(touched(leaf, cached, directory))
             process(cached, directory)  # and again, the leaf put back
+            if fact is not None:
+                facts.append(touched(fact, cached, directory))
+                process(cached, directory)
             alone = [sys.executable, "-m", "rnncheck", os.path.relpath(leaf, directory)]
             named.append(touched(leaf, [*alone, *cached[4:]], directory))
         finally:
@@ -159,12 +174,14 @@ def measure(directory: str, repeat: int) -> Runs:
         len(read),
         os.path.relpath(changed, directory),
         os.path.relpath(leaf, directory),
+        os.path.relpath(fact, directory) if fact is not None else None,
         floor,
         started,
         median(colds),
         median(warms),
         median(ones),
         median(leaves),
+        median(facts) if facts else None,
         median(named),
     )
 
@@ -182,15 +199,14 @@ def touched(path: str, command: list[str], cwd: str) -> Figure:
             handle.write(original)
 
 
-def _leaf(folder: str, read: list[str]) -> str | None:
-    """The largest program read that no cached entry's reading asked the text of."""
+def _asked(folder: str) -> set[str]:
+    """The files whose outline some cached entry's reading asked for."""
     asked: set[str] = set()
     for entry in glob.glob(os.path.join(folder, "*", "findings", "*")):
         with open(entry, encoding="utf-8") as handle:
             record = json.load(handle)["record"]
         asked.update(arguments[0] for name, arguments, _ in record if name == "Project.outline")
-    leaves = [path for path in read if not path.endswith(".ipynb") and path not in asked]
-    return max(leaves, key=os.path.getsize, default=None)
+    return asked
 
 
 def render(runs: Runs) -> str:
@@ -203,13 +219,18 @@ def render(runs: Runs) -> str:
     return "\n".join(
         [
             f"{runs.directory}: {runs.files} files, {runs.read} read; changed: {runs.changed};"
-            f" leaf: {runs.leaf}",
+            f" leaf: {runs.leaf}; fact file: {runs.fact or 'none asked'}",
             row("floor", runs.floor),
             row("start-up", runs.startup),
             row("cold", runs.cold, lambda f: f"{f.cpu / runs.floor.cpu:.2f} x floor CPU"),
             row("warm", runs.warm, lambda f: f"{f.cpu / runs.cold.cpu:.3f} x cold CPU"),
             row("one changed", runs.one_changed, lambda f: f"{f.wall:.2f} s end to end"),
             row("leaf changed", runs.leaf_changed, lambda f: f"{f.wall:.2f} s end to end"),
+            *(
+                [row("fact changed", runs.fact_changed, lambda f: f"{f.wall:.2f} s end to end")]
+                if runs.fact_changed
+                else []
+            ),
             row("pre-commit", runs.pre_commit, lambda f: f"{f.wall:.2f} s end to end"),
         ]
     )
